@@ -1,0 +1,1 @@
+"""linker: record linkage and deduplication."""
