@@ -1,0 +1,501 @@
+/* linker report: charts, entries table, review. Data only ever reaches the page through
+   textContent, createTextNode and setAttribute; never through innerHTML. */
+(function () {
+  "use strict";
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var R = JSON.parse(document.getElementById("data").textContent);
+  var HASH = document.body.getAttribute("data-report-hash") || "report";
+  var ENTRIES = Array.isArray(R.entries) ? R.entries : [];
+  var TH = R.thresholds || {};
+  var MODEL = R.model || {};
+  var PAGE = 100;
+  var nf = new Intl.NumberFormat("en-US");
+  var DEC_TEXT = { match: "confirmed", review: "review", no_match: "absent" };
+
+  function $(id) { return document.getElementById(id); }
+  function isNum(v) { return typeof v === "number" && isFinite(v); }
+  function fmtInt(v) { return isNum(v) ? nf.format(Math.round(v)) : "–"; }
+  function fmtP(v) { return isNum(v) ? (v >= 0.9995 && v < 1 ? v.toFixed(4) : v.toFixed(3)) : "–"; }
+  function fmtW(v) { return isNum(v) ? (v > 0 ? "+" : "") + v.toFixed(2) : "–"; }
+  function fmtPct(v) { return isNum(v) ? (100 * v).toFixed(1) + "%" : "–"; }
+  function str(v) { return v === null || v === undefined ? "" : String(v); }
+  function fold(s) { return str(s).toLowerCase().replace(/ё/g, "е").replace(/ë/g, "e"); }
+  function logit2(p) { return Math.log(p / (1 - p)) / Math.LN2; }
+
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    for (var i = 2; i < arguments.length; i++) add(node, arguments[i]);
+    return node;
+  }
+  function setAttrs(node, attrs) {
+    if (!attrs) return;
+    Object.keys(attrs).forEach(function (k) {
+      if (attrs[k] === null || attrs[k] === undefined || attrs[k] === false) return;
+      if (k === "text") node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k] === true ? "" : String(attrs[k]));
+    });
+  }
+  function add(node, child) {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) { child.forEach(function (c) { add(node, c); }); return; }
+    node.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+  }
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVGNS, tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k]; else node.setAttribute(k, String(attrs[k]));
+    });
+    for (var i = 2; i < arguments.length; i++) if (arguments[i]) node.appendChild(arguments[i]);
+    return node;
+  }
+  function svgRoot(w, h, label) {
+    return svg("svg", { viewBox: "0 0 " + w + " " + h, role: "img", "aria-label": label,
+      preserveAspectRatio: "xMinYMin meet" });
+  }
+  function scale(d0, d1, r0, r1) {
+    var span = d1 - d0 || 1;
+    return function (v) { return r0 + (v - d0) / span * (r1 - r0); };
+  }
+  function ticks(lo, hi, n) {
+    var step = Math.pow(10, Math.floor(Math.log(Math.max(hi - lo, 1e-9) / n) / Math.LN10));
+    [1, 2, 5, 10].some(function (m) { if ((hi - lo) / (step * m) <= n) { step *= m; return true; } return false; });
+    var out = [];
+    for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toFixed(10));
+    return out;
+  }
+  function axes(g, x, y, xt, yt, box, xfmt, yfmt) {
+    xt.forEach(function (v) {
+      g.appendChild(svg("line", { x1: x(v), x2: x(v), y1: box.b, y2: box.b + 4, stroke: "#9aa1ad" }));
+      g.appendChild(svg("text", { x: x(v), y: box.b + 16, "text-anchor": "middle", text: xfmt(v) }));
+    });
+    yt.forEach(function (v) {
+      g.appendChild(svg("line", { x1: box.l, x2: box.r, y1: y(v), y2: y(v), stroke: "#eceef2" }));
+      g.appendChild(svg("text", { x: box.l - 6, y: y(v) + 4, "text-anchor": "end", text: yfmt(v) }));
+    });
+    g.appendChild(svg("line", { x1: box.l, x2: box.r, y1: box.b, y2: box.b, stroke: "#5b6270" }));
+  }
+  function legend(items) {
+    return el("div", { class: "legend" }, items.map(function (it) {
+      return el("span", null, el("i", { style: "background:" + it[1] + (it[2] ? ";border:1px dashed #333" : "") }), it[0]);
+    }));
+  }
+  function empty(id, text) { var c = $(id); if (c) c.replaceChildren(el("p", { class: "expl", text: text })); }
+
+  /* ---------- charts ---------- */
+  function thresholdWeight(p) {
+    var prior = MODEL.prior;
+    if (!isNum(p) || p <= 0 || p >= 1 || !isNum(prior) || prior <= 0 || prior >= 1) return null;
+    return logit2(p) - logit2(prior);
+  }
+
+  function drawHistogram() {
+    var h = R.weight_histogram || {}, edges = h.edges || [], counts = h.counts || [];
+    if (edges.length < 2 || counts.length !== edges.length - 1) return empty("chart-weights", "No weights recorded.");
+    var W = 600, H = 250, box = { l: 48, r: 590, t: 12, b: 212 };
+    var x = scale(edges[0], edges[edges.length - 1], box.l, box.r);
+    var ymax = Math.max.apply(null, counts.concat([1]));
+    var y = scale(0, ymax, box.b, box.t);
+    var root = svgRoot(W, H, "Histogram of best-candidate match weights, " + counts.length + " bins");
+    var g = svg("g");
+    axes(g, x, y, ticks(edges[0], edges[edges.length - 1], 8), ticks(0, ymax, 4), box, String, function (v) { return nf.format(v); });
+    counts.forEach(function (c, i) {
+      var r = svg("rect", { x: x(edges[i]) + 0.5, width: Math.max(x(edges[i + 1]) - x(edges[i]) - 1, 0.5),
+        y: y(c), height: Math.max(box.b - y(c), 0), fill: "#6b86c6" });
+      r.appendChild(svg("title", { text: edges[i].toFixed(1) + " to " + edges[i + 1].toFixed(1) + ": " + nf.format(c) }));
+      g.appendChild(r);
+    });
+    [["review", "#8a5a00", "6 3"], ["match", "#1f7a3f", ""]].forEach(function (t) {
+      var w = thresholdWeight(TH[t[0]]);
+      if (w === null) return;
+      var xw = Math.min(Math.max(x(w), box.l), box.r);
+      g.appendChild(svg("line", { x1: xw, x2: xw, y1: box.t, y2: box.b, stroke: t[1], "stroke-width": 2, "stroke-dasharray": t[2] }));
+      g.appendChild(svg("text", { x: xw + 4, y: box.t + (t[0] === "match" ? 10 : 24), style: "fill:" + t[1],
+        text: (t[0] === "match" ? "confirm " : "review ") + fmtW(w) }));
+    });
+    g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "match weight (log₂ Bayes factor)" }));
+    root.appendChild(g);
+    $("chart-weights").replaceChildren(root, el("p", { class: "legend",
+      text: "Dashed lines: where a lone candidate reaches the review and confirm probabilities, given the prior." }));
+  }
+
+  function levelColor(weight, i, n) {
+    if (isNum(weight)) {
+      var a = Math.min(Math.abs(weight) / 8, 1) * 0.75 + 0.25;
+      return weight > 0 ? "rgba(31,122,63," + a.toFixed(2) + ")" : weight < 0 ? "rgba(190,50,55," + a.toFixed(2) + ")" : "#c3c8d1";
+    }
+    var pal = ["#c3c8d1", "#e39a9c", "#f0c66e", "#9fd3ae", "#4fa36c", "#1f7a3f"];
+    return pal[Math.round(i / Math.max(n - 1, 1) * (pal.length - 1))];
+  }
+
+  function drawAgreement() {
+    var fa = R.field_agreement || {}, fields = Object.keys(fa);
+    if (!fields.length) return empty("chart-agreement", "No agreement counts recorded.");
+    var comps = {};
+    (MODEL.comparisons || []).forEach(function (c) { comps[c.field] = c.levels || []; });
+    var rowH = 26, W = 600, box = { l: 120, r: 590 }, H = fields.length * rowH + 8;
+    var root = svgRoot(W, H, "Agreement of best candidates by field");
+    fields.forEach(function (f, fi) {
+      var counts = fa[f] || {}, labels = Object.keys(counts), levels = comps[f] || [];
+      var order = levels.map(function (l) { return l.label; }).filter(function (l) { return l in counts; });
+      labels.forEach(function (l) { if (order.indexOf(l) < 0) order.push(l); });
+      var total = order.reduce(function (s, l) { return s + (counts[l] || 0); }, 0) || 1;
+      var yy = fi * rowH + 4, xx = box.l;
+      root.appendChild(svg("text", { x: box.l - 6, y: yy + 15, "text-anchor": "end", text: f }));
+      order.forEach(function (l, i) {
+        var lv = levels.filter(function (v) { return v.label === l; })[0];
+        var w = (counts[l] || 0) / total * (box.r - box.l);
+        var r = svg("rect", { x: xx, y: yy, width: Math.max(w, 0), height: rowH - 6, fill: levelColor(lv ? lv.weight : null, i, order.length) });
+        r.appendChild(svg("title", { text: f + " · " + l + ": " + nf.format(counts[l] || 0) + " (" + fmtPct((counts[l] || 0) / total) + ")" +
+          (lv ? ", weight " + fmtW(lv.weight) : "") }));
+        root.appendChild(r);
+        if (w > 56) root.appendChild(svg("text", { x: xx + 4, y: yy + 14, style: "fill:#111", text: l.length > w / 6.5 ? l.slice(0, Math.floor(w / 6.5) - 1) + "…" : l }));
+        xx += w;
+      });
+    });
+    $("chart-agreement").replaceChildren(root, el("p", { class: "legend",
+      text: "Green: levels that count for a match, red: against, grey: no evidence (often a missing value). Hover a segment for its count." }));
+  }
+
+  function lineChart(id, label, series, ymax, yfmt) {
+    var curve = (R.threshold_curve || []).filter(function (p) { return isNum(p.threshold); });
+    if (curve.length < 2) return empty(id, "No threshold curve recorded.");
+    curve = curve.slice().sort(function (a, b) { return a.threshold - b.threshold; });
+    var W = 600, H = 240, box = { l: 56, r: 590, t: 12, b: 204 };
+    var xs = curve.map(function (p) { return p.threshold; });
+    var x = scale(xs[0], xs[xs.length - 1], box.l, box.r);
+    if (ymax === null) ymax = Math.max.apply(null, [1].concat(series.map(function (s) {
+      return Math.max.apply(null, curve.map(function (p) { return isNum(p[s.key]) ? p[s.key] : 0; }));
+    })));
+    var y = scale(0, ymax, box.b, box.t);
+    var root = svgRoot(W, H, label), g = svg("g");
+    axes(g, x, y, ticks(xs[0], xs[xs.length - 1], 6), ticks(0, ymax, 4), box, function (v) { return v.toFixed(2); }, yfmt);
+    ["review", "match"].forEach(function (k) {
+      if (!isNum(TH[k]) || TH[k] < xs[0] || TH[k] > xs[xs.length - 1]) return;
+      g.appendChild(svg("line", { x1: x(TH[k]), x2: x(TH[k]), y1: box.t, y2: box.b, stroke: "#9aa1ad", "stroke-dasharray": "3 3" }));
+      g.appendChild(svg("text", { x: x(TH[k]) + 3, y: box.t + 10, text: k === "match" ? "confirm" : "review" }));
+    });
+    series.forEach(function (s) {
+      var d = "", pen = false;
+      curve.forEach(function (p) {
+        if (!isNum(p[s.key])) { pen = false; return; }
+        d += (pen ? "L" : "M") + x(p.threshold).toFixed(1) + "," + y(p[s.key]).toFixed(1);
+        pen = true;
+      });
+      if (d) g.appendChild(svg("path", { d: d, fill: "none", stroke: s.color, "stroke-width": 2, "stroke-dasharray": s.dash || "" }));
+    });
+    g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "probability threshold" }));
+    root.appendChild(g);
+    var shown = series.filter(function (s) { return curve.some(function (p) { return isNum(p[s.key]); }); });
+    $(id).replaceChildren(root, legend(shown.map(function (s) { return [s.name, s.color, !!s.dash]; })));
+  }
+
+  function drawChance() {
+    var c = R.chance_test || {}, box = $("chart-chance");
+    if (!box || !isNum(c.decoy_match_rate) || !isNum(c.observed_match_rate)) return;
+    var hi = Math.min(1, Math.max(c.observed_match_rate, isNum(c.high) ? c.high : 0, c.decoy_match_rate) * 1.15 + 0.02);
+    var W = 520, H = 86, x = scale(0, hi, 120, 505);
+    var root = svgRoot(W, H, "Decoy match rate " + fmtPct(c.decoy_match_rate) + ", observed " + fmtPct(c.observed_match_rate));
+    [["fabricated decoys", c.decoy_match_rate, c.low, c.high, "#a3262a", 22], ["this list", c.observed_match_rate, null, null, "#174ea6", 52]]
+      .forEach(function (r) {
+        root.appendChild(svg("text", { x: 112, y: r[5] + 4, "text-anchor": "end", text: r[0] }));
+        if (isNum(r[2]) && isNum(r[3])) root.appendChild(svg("rect", { x: x(r[2]), y: r[5] - 7, width: Math.max(x(r[3]) - x(r[2]), 2), height: 14, fill: "rgba(163,38,42,.2)" }));
+        root.appendChild(svg("circle", { cx: x(r[1]), cy: r[5], r: 6, fill: r[4] }));
+        root.appendChild(svg("text", { x: x(r[1]) + 9, y: r[5] - 8, text: fmtPct(r[1]) }));
+      });
+    ticks(0, hi, 5).forEach(function (v) { root.appendChild(svg("text", { x: x(v), y: H - 2, "text-anchor": "middle", text: fmtPct(v) })); });
+    box.replaceChildren(root);
+  }
+
+  function drawBreakdowns() {
+    var bd = R.breakdowns || {}, host = $("breakdowns");
+    Object.keys(bd).forEach(function (col) {
+      var rows = (bd[col] || []).slice().sort(function (a, b) { return (b.list || 0) - (a.list || 0); });
+      var maxList = Math.max.apply(null, [1].concat(rows.map(function (r) { return r.list || 0; })));
+      var shown = rows.slice(0, 25);
+      var tb = el("tbody", null, shown.map(function (r) {
+        var bar = el("div", { class: "hbar", role: "img", "aria-label": fmtInt(r.match) + " of " + fmtInt(r.list) + " confirmed" });
+        ["match", "review", "no_match"].forEach(function (k) {
+          bar.appendChild(el("span", { class: "b-" + k, style: "width:" + (100 * (r[k] || 0) / maxList).toFixed(2) + "%", title: DEC_TEXT[k] + ": " + fmtInt(r[k]) }));
+        });
+        return el("tr", null, el("th", { scope: "row", text: str(r.value) || "(empty)" }),
+          el("td", { class: "num", text: fmtInt(r.list) }), el("td", { class: "num", text: fmtInt(r.match) }),
+          el("td", { class: "num", text: fmtInt(r.review) }), el("td", { class: "num", text: fmtInt(r.no_match) }),
+          el("td", { class: "num", text: r.list ? fmtPct((r.match || 0) / r.list) : "–" }), el("td", { class: "barcell" }, bar));
+      }));
+      var table = el("table", { class: "method" },
+        el("caption", { text: "By " + col + (rows.length > shown.length ? " (largest " + shown.length + " of " + rows.length + " values)" : "") }),
+        el("thead", null, el("tr", null, ["Value", "In list", "Confirmed", "Review", "Absent", "Confirmed %", "Share of list"].map(function (h, i) {
+          return el("th", { scope: "col", class: i && i < 6 ? "num" : null, text: h });
+        }))), tb);
+      host.appendChild(el("div", { class: "breakdown table-wrap" }, table));
+    });
+    if (Object.keys(bd).length) host.appendChild(legend([["confirmed", "#1f7a3f"], ["review", "#d39b1d"], ["absent", "#d26a6d"]]));
+  }
+
+  /* ---------- review store ---------- */
+  var KEY = "linker-review:" + HASH, mem = {}, canStore = true;
+  function loadStore() {
+    try { var raw = window.localStorage.getItem(KEY); return raw ? JSON.parse(raw) || {} : {}; }
+    catch (e) { canStore = false; return mem; }
+  }
+  var store = loadStore();
+  function saveStore() {
+    if (!canStore) return;
+    try { window.localStorage.setItem(KEY, JSON.stringify(store)); } catch (e) { canStore = false; }
+  }
+  function csvCell(v) { v = str(v); return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
+  function exportLabels() {
+    var lines = ["list_id,registry_id,label"];
+    ENTRIES.forEach(function (e) {
+      var d = store[str(e.list_id)];
+      if (d) lines.push([e.list_id, d.registry_id, d.label].map(csvCell).join(","));
+    });
+    var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    var a = $("download");
+    if (a.href) URL.revokeObjectURL(a.href);
+    a.href = URL.createObjectURL(blob);
+    a.hidden = false;
+    a.textContent = "download labels.csv (" + (lines.length - 1) + " rows)";
+    a.click();
+  }
+  function decide(entry, registryId, label) {
+    store[str(entry.list_id)] = { registry_id: str(registryId), label: label };
+    saveStore(); refreshReviewCount(); renderPage();
+  }
+  function undo(entry) { delete store[str(entry.list_id)]; saveStore(); refreshReviewCount(); renderPage(); }
+  function refreshReviewCount() {
+    $("review-count").textContent = nf.format(Object.keys(store).length);
+    $("export").disabled = Object.keys(store).length === 0;
+  }
+
+  /* ---------- entries ---------- */
+  var FIELDS = Array.isArray(R.fields) && R.fields.length ? R.fields : Object.keys((ENTRIES[0] || {}).list || {});
+  var searchKeys = null, view = [], page = 0, open = {};
+  var COLS = ["#"].concat(FIELDS, ["Decision", "Probability", "Flags", ""]);
+
+  function best(e) { return (e.candidates || [])[0] || null; }
+  function buildSearchKeys() {
+    searchKeys = ENTRIES.map(function (e) {
+      var parts = [str(e.list_id)], b = best(e);
+      Object.keys(e.list || {}).forEach(function (k) { parts.push(str(e.list[k])); });
+      if (b) { parts.push(str(b.registry_id)); Object.keys(b.registry || {}).forEach(function (k) { parts.push(str(b.registry[k])); }); }
+      return fold(parts.join("\u0001"));
+    });
+  }
+  function readFilters() {
+    var decs = {};
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=decision]"), function (c) { decs[c.value] = c.checked; });
+    var lo = parseFloat($("f-min").value), hi = parseFloat($("f-max").value);
+    return { decs: decs, flag: $("f-flag").value, labelled: $("f-labelled").value, q: fold($("f-search").value.trim()),
+      lo: isNaN(lo) ? -Infinity : lo, hi: isNaN(hi) ? Infinity : hi, sort: $("f-sort").value };
+  }
+  function applyFilters() {
+    var f = readFilters();
+    if (f.q && !searchKeys) buildSearchKeys();
+    view = [];
+    for (var i = 0; i < ENTRIES.length; i++) {
+      var e = ENTRIES[i], p = isNum(e.probability) ? e.probability : 0;
+      if (f.decs[e.decision] === false) continue;
+      if (p < f.lo || p > f.hi) continue;
+      if (f.flag && (e.flags || []).indexOf(f.flag) < 0) continue;
+      if (f.labelled) { var has = !!(e.label || store[str(e.list_id)]); if ((f.labelled === "yes") !== has) continue; }
+      if (f.q && searchKeys[i].indexOf(f.q) < 0) continue;
+      view.push(i);
+    }
+    var prob = function (i) { return isNum(ENTRIES[i].probability) ? ENTRIES[i].probability : 0; };
+    var row = function (i) { return isNum(ENTRIES[i].row) ? ENTRIES[i].row : i; };
+    if (f.sort === "prob-desc") view.sort(function (a, b) { return prob(b) - prob(a) || a - b; });
+    else if (f.sort === "prob-asc") view.sort(function (a, b) { return prob(a) - prob(b) || a - b; });
+    else view.sort(function (a, b) { return row(a) - row(b) || a - b; });
+    page = 0;
+    renderPage();
+  }
+
+  function lcsMarks(a, b) {
+    var fa = fold(a), fb = fold(b), n = fa.length, m = fb.length;
+    var keepA = new Uint8Array(n), keepB = new Uint8Array(m);
+    if (n * m > 40000) return [keepA.fill(1), keepB.fill(1)];
+    var dp = new Uint16Array((n + 1) * (m + 1));
+    for (var i = n - 1; i >= 0; i--) for (var j = m - 1; j >= 0; j--)
+      dp[i * (m + 1) + j] = fa[i] === fb[j] ? dp[(i + 1) * (m + 1) + j + 1] + 1 : Math.max(dp[(i + 1) * (m + 1) + j], dp[i * (m + 1) + j + 1]);
+    i = 0; j = 0;
+    while (i < n && j < m) {
+      if (fa[i] === fb[j]) { keepA[i++] = 1; keepB[j++] = 1; }
+      else if (dp[(i + 1) * (m + 1) + j] >= dp[i * (m + 1) + j + 1]) i++; else j++;
+    }
+    return [keepA, keepB];
+  }
+  function marked(text, keep, cls) {
+    var span = el("span"), run = "", runKept = true;
+    function flush() {
+      if (!run) return;
+      span.appendChild(runKept ? document.createTextNode(run) : el("mark", { class: cls, text: run }));
+      run = "";
+    }
+    for (var i = 0; i < text.length; i++) {
+      var k = !!keep[i];
+      if (k !== runKept) { flush(); runKept = k; }
+      run += text[i];
+    }
+    flush();
+    return span;
+  }
+  function pairCell(a, b, hasCand) {
+    a = str(a); b = str(b);
+    var box = el("div", { class: "pair" });
+    if (!hasCand) { box.appendChild(el("span", { class: "lv", text: a || "–" })); return box; }
+    var keep = a && b ? lcsMarks(a, b) : [new Uint8Array(a.length).fill(1), new Uint8Array(b.length).fill(1)];
+    box.appendChild(el("span", { class: "lv", title: "list" }, a ? marked(a, keep[0], "del") : "–"));
+    box.appendChild(el("span", { class: "rv", title: "registry" }, b ? marked(b, keep[1], "ins") : "–"));
+    return box;
+  }
+  function badge(dec) { return el("span", { class: "badge d-" + str(dec), text: DEC_TEXT[dec] || str(dec) || "–" }); }
+  function humanNote(e) {
+    var mine = store[str(e.list_id)], notes = [];
+    if (e.label) notes.push(el("span", { class: "human", text: "decided by a reviewer: " + (e.label === "match" ? "match" : "no match") }));
+    if (mine) notes.push(el("span", { class: "human", text: "your decision: " + (mine.label === "match" ? "match " + mine.registry_id : "no match") }));
+    return notes;
+  }
+
+  function renderRow(idx, tbody) {
+    var e = ENTRIES[idx], b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
+    var tr = el("tr", { class: "row" + (isOpen ? " open" : "") });
+    tr.appendChild(el("td", { "data-label": "#", class: "num", text: isNum(e.row) ? String(e.row) : str(e.list_id) }));
+    FIELDS.forEach(function (f) {
+      tr.appendChild(el("td", { "data-label": f, class: "val" }, pairCell((e.list || {})[f], b ? (b.registry || {})[f] : "", !!b)));
+    });
+    tr.appendChild(el("td", { "data-label": "Decision" }, badge(e.decision), humanNote(e)));
+    tr.appendChild(el("td", { "data-label": "Probability", class: "num", text: fmtP(e.probability) }));
+    tr.appendChild(el("td", { "data-label": "Flags" }, (e.flags || []).map(function (f) { return el("span", { class: "flag", text: f }); }),
+      e.duplicate_of ? el("span", { class: "flag", text: "same person as " + e.duplicate_of }) : null));
+    var btn = el("button", { type: "button", class: "expand", "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
+      text: isOpen ? "Hide evidence" : "Evidence" });
+    btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; renderPage(); });
+    tr.appendChild(el("td", { "data-label": "" }, btn));
+    tbody.appendChild(tr);
+    if (isOpen) tbody.appendChild(el("tr", { class: "detail", id: id }, el("td", { colspan: COLS.length }, detail(e))));
+  }
+
+  function waterfall(e, c) {
+    var prior = MODEL.prior, start = isNum(prior) && prior > 0 && prior < 1 ? logit2(prior) : 0;
+    var steps = [{ name: isNum(prior) ? "prior " + fmtP(prior) : "start", from: 0, to: start, kind: "base" }], acc = start, sum = 0;
+    var keys = FIELDS.filter(function (f) { return c.weights && f in c.weights; })
+      .concat(Object.keys(c.weights || {}).filter(function (f) { return FIELDS.indexOf(f) < 0; }));
+    keys.forEach(function (f) {
+      var w = c.weights[f];
+      if (!isNum(w)) return;
+      steps.push({ name: f + ": " + str((c.levels || {})[f] || "?"), from: acc, to: acc + w, kind: w >= 0 ? "pos" : "neg" });
+      acc += w; sum += w;
+    });
+    if (isNum(c.weight) && Math.abs(c.weight - sum) > 0.005) {
+      steps.push({ name: "other adjustments", from: acc, to: acc + (c.weight - sum), kind: c.weight - sum >= 0 ? "pos" : "neg" });
+      acc += c.weight - sum;
+    }
+    steps.push({ name: "final (pair probability " + fmtP(1 / (1 + Math.pow(2, -acc))) + ")", from: 0, to: acc, kind: "base" });
+    var vals = [0]; steps.forEach(function (s) { vals.push(s.from, s.to); });
+    var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
+    var rowH = 22, W = 640, box = { l: 230, r: 580 }, H = steps.length * rowH + 22, x = scale(lo, hi, box.l, box.r);
+    var root = svgRoot(W, H, "Evidence for candidate " + str(c.registry_id) + ": from the prior to a final log-odds of " + fmtW(acc));
+    root.appendChild(svg("line", { x1: x(0), x2: x(0), y1: 0, y2: H - 18, stroke: "#9aa1ad" }));
+    steps.forEach(function (s, i) {
+      var y0 = i * rowH + 2, color = s.kind === "base" ? "#6b86c6" : s.kind === "pos" ? "#1f7a3f" : "#be3237";
+      root.appendChild(svg("text", { x: box.l - 8, y: y0 + 14, "text-anchor": "end", text: s.name.length > 36 ? s.name.slice(0, 35) + "…" : s.name }));
+      var r = svg("rect", { x: x(Math.min(s.from, s.to)), y: y0 + 2, width: Math.max(Math.abs(x(s.to) - x(s.from)), 1.5), height: rowH - 6, fill: color });
+      r.appendChild(svg("title", { text: s.name + ": " + fmtW(s.to - s.from) }));
+      root.appendChild(r);
+      root.appendChild(svg("text", { x: Math.max(x(s.from), x(s.to)) + 4, y: y0 + 14, text: fmtW(s.kind === "base" ? s.to : s.to - s.from) }));
+    });
+    root.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 3, "text-anchor": "middle", text: "log₂ odds" }));
+    return el("div", { class: "waterfall chart" }, root);
+  }
+
+  function detail(e) {
+    var cands = e.candidates || [], b = cands[0], mine = store[str(e.list_id)];
+    var wrap = el("div");
+    var actions = el("div", { class: "actions", role: "group", "aria-label": "Review this entry" });
+    if (b) {
+      var acc = el("button", { type: "button", class: "primary", "data-action": "accept", text: "Accept: same person as " + str(b.registry_id) });
+      acc.addEventListener("click", function () { decide(e, b.registry_id, "match"); });
+      actions.appendChild(acc);
+    }
+    var rej = el("button", { type: "button", "data-action": "reject", text: "Reject: not in the registry" });
+    rej.addEventListener("click", function () { decide(e, b ? b.registry_id : "", "no_match"); });
+    actions.appendChild(rej);
+    if (mine) {
+      var un = el("button", { type: "button", "data-action": "undo", text: "Undo my decision" });
+      un.addEventListener("click", function () { undo(e); });
+      actions.appendChild(un);
+    }
+    wrap.appendChild(actions);
+    if (e.duplicate_of) wrap.appendChild(el("p", { text: "Listed more than once: the same registry person as list entry " + str(e.duplicate_of) + "." }));
+    if (!b) { wrap.appendChild(el("p", { text: "No registry record shared a blocking key with this entry." })); return wrap; }
+    wrap.appendChild(el("h4", { text: "Why candidate " + str(b.registry_id) + " scores " + fmtW(b.weight) }));
+    wrap.appendChild(waterfall(e, b));
+    wrap.appendChild(el("h4", { text: cands.length > 1 ? "All " + cands.length + " candidates (the runner-up second)" : "The only candidate" }));
+    var head = el("tr", null, ["", "Registry id", "Probability", "Weight"].concat(FIELDS).map(function (h) { return el("th", { scope: "col", text: h }); }));
+    var rows = cands.map(function (c, ci) {
+      var pick = el("button", { type: "button", "data-action": "pick", text: ci === 0 ? "Accept" : "Pick this one" });
+      pick.addEventListener("click", function () { decide(e, c.registry_id, "match"); });
+      var chosen = mine && mine.label === "match" && mine.registry_id === str(c.registry_id);
+      return el("tr", null, el("td", null, chosen ? el("strong", { text: "your pick" }) : pick),
+        el("td", { text: str(c.registry_id) }), el("td", { class: "num", text: fmtP(c.probability) }), el("td", { class: "num", text: fmtW(c.weight) }),
+        FIELDS.map(function (f) {
+          return el("td", null, pairCell((e.list || {})[f], (c.registry || {})[f], true),
+            el("small", { class: "expl", text: str((c.levels || {})[f]) + (isNum((c.weights || {})[f]) ? " " + fmtW(c.weights[f]) : "") }));
+        }));
+    });
+    wrap.appendChild(el("div", { class: "table-wrap" }, el("table", { class: "cands" }, el("thead", null, head), el("tbody", null, rows))));
+    return wrap;
+  }
+
+  function renderPage() {
+    var pages = Math.max(1, Math.ceil(view.length / PAGE));
+    page = Math.min(Math.max(page, 0), pages - 1);
+    var tbody = $("entries-body"), frag = document.createDocumentFragment();
+    var slice = view.slice(page * PAGE, page * PAGE + PAGE);
+    slice.forEach(function (idx) { renderRow(idx, frag); });
+    if (!slice.length) frag.appendChild(el("tr", null, el("td", { colspan: COLS.length, text: "No entry matches these filters." })));
+    tbody.replaceChildren(frag);
+    var first = view.length ? page * PAGE + 1 : 0;
+    $("status").textContent = "Showing " + fmtInt(first) + "–" + fmtInt(page * PAGE + slice.length) + " of " + fmtInt(view.length) +
+      " entries" + (view.length !== ENTRIES.length ? " (filtered from " + fmtInt(ENTRIES.length) + ")" : "") + ".";
+    $("page-info").textContent = "Page " + fmtInt(page + 1) + " of " + fmtInt(pages);
+    $("prev").disabled = page === 0;
+    $("next").disabled = page >= pages - 1;
+  }
+
+  function initEntries() {
+    $("entries-head").replaceChildren.apply($("entries-head"), COLS.map(function (c) { return el("th", { scope: "col", text: c }); }));
+    var flags = {};
+    ENTRIES.forEach(function (e) { (e.flags || []).forEach(function (f) { flags[f] = (flags[f] || 0) + 1; }); });
+    Object.keys(flags).sort().forEach(function (f) { $("f-flag").appendChild(el("option", { value: f, text: f + " (" + fmtInt(flags[f]) + ")" })); });
+    var timer = null;
+    $("f-search").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(applyFilters, 150); });
+    $("filters").addEventListener("change", applyFilters);
+    $("filters").addEventListener("submit", function (ev) { ev.preventDefault(); applyFilters(); });
+    $("prev").addEventListener("click", function () { page--; renderPage(); });
+    $("next").addEventListener("click", function () { page++; renderPage(); });
+    $("export").addEventListener("click", exportLabels);
+    refreshReviewCount();
+    if (!canStore) $("status").textContent = "This browser does not keep decisions: export them before closing the page.";
+    applyFilters();
+  }
+
+  function safely(fn) { try { fn(); } catch (err) { if (window.console) console.warn("report chart failed:", err); } }
+  safely(drawChance);
+  safely(drawHistogram);
+  safely(drawAgreement);
+  safely(function () {
+    lineChart("chart-curve-counts", "Entries confirmed and in review by threshold", [
+      { key: "match", name: "confirmed", color: "#1f7a3f" }, { key: "review", name: "review", color: "#d39b1d" }], null, function (v) { return nf.format(v); });
+  });
+  safely(function () {
+    lineChart("chart-curve-pr", "Estimated and labelled precision and recall by threshold", [
+      { key: "est_precision", name: "estimated precision", color: "#174ea6" }, { key: "est_recall", name: "estimated recall", color: "#c2571a" },
+      { key: "precision", name: "precision on labels", color: "#174ea6", dash: "5 4" }, { key: "recall", name: "recall on labels", color: "#c2571a", dash: "5 4" }],
+      1, function (v) { return (100 * v).toFixed(0) + "%"; });
+  });
+  safely(drawBreakdowns);
+  initEntries();
+})();
