@@ -1,0 +1,565 @@
+"""Read any list or registry file into a table of strings; write outputs safely.
+
+``read_table`` takes CSV/TSV (delimiter and encoding detected), XLSX/XLSM and Parquet, chosen by the
+file's magic bytes first and its extension second, and returns a DataFrame whose every column is
+object dtype ``str``: missing is ``""`` (never NaN), ``"NA"``/``"null"`` stay text, leading zeros
+survive, cells and header names are stripped. ``df.attrs["line_numbers"]`` holds the source line (CSV,
+header = line 1) or sheet row (XLSX) of every row, when known. Every fault is an ``InputError`` whose
+message names the file as the user gave it, the line, and the fix.
+
+Text is read on a fast path (pyarrow's CSV reader, all columns string) and, when that fails or the
+line count shows blank lines or multi-line cells, on an exact slow path (``csv`` module) that finds
+every ragged row and the line where an unclosed quote opens.
+
+``atomic_output`` writes a run's files into a temporary directory beside the output directory and
+swaps it in only when everything was written; an exception, Ctrl-C or SIGTERM (after
+``install_signal_handlers``) leaves the old output as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import signal
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from linker.errors import InputError
+
+MAX_CELL = 1_000_000  # characters in one cell
+_SAMPLE = 64 * 1024  # bytes looked at for delimiter detection
+_DELIMITERS = (",", ";", "\t", "|")
+_DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_CYRILLIC = ("cp1251", "cp866", "koi8_r")
+_ENC_NAMES = {"cp1251": "Windows-1251", "cp866": "CP866", "koi8_r": "KOI8-R", "cp1252": "Windows-1252"}
+_TRIED = "UTF-8, UTF-16 (with BOM), Windows-1251, CP866, KOI8-R, Windows-1252"
+_RU_WORD = re.compile(r"\b[А-ЯЁ]?[а-яё]+\b|\b[А-ЯЁ]{2,}\b")
+_ODD_CHARS = re.compile("[\u2500-\u25ff\u00a0-\u00bf\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# --------------------------------------------------------------------------------------- reading
+def read_table(
+    path: str | os.PathLike[str], *, label: str | None = None, sheet: str | int | None = None
+) -> pd.DataFrame:
+    """Read a CSV/TSV, XLSX/XLSM or Parquet file into a DataFrame of stripped strings.
+
+    ``label`` is the name used in error messages (default: ``path`` as given); ``sheet`` picks an
+    XLSX sheet by name or 0-based index (default: the first) and is ignored for other formats.
+    """
+    name = label if label is not None else os.fspath(path)
+    data = _read_bytes(Path(path), name)
+    kind = _sniff_kind(data, Path(path), name)
+    if kind == "xlsx":
+        return _read_xlsx(data, name, sheet)
+    if kind == "parquet":
+        return _read_parquet(data, name)
+    return _read_text(data, Path(path), name)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: file not found; check the path and the file name") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, not a file; give the path of a CSV, XLSX or Parquet file") from None
+    except PermissionError:
+        if path.is_dir():
+            raise InputError(f"{name}: is a directory, not a file; give the path of a CSV, XLSX or Parquet file") from None
+        raise InputError(f"{name}: permission denied, the file cannot be read; make it readable (chmod u+r) or copy it") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot be read ({exc.strerror or exc}); check the file and try again") from None
+
+
+def _sniff_kind(data: bytes, path: Path, name: str) -> str:
+    """'xlsx', 'parquet' or 'text', by magic bytes, else a clear error for a known non-table format."""
+    if data.startswith(b"PAR1"):
+        return "parquet"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, ValueError, OSError):
+            names = set()
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        raise InputError(f"{name}: is a ZIP archive (or an .ods/.docx file), not an XLSX workbook or a CSV; "
+                         "unpack it, or open it and save the list as .xlsx or CSV UTF-8")
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise InputError(f"{name}: is an old Excel .xls workbook, which is not supported; "
+                         "open it in Excel or LibreOffice and save it as .xlsx or CSV UTF-8")
+    if data.startswith(b"\x1f\x8b"):
+        raise InputError(f"{name}: is gzip-compressed; unpack it first (gunzip) and read the CSV inside")
+    if path.suffix.lower() in (".xlsx", ".xlsm") and data.strip():
+        raise InputError(f"{name}: is named like an XLSX workbook but is not one; "
+                         "open it in Excel or LibreOffice and save it again as .xlsx")
+    if path.suffix.lower() == ".parquet" and data.strip():
+        raise InputError(f"{name}: cannot read the Parquet file (no PAR1 header); "
+                         "write the Parquet file again or export the list as CSV UTF-8")
+    return "text"
+
+
+def _empty(name: str) -> InputError:
+    return InputError(f"{name}: the file is empty; export the list again with a header row and data rows")
+
+
+def _binary(name: str) -> InputError:
+    return InputError(f"{name}: looks like binary data, not a CSV, XLSX or Parquet file; "
+                      "export the list as CSV UTF-8, XLSX or Parquet")
+
+
+# ----------------------------------------------------------------------------------------- text
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """(text, encoding): BOM, then strict UTF-8, then the best Cyrillic code page, then charset-normalizer."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16; "
+                             "re-save the file as CSV UTF-8") from None
+    if b"\x00" in data:
+        raise _binary(name)
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    sample = data[max(0, bad - _SAMPLE) : bad + _SAMPLE]
+    best, best_score = None, 0
+    for enc in _CYRILLIC:
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = sum(len(w) for w in _RU_WORD.findall(text)) - 4 * len(_ODD_CHARS.findall(text))
+        if score > best_score:
+            best, best_score = enc, score
+    candidates = [best] if best else []
+    if best is None:
+        import charset_normalizer
+
+        match = charset_normalizer.from_bytes(sample, cp_isolation=[*_CYRILLIC, "cp1252"]).best()
+        if match is not None:
+            candidates.append(match.encoding)
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(f"{name}: cannot decode the text (tried {_TRIED}); re-save the file as CSV UTF-8")
+
+
+def _detect_delimiter(text: str, path: Path) -> str:
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    sample = text[:_SAMPLE]
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
+    if cut > 0 and len(text) > _SAMPLE:
+        sample = sample[:cut]
+    try:
+        sniffed = csv.Sniffer().sniff(sample[:8192], delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = ","
+    best, best_key = ",", (-1.0, 0, False)
+    for d in _DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d) if r][:200]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = np.mean([len(r) == width for r in rows[1:]]) if len(rows) > 1 else 1.0
+        key = (round(float(consistent), 2), width, d == sniffed)
+        if key > best_key:
+            best, best_key = d, key
+    return best
+
+
+def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
+    if not data.strip() or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        raise _empty(name)
+    text, encoding = _decode(data, name)
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise _empty(name)
+    head = text[:_SAMPLE]
+    if len(_CONTROL.findall(head)) > max(2, len(head) // 100):
+        raise _binary(name)
+    delim = _detect_delimiter(text, path)
+    utf8 = data[3:] if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else data
+    if encoding != "utf-8":
+        utf8 = text.encode("utf-8")
+    fast = _fast_parse(utf8, delim)
+    if fast is not None:
+        return _finish(name, *fast, check_len=True)
+    header, columns, lines = _slow_parse(text, delim, name)
+    return _finish(name, header, columns, lines, check_len=len(text) > MAX_CELL)
+
+
+def _fast_parse(utf8: bytes, delim: str) -> tuple[list[str], list[np.ndarray], np.ndarray] | None:
+    """pyarrow read with every column as string; None when the slow path must decide (any doubt)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    first = utf8[: utf8.find(b"\n") if b"\n" in utf8 else len(utf8)]
+    if len(first) > MAX_CELL:
+        return None
+    try:
+        width = len(next(csv.reader([first.decode("utf-8")], delimiter=delim)))
+        table = pcsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pcsv.ReadOptions(autogenerate_column_names=True, block_size=4 << 20),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=b'"' in utf8),
+            convert_options=pcsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
+                                                strings_can_be_null=False),
+        )
+    except (pa.ArrowException, csv.Error, StopIteration, UnicodeDecodeError):
+        return None
+    rows = table.num_rows
+    newlines = utf8.count(b"\n")
+    if table.num_columns != width or newlines != rows - (0 if utf8.endswith(b"\n") else 1):
+        return None  # blank lines, multi-line cells, CR-only line ends or a swallowed quote
+    if utf8.count(b"\r") != utf8.count(b"\r\n"):
+        return None  # CR-only line ends: lines cannot be counted by newlines
+    header: list[str] = []
+    columns: list[np.ndarray] = []
+    for col in table.columns:
+        col = pc.utf8_trim_whitespace(col)
+        header.append(col[0].as_py() if rows else "")
+        columns.append(col.slice(1).to_numpy(zero_copy_only=False).astype(object, copy=False))
+    return header, columns, np.arange(2, rows + 1, dtype=np.int64)
+
+
+def _slow_parse(text: str, delim: str, name: str) -> tuple[list[str], list[np.ndarray], np.ndarray]:
+    """Exact parse with the csv module: line numbers, every ragged row, the line of an unclosed quote."""
+    lines = io.StringIO(text, newline="").readlines()
+    old_limit = csv.field_size_limit()
+    csv.field_size_limit(max(old_limit, len(text) + 1))
+    try:
+        reader = csv.reader(iter(lines), delimiter=delim)
+        records: list[list[str]] = []
+        starts: list[int] = []
+        start = 1
+        for record in reader:
+            if record:
+                records.append(record)
+                starts.append(start)
+            start = reader.line_num + 1
+        _check_unclosed_quote(lines, starts[-1] if starts else 1, delim, name)
+    except csv.Error as exc:  # only reachable with exotic input; report it rather than crash
+        raise InputError(f"{name}:line {reader.line_num}: cannot parse the row ({exc}); fix the quoting on that line") from None
+    finally:
+        csv.field_size_limit(old_limit)
+    header, body = records[0], records[1:]
+    width = len(header)
+    long_rows = [i for i, r in enumerate(body) if len(r) > width]
+    if long_rows:
+        shown = ", ".join(str(starts[i + 1]) for i in long_rows[:5])
+        more = f" and {len(long_rows) - 5} more" if len(long_rows) > 5 else ""
+        most = max(len(body[i]) for i in long_rows)
+        raise InputError(
+            f"{name}:line {starts[long_rows[0] + 1]}: {len(long_rows)} row(s) have more fields than the "
+            f"header's {width} (up to {most}; lines {shown}{more}); the delimiter is "
+            f"{_DELIM_NAMES[delim]} ({delim!r}): quote cells that contain it, or remove the extra fields"
+        )
+    grid = np.full((len(body), width), "", dtype=object)
+    for i, r in enumerate(body):
+        grid[i, : len(r)] = r
+    columns = [pd.Series(grid[:, j]).str.strip().to_numpy(dtype=object) for j in range(width)]
+    return [h.strip() for h in header], columns, np.asarray(starts[1:], dtype=np.int64)
+
+
+def _check_unclosed_quote(lines: list[str], start: int, delim: str, name: str) -> None:
+    """The last record swallowed the file's end inside quotes -> the quote opened on line ``start``."""
+    tail = "".join(lines[start - 1 :])
+    if '"' not in tail:
+        return
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delim, strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InputError(f'{name}:line {start}: a quote (") opens on this line and is never closed; '
+                             'close the quote, or remove it (write "" for a literal quote)') from None
+
+
+# -------------------------------------------------------------------------------------- finish
+def _finish(name: str, header: list[str], columns: list[np.ndarray], lines: np.ndarray | None,
+            *, check_len: bool, where: str | None = "line") -> pd.DataFrame:
+    """Header checks, the header-only and long-cell checks, then the DataFrame (index 0..n-1)."""
+    at_header = f"{name}:{where} 1" if where else name
+    header = [h.replace("\ufeff", "").strip() for h in header]
+    keep = [j for j, h in enumerate(header) if h or not _all_empty(columns[j])]  # unnamed blank columns
+    header, columns = [header[j] for j in keep], [columns[j] for j in keep]
+    if not header:
+        raise _empty(name)
+    unnamed = [str(j + 1) for j, h in enumerate(header) if not h]
+    if unnamed:
+        raise InputError(f"{at_header}: empty column name in column(s) {', '.join(unnamed)}; "
+                         "give every column a name in the header row")
+    seen: dict[str, int] = {}
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+    dupes = [h for h, k in seen.items() if k > 1]
+    if dupes:
+        raise InputError(f"{at_header}: duplicate column name(s) {', '.join(map(repr, dupes))}; "
+                         "rename the columns so that each name is unique")
+    n = len(columns[0])
+    if n == 0:
+        raise InputError(f"{name}: has a header but no data rows; check that the right file or sheet was exported")
+    if check_len:
+        for h, col in zip(header, columns):
+            lengths = pd.Series(col, dtype=object).str.len().to_numpy()
+            if lengths.size and lengths.max() > MAX_CELL:
+                i = int(np.argmax(lengths > MAX_CELL))
+                at = f"{where} {lines[i]}" if lines is not None else f"data row {i + 1}"
+                raise InputError(
+                    f"{name}:{at}: the cell in column {h!r} is {int(lengths[i]):,} characters long "
+                    f"(limit {MAX_CELL:,}); check the delimiter and the quotes, or shorten the cell")
+    df = pd.DataFrame(dict(zip(header, columns)), index=pd.RangeIndex(n), dtype=object)
+    if lines is not None:
+        df.attrs["line_numbers"] = np.asarray(lines, dtype=np.int64)
+    return df
+
+
+def _all_empty(col: np.ndarray) -> bool:
+    return bool(len(col) == 0 or (pd.Series(col, dtype=object).str.strip() == "").all())
+
+
+# ----------------------------------------------------------------------------------------- xlsx
+def _cell_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
+    if isinstance(v, (date, time)):
+        return v.isoformat()
+    return str(v).strip()
+
+
+def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises anything from KeyError to XML errors on a broken file
+        raise InputError(f"{name}: cannot read the XLSX workbook ({type(exc).__name__}); "
+                         "open it in Excel or LibreOffice and save it again as .xlsx") from None
+    try:
+        names = wb.sheetnames
+        if not names:
+            raise InputError(f"{name}: the workbook has no sheets; put the list on the first sheet and save again")
+        if sheet is None:
+            ws = wb.worksheets[0]
+        elif isinstance(sheet, int) and 0 <= sheet < len(names):
+            ws = wb.worksheets[sheet]
+        elif isinstance(sheet, str) and sheet in names:
+            ws = wb[sheet]
+        else:
+            raise InputError(f"{name}: no sheet {sheet!r}; pass one of the sheets {', '.join(map(repr, names))} "
+                             f"or an index 0..{len(names) - 1}")
+        try:
+            raw = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        except Exception as exc:
+            raise InputError(f"{name}: cannot read sheet {ws.title!r} ({type(exc).__name__}); "
+                             "open the workbook in Excel or LibreOffice and save it again as .xlsx") from None
+    finally:
+        wb.close()
+    rows = [(i + 1, r) for i, r in enumerate(raw) if any(r)]  # (sheet row number, cells)
+    if not rows:
+        raise InputError(f"{name}: sheet {ws.title!r} has no rows; put the list on that sheet or pass another sheet")
+    _check_header_row(raw, name, ws.title)
+    width = max(len(r) for _, r in rows)
+    grid = np.full((len(rows), width), "", dtype=object)
+    for i, (_, r) in enumerate(rows):
+        grid[i, : len(r)] = r
+    numbers = np.asarray([k for k, _ in rows], dtype=np.int64)
+    if numbers[0] != 1:
+        raise InputError(f"{name}:row {numbers[0]}: the header seems to be on row {numbers[0]}, not row 1; "
+                         f"delete the rows above the header on sheet {ws.title!r} and save again")
+    header = list(grid[0])
+    return _finish(name, header, [grid[1:, j] for j in range(width)], numbers[1:], check_len=False, where="row")
+
+
+def _check_header_row(raw: list[list[str]], name: str, title: str) -> None:
+    """Row 1 mostly empty (a title) while a later row looks like a header -> say where it is."""
+    top = raw[:20]
+    width = max((max((k + 1 for k, v in enumerate(r) if v), default=0) for r in top), default=0)
+    if width == 0 or len(top) < 2:
+        return
+    filled = sum(1 for v in top[0] if v)
+    if filled > width / 2:
+        return
+    need = max(1 if filled == 0 else 2, int(np.ceil(0.6 * width)))
+    for k, r in enumerate(top[1:], start=2):
+        cells = [v for v in r if v]
+        if len(cells) >= need and not any(_is_number(v) for v in cells):
+            raise InputError(f"{name}:row {k}: the header seems to be on row {k}, not row 1 (row 1 is mostly "
+                             f"empty); delete the rows above the header on sheet {title!r} and save again")
+
+
+def _is_number(v: str) -> bool:
+    return bool(re.fullmatch(r"[+-]?\d+([.,]\d+)?", v))
+
+
+# -------------------------------------------------------------------------------------- parquet
+def _read_parquet(data: bytes, name: str) -> pd.DataFrame:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ... on a damaged file
+        raise InputError(f"{name}: cannot read the Parquet file ({str(exc).splitlines()[0][:120]}); "
+                         "write the Parquet file again or export the list as CSV UTF-8") from None
+    columns = []
+    for col in table.columns:
+        try:
+            text = pc.fill_null(pc.utf8_trim_whitespace(pc.cast(col, pa.string())), "")
+            columns.append(text.to_numpy(zero_copy_only=False).astype(object, copy=False))
+        except pa.ArrowException:  # nested or binary types: Python's str of each value
+            values = col.to_pylist()
+            columns.append(np.asarray(["" if v is None else str(v).strip() for v in values], dtype=object))
+    if not table.column_names:
+        raise _empty(name)
+    return _finish(name, list(table.column_names), columns, None, check_len=True, where=None)
+
+
+# --------------------------------------------------------------------------------------- writing
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?"
+
+
+def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy where text cells a spreadsheet would run as a formula are prefixed with ``'``.
+
+    Only object/string columns are touched, and in them only ``str`` cells that start with
+    ``= + - @``, a tab or a carriage return and are not a plain number (``-5``, ``+1.5e3`` stay as
+    they are: a spreadsheet reads them as numbers, never as formulas). Numeric columns (a column of
+    negative floats, say) are returned unchanged. Excel and LibreOffice show ``'=1+2`` as the text
+    ``=1+2``.
+    """
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
+            continue
+        values = s.to_numpy(dtype=object)
+        codes, uniq = pd.factorize(values, use_na_sentinel=True)
+        text = pd.Series(uniq, dtype=object)
+        text = text[text.map(lambda v: isinstance(v, str)).astype(bool)]
+        risky = text.str.startswith(_FORMULA_START) & ~text.str.fullmatch(_PLAIN_NUMBER)
+        if risky.any():
+            fixed = np.asarray(uniq, dtype=object).copy()
+            fixed[risky.index[risky]] = "'" + text[risky]
+            out[col] = pd.Series(np.where(codes >= 0, fixed[codes], values), index=s.index, dtype=object)
+    return out
+
+
+def write_csv_bytes(df: pd.DataFrame, *, bom: bool = False) -> bytes:
+    """``df`` as CSV: UTF-8 (with a BOM if ``bom``, which Excel needs for Cyrillic), ``\\n`` line ends,
+    no index, cells made spreadsheet-safe by :func:`csv_safe`."""
+    text = csv_safe(df).to_csv(index=False, lineterminator="\n")
+    return ("\ufeff" if bom else "").encode("utf-8") + text.encode("utf-8")
+
+
+def check_output_dir(out_dir: str | os.PathLike[str], *, force: bool) -> None:
+    """Fail early (before any work) when ``out_dir`` could not be written or replaced."""
+    out = Path(out_dir)
+    shown = os.fspath(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{shown}: exists and is not a directory; give a directory for the output")
+    if out.is_dir() and not force and any(out.iterdir()):
+        raise InputError(f"{shown}: output directory exists and is not empty; pass --force to replace it")
+    parent = out.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise InputError(f"{parent}: cannot write in this directory (the output goes there); "
+                         "choose another --out or fix its permissions")
+
+
+@contextmanager
+def atomic_output(out_dir: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary directory beside ``out_dir``; on success it replaces ``out_dir`` atomically.
+
+    On any exception (including ``KeyboardInterrupt`` and SIGTERM once ``install_signal_handlers``
+    ran) the temporary directory is removed and ``out_dir`` is left exactly as it was.
+    """
+    check_output_dir(out_dir, force=force)
+    out = Path(out_dir).absolute()
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise InputError(f"{out.parent}: cannot create the output there ({exc.strerror or exc}); "
+                         "choose another --out or fix its permissions") from None
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)
+        yield tmp
+        _swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rmdir(old)
+    os.rename(out, old)
+    try:
+        os.rename(tmp, out)
+    except BaseException:
+        os.rename(old, out)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_outputs(out_dir: str | os.PathLike[str], files: Mapping[str, bytes | str], *, force: bool = False) -> None:
+    """Write ``files`` (relative name -> content; ``str`` is written as UTF-8) into ``out_dir`` atomically."""
+    with atomic_output(out_dir, force=force) as tmp:
+        for rel, content in files.items():
+            target = tmp / rel
+            if target.resolve().parent != tmp.resolve() and tmp.resolve() not in target.resolve().parents:
+                raise InputError(f"{rel}: output file name leaves the output directory; use a relative name")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread when the process receives SIGTERM (see ``install_signal_handlers``)."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(f"received signal {signum}")
+
+
+def install_signal_handlers() -> Any:
+    """Turn SIGTERM into a ``Terminated`` (a ``KeyboardInterrupt``) so ``with`` blocks clean up.
+
+    Call from the main thread (the CLI does, once). Returns the previous handler.
+    """
+    return signal.signal(signal.SIGTERM, _raise_terminated)
