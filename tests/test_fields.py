@@ -93,6 +93,8 @@ DATES = [
     ("99999", (0, 0, 0, True), "5-digits-not-excel"),
     ("12.03.1990.5", (0, 0, 0, True), "four-groups"),
     ("١٢.٠٣.١٩٩٠", (0, 0, 0, True), "arabic-digits"),
+    ("1990-03-" + "1" * 5000, (0, 0, 0, True), "huge-number"),
+    ("1" * 5000, (0, 0, 0, True), "huge-digits"),
 ]
 
 
@@ -143,8 +145,9 @@ def test_parse_dates_empty_series() -> None:
     assert len(out) == 0 and list(out.columns) == ["year", "month", "day", "invalid"]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(max_size=30), max_size=8))
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("0123456789.-/ :TмартMarchг")), max_size=20)
+                | st.text(max_size=20), max_size=8))
 def test_parse_dates_never_raises_and_ranges_hold(texts: list[str]) -> None:
     out = parse_dates(pd.Series(texts, dtype=object))
     assert len(out) == len(texts)
@@ -200,9 +203,9 @@ def test_personal_number_missing(missing: object) -> None:
     assert normalize_personal_number(pd.Series([missing])).tolist() == [""]
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("АБВЗОабозABOKabo0123456789 -./_№")) | st.characters(),
-               max_size=14))
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("АБВЗОабозABOKabo0123456789 -./_№")), max_size=12)
+       | st.text(max_size=12))
 def test_personal_number_idempotent(text: str) -> None:
     once = personal_number_key(text)
     assert personal_number_key(once) == once
@@ -356,6 +359,14 @@ def test_normalize_text(text: str, expected: str) -> None:
 @pytest.mark.parametrize("missing", MISSING, ids=MISSING_IDS)
 def test_normalize_text_missing(missing: object) -> None:
     assert normalize_text(pd.Series([missing])).tolist() == [""]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("вчВЧ/.-№ 0123456789аАaAбdКк,Ёё")), max_size=16) | st.text(max_size=16))
+def test_text_keys_idempotent(text: str) -> None:
+    for fn in (category_of, unit_of, text_key):
+        once = fn(text)
+        assert fn(once) == once, fn.__name__
 
 
 # ---------------------------------------------------------------- vectorized == scalar

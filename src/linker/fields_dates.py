@@ -146,6 +146,8 @@ def _month_of(word: str) -> int:
 
 def _from_numbers(nums: list[str], reference_year: int) -> DateParts | None:
     """Separated numeric groups: D M Y, Y M D, M Y, Y M."""
+    if any(len(t) > 4 for t in nums):
+        return None
     if len(nums) == 3:
         a, b, c = nums
         if len(a) == 4:
