@@ -201,14 +201,14 @@ def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
     utf8 = data[3:] if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else data
     if encoding != "utf-8":
         utf8 = text.encode("utf-8")
-    fast = _fast_parse(utf8, delim)
+    fast = _fast_parse(utf8, delim, name)
     if fast is not None:
-        return _finish(name, *fast, check_len=True)
+        return _finish(name, *fast, check_len=False)
     header, columns, lines = _slow_parse(text, delim, name)
     return _finish(name, header, columns, lines, check_len=len(text) > MAX_CELL)
 
 
-def _fast_parse(utf8: bytes, delim: str) -> tuple[list[str], list[np.ndarray], np.ndarray] | None:
+def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.ndarray], np.ndarray] | None:
     """pyarrow read with every column as string; None when the slow path must decide (any doubt)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -239,6 +239,9 @@ def _fast_parse(utf8: bytes, delim: str) -> tuple[list[str], list[np.ndarray], n
     for col in table.columns:
         col = pc.utf8_trim_whitespace(col)
         header.append(col[0].as_py() if rows else "")
+        if pc.max(pc.utf8_length(col)).as_py() > MAX_CELL:
+            row = pc.index(pc.greater(pc.utf8_length(col), MAX_CELL), True).as_py()
+            raise _long_cell(name, f"line {row + 1}", header[-1], len(col[row].as_py()))
         columns.append(col.slice(1).to_numpy(zero_copy_only=False).astype(object, copy=False))
     return header, columns, np.arange(2, rows + 1, dtype=np.int64)
 
@@ -326,13 +329,16 @@ def _finish(name: str, header: list[str], columns: list[np.ndarray], lines: np.n
             if lengths.size and lengths.max() > MAX_CELL:
                 i = int(np.argmax(lengths > MAX_CELL))
                 at = f"{where} {lines[i]}" if lines is not None else f"data row {i + 1}"
-                raise InputError(
-                    f"{name}:{at}: the cell in column {h!r} is {int(lengths[i]):,} characters long "
-                    f"(limit {MAX_CELL:,}); check the delimiter and the quotes, or shorten the cell")
+                raise _long_cell(name, at, h, int(lengths[i]))
     df = pd.DataFrame(dict(zip(header, columns)), index=pd.RangeIndex(n), dtype=object)
     if lines is not None:
         df.attrs["line_numbers"] = np.asarray(lines, dtype=np.int64)
     return df
+
+
+def _long_cell(name: str, at: str, column: str, length: int) -> InputError:
+    return InputError(f"{name}:{at}: the cell in column {column!r} is {length:,} characters long "
+                      f"(limit {MAX_CELL:,}); check the delimiter and the quotes, or shorten the cell")
 
 
 def _all_empty(col: np.ndarray) -> bool:
