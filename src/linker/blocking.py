@@ -1,0 +1,205 @@
+"""Candidate pairs from the union of blocking rules on standardized keys.
+
+A rule is a tuple of key names; a pair is a candidate under the rule when every key is non-empty and
+equal on both sides. A rule may also name a different key for the list side with ``list_key>registry_key``
+(e.g. ``fn_canon>sn_stem`` meets a list that swapped surname and given name). Pair counts are computed
+per rule from key frequencies before a single pair is built, and a rule that would explode is refused
+with a suggestion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import BlockingError
+
+#: Derived keys a rule may use: name -> columns of the standardized table (joined into one key).
+KEYS: dict[str, tuple[str, ...]] = {
+    "sn": ("sn",), "sn_stem": ("sn_stem",), "sn_phon": ("sn_phon",), "sn_init": ("sn_init",),
+    "fn": ("fn",), "fn_canon": ("fn_canon",), "fn_phon": ("fn_phon",), "fn_init": ("fn_init",),
+    "pt": ("pt",), "pt_init": ("pt_init",),
+    "by": ("by",), "dob": ("by", "bm", "bd"), "dob_swapped": ("by", "bd", "bm"),
+    "pnum": ("pnum",), "unit": ("unit",), "cat": ("cat",),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    list_keys: tuple[str, ...]
+    registry_keys: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        if self.list_keys == self.registry_keys:
+            return "+".join(self.list_keys)
+        return "+".join(f"{a}>{b}" if a != b else a for a, b in zip(self.list_keys, self.registry_keys))
+
+    @classmethod
+    def parse(cls, keys: tuple[str, ...] | list[str]) -> Rule:
+        lk, rk = [], []
+        for k in keys:
+            a, _, b = k.partition(">")
+            b = b or a
+            for part in (a, b):
+                if part not in KEYS:
+                    raise BlockingError(
+                        f"blocking rule {list(keys)}: unknown key {part!r}; use keys among "
+                        f"{', '.join(KEYS)}, e.g. rules = [[\"sn_stem\", \"fn_canon\"], [\"pnum\"]]"
+                    )
+            lk.append(a)
+            rk.append(b)
+        return cls(tuple(lk), tuple(rk))
+
+
+@dataclass(frozen=True)
+class BlockingResult:
+    left: np.ndarray          # int32 row positions in the list
+    right: np.ndarray         # int32 row positions in the registry
+    rule_pairs: tuple[tuple[str, int], ...]   # pairs each rule proposes (before the union)
+
+    @property
+    def n_pairs(self) -> int:
+        return int(len(self.left))
+
+    def to_dict(self) -> dict:
+        return {"rules": [{"name": n, "pairs": p} for n, p in self.rule_pairs], "total_pairs": self.n_pairs}
+
+
+def _available(std: pd.DataFrame, key: str) -> bool:
+    cols = KEYS[key]
+    for c in cols:
+        col = std[c]
+        if col.dtype == object:
+            if not (col != "").any():
+                return False
+        elif not (col > 0).any():
+            return False
+    return True
+
+
+def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
+    """Rules chosen from the fields both sides have."""
+    def has(*keys: str) -> bool:
+        return all(_available(std_l, k) and _available(std_r, k) for k in keys)
+
+    rules: list[Rule] = []
+    candidates = [
+        ("sn_stem", "fn_canon"),            # the name
+        ("sn_phon", "by"),                  # damaged surname, same birth year
+        ("pnum",),                          # personal number
+        ("dob", "sn_init"),                 # date of birth with a name letter
+        ("dob", "fn_init"),                 # initials with date of birth (surname damaged)
+        ("fn_canon", "pt", "by"),           # given name + patronymic + year (surname damaged)
+        ("fn_phon", "sn_phon"),             # both names damaged a little
+        ("dob_swapped>dob", "sn_init"),     # day and month swapped
+        ("fn_canon>sn_stem", "sn_stem>fn_canon"),  # surname and given name swapped
+    ]
+    for keys in candidates:
+        rule = Rule.parse(keys)
+        if has(*rule.list_keys) and has(*rule.registry_keys):
+            rules.append(rule)
+    if not rules:
+        raise BlockingError(
+            "no blocking rule can be built: the list and the registry share no usable name, date or number; "
+            "map the columns with --map (e.g. --map surname=COLUMN --map birth_date=COLUMN)"
+        )
+    return rules
+
+
+def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...], rkeys: tuple[str, ...]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a composite key on both sides (shared vocabulary); -1 where a part is empty."""
+    nl = len(std_l)
+    code_l = np.zeros(nl, np.int64)
+    code_r = np.zeros(len(std_r), np.int64)
+    valid_l = np.ones(nl, bool)
+    valid_r = np.ones(len(std_r), bool)
+    lcols = [c for k in lkeys for c in KEYS[k]]
+    rcols = [c for k in rkeys for c in KEYS[k]]
+    for cl, cr in zip(lcols, rcols):
+        a, b = std_l[cl].to_numpy(), std_r[cr].to_numpy()
+        if a.dtype == object or b.dtype == object:
+            both = pd.concat([pd.Series(a, dtype=object), pd.Series(b, dtype=object)], ignore_index=True)
+            valid_l &= a != ""
+            valid_r &= b != ""
+        else:
+            both = pd.Series(np.concatenate([a, b]).astype(np.int64))
+            valid_l &= a > 0
+            valid_r &= b > 0
+        codes, uniq = pd.factorize(both, sort=False)
+        card = max(len(uniq), 1)
+        code_l = code_l * card + codes[:nl]
+        code_r = code_r * card + codes[nl:]
+        # keep the combined codes small
+        comb, _ = pd.factorize(np.concatenate([code_l, code_r]), sort=False)
+        code_l, code_r = comb[:nl].astype(np.int64), comb[nl:].astype(np.int64)
+    code_l[~valid_l] = -1
+    code_r[~valid_r] = -2
+    return code_l, code_r
+
+
+def _count_pairs(code_l: np.ndarray, code_r: np.ndarray) -> int:
+    cl = pd.Series(code_l[code_l >= 0]).value_counts()
+    cr = pd.Series(code_r[code_r >= 0]).value_counts()
+    common = cl.index.intersection(cr.index)
+    return int((cl[common].to_numpy(np.int64) * cr[common].to_numpy(np.int64)).sum())
+
+
+def _join(code_l: np.ndarray, code_r: np.ndarray, dedupe: bool) -> tuple[np.ndarray, np.ndarray]:
+    """All (i, j) with code_l[i] == code_r[j] >= 0, by a sort-merge on the codes."""
+    order_r = np.argsort(code_r, kind="stable")
+    sorted_r = code_r[order_r]
+    li = np.flatnonzero(code_l >= 0)
+    start = np.searchsorted(sorted_r, code_l[li], side="left")
+    end = np.searchsorted(sorted_r, code_l[li], side="right")
+    counts = end - start
+    keep = counts > 0
+    li, start, counts = li[keep], start[keep], counts[keep]
+    total = int(counts.sum())
+    left = np.repeat(li, counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    right = order_r[np.repeat(start, counts) + offsets]
+    if dedupe:  # one table against itself: each unordered pair once, never a row with itself
+        left, right = np.minimum(left, right), np.maximum(left, right)
+        keep = left != right
+        left, right = left[keep], right[keep]
+    return left.astype(np.int32), right.astype(np.int32)
+
+
+def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pairs: int,
+          dedupe: bool = False, log=None) -> BlockingResult:
+    """The union of the pairs of every rule, sorted by (list row, registry row)."""
+    counted = []
+    for rule in rules:
+        cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys)
+        n = _count_pairs(cl, cr)
+        if dedupe:
+            n = n // 2
+        counted.append((rule, cl, cr, n))
+        if log:
+            log(f"  blocking rule {rule.name}: {n:,} pairs")
+    total = sum(n for *_, n in counted)
+    if total > max_pairs:
+        worst = max(counted, key=lambda t: t[3])
+        raise BlockingError(
+            f"blocking would compare {total:,} pairs, over the limit of {max_pairs:,} "
+            f"(rule {worst[0].name} alone gives {worst[3]:,}); make that rule stricter, e.g. add \"by\" "
+            f"to it in [blocking] rules, or raise [blocking] max_pairs"
+        )
+    parts_l, parts_r = [], []
+    n_r = max(len(std_r), 1)
+    for rule, cl, cr, _n in counted:
+        l, r = _join(cl, cr, dedupe)
+        parts_l.append(l)
+        parts_r.append(r)
+    if parts_l:
+        code = np.concatenate(parts_l).astype(np.int64) * n_r + np.concatenate(parts_r)
+        code = np.unique(code)
+        left = (code // n_r).astype(np.int32)
+        right = (code % n_r).astype(np.int32)
+    else:
+        left = right = np.zeros(0, np.int32)
+    return BlockingResult(left, right, tuple((r.name, n) for r, _a, _b, n in counted))

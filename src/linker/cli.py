@@ -1,0 +1,161 @@
+"""The `linker` command: a thin face over the library (parse, call, print, exit)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import LinkerError
+
+EXAMPLES_MATCH = """
+\b
+Example:
+  linker match fixtures/ru/list.csv fixtures/ru/registry.csv --out report/
+  linker match list.xlsx registry.csv --out report/ --map full_name=ФИО --list-id "№"
+  linker match list.csv registry.csv --out report/ --force --labels labels.csv
+"""
+
+
+def _say(quiet: bool):
+    def say(msg: str) -> None:
+        if not quiet:
+            click.echo(msg, err=True)
+    return say
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except LinkerError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was written.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="linker")
+def main() -> None:
+    """linker: check a list of people against a registry, and find people listed twice."""
+
+
+@main.command("match", epilog=EXAMPLES_MATCH)
+@click.argument("list_file", metavar="LIST", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("registry_file", metavar="REGISTRY", type=click.Path(dir_okay=True, path_type=str))
+@click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Output directory.")
+@click.option("--config", type=click.Path(path_type=str), help="TOML file with options (see README).")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Map a column onto a field, for both files (repeatable).")
+@click.option("--list-map", "list_maps", multiple=True, metavar="FIELD=COLUMN", help="Mapping for the list only.")
+@click.option("--registry-map", "registry_maps", multiple=True, metavar="FIELD=COLUMN",
+              help="Mapping for the registry only.")
+@click.option("--list-id", help="Id column of the list (default: detected, else the row number).")
+@click.option("--registry-id", help="Id column of the registry (default: detected, else the row number).")
+@click.option("--match-threshold", type=float, help="Probability from which an entry is confirmed [0.9].")
+@click.option("--review-threshold", type=float, help="Probability from which an entry needs review [0.3].")
+@click.option("--model", "model_path", type=click.Path(path_type=str), help="Score with a saved model.json.")
+@click.option("--labels", "labels_path", type=click.Path(path_type=str),
+              help="labels.csv exported from report.html: a person's decisions win.")
+@click.option("--breakdown", multiple=True, help="A list column to break the results down by (repeatable).")
+@click.option("--seed", type=int, help="Random seed [0].")
+@click.option("--force", is_flag=True, help="Replace an existing, non-empty output directory.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_maps, list_id, registry_id,
+              match_threshold, review_threshold, model_path, labels_path, breakdown, seed, force, quiet):
+    """Match the people of LIST against REGISTRY and write a verification report into --out."""
+    from .io import install_signal_handlers
+    from .run import match
+    from .settings import make_settings, parse_map_options
+
+    install_signal_handlers()
+    both = parse_map_options(maps)
+    settings = make_settings(
+        config, match_threshold=match_threshold, review_threshold=review_threshold, seed=seed,
+        list_map=(both + parse_map_options(list_maps)) or None,
+        registry_map=(both + parse_map_options(registry_maps)) or None,
+        list_id=list_id, registry_id=registry_id, quiet=quiet,
+    )
+    say = _say(quiet)
+    result = match(list_file, registry_file, settings, out=out, force=force, model_path=model_path,
+                   labels_path=labels_path, breakdown_columns=tuple(breakdown), log=say)
+    rep = result.report
+    c = rep["counts"]
+    say("mapping: list " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["list"].items()))
+    say("mapping: registry " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["registry"].items()))
+    eg = rep["expected_genuine"]
+    click.echo(f"{c['total']} entries: {c['match']} match, {c['review']} review, {c['no_match']} no_match "
+               f"({c['duplicate_listings']} duplicate listings); expected genuine {eg['estimate']:.1f} "
+               f"[{eg['low']:.1f}, {eg['high']:.1f}]")
+    if rep.get("chance_test"):
+        click.echo(rep["chance_test"]["explanation"])
+    click.echo(f"report: {Path(out) / 'report.html'}")
+
+
+@main.command("synth")
+@click.option("--registry", "registry", type=int, required=True, help="Registry rows.")
+@click.option("--list", "list_size", type=int, required=True, help="List rows.")
+@click.option("--out", required=True, type=click.Path(path_type=str), help="Output directory.")
+@click.option("--latin", is_flag=True, help="Write the list in Latin script (mixed transliteration schemes).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--genuine", type=float, default=0.9, show_default=True, help="Share of list entries from the registry.")
+@click.option("--namesakes", type=float, default=0.3, show_default=True,
+              help="Share of the invented entries that copy a registry person's full name.")
+@click.option("--duplicates", type=float, default=0.03, show_default=True, help="Share of duplicate listings.")
+@click.option("--heavy-namesakes", is_flag=True, help="Concentrate the name distribution (many namesakes).")
+@click.option("--damage", type=float, default=1.0, show_default=True, help="Scale of every damage rate.")
+def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage):
+    """A synthetic personnel registry, a damaged list drawn from it, and truth.csv.
+
+    \b
+    Example:
+      linker synth --registry 20000 --list 1000 --out rosters/ru --seed 1
+    """
+    from .errors import ConfigError
+    from .synth import synth, write_synth
+
+    for name, v in (("genuine", genuine), ("namesakes", namesakes), ("duplicates", duplicates)):
+        if not 0 <= v <= 1:
+            raise ConfigError(f"--{name} {v}: not a share; give a value between 0 and 1")
+    if registry < 1 or list_size < 1:
+        raise ConfigError("--registry and --list must be at least 1")
+    reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
+                            duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
+    write_synth(out, reg, lst, truth)
+    click.echo(f"wrote {out}/registry.csv ({len(reg)} rows), {out}/list.csv ({len(lst)} rows), {out}/truth.csv")
+
+
+@main.command("evaluate")
+@click.argument("matches_file", metavar="MATCHES", type=click.Path(path_type=str))
+@click.argument("truth_file", metavar="TRUTH", type=click.Path(path_type=str))
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+def evaluate_cmd(matches_file, truth_file, as_json):
+    """Precision, recall and F1 of the `match` decisions of MATCHES against TRUTH.
+
+    \b
+    Example:
+      linker evaluate report/matches.csv fixtures/ru/truth.csv
+    """
+    import json
+
+    from .evaluate import evaluate, read_truth
+    from .io import read_table
+
+    ev = evaluate(read_table(matches_file), read_truth(truth_file))
+    d = ev.to_dict()
+    if as_json:
+        click.echo(json.dumps(d, indent=1))
+        return
+    for key in ("entries", "genuine", "tp", "fp", "fn", "review"):
+        if key in d:
+            click.echo(f"{key:>10}: {d[key]}")
+    for key in ("precision", "recall", "f1"):
+        click.echo(f"{key:>10}: {d[key]:.4f}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,163 @@
+"""Map the headers of a list or registry onto linker's canonical fields.
+
+Fields: ``id``, ``full_name``, ``surname``, ``first_name``, ``patronymic``, ``birth_date``,
+``personal_number``, ``rank``, ``category``, ``unit``; every other column present on both sides is
+compared as generic text (``text:<header>``). `--map FIELD=COLUMN` and the config override all of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import InputError
+from .settings import FIELDS
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "id": (
+        "id", "№", "no", "n", "nr", "num", "number", "#", "№ п/п", "№п/п", "п/п", "номер", "rec_id",
+        "record_id", "registry_id", "list_id", "person_id", "row_id", "uid", "key", "ид", "идентификатор",
+    ),
+    "full_name": (
+        "фио", "ф.и.о.", "ф.и.о", "фамилия имя отчество", "фамилия, имя, отчество", "full_name", "fullname",
+        "full name", "name", "fio", "person", "имя полностью", "military name", "serviceman",
+    ),
+    "surname": ("фамилия", "surname", "last_name", "lastname", "last name", "family_name", "family name", "familiya"),
+    "first_name": (
+        "имя", "first_name", "firstname", "first name", "given_name", "givenname", "given name", "forename", "imya",
+    ),
+    "patronymic": ("отчество", "patronymic", "middle_name", "middlename", "middle name", "otchestvo", "father's name"),
+    "birth_date": (
+        "дата рождения", "дата_рождения", "датарождения", "д.р.", "др", "д/р", "г.р.", "год рождения", "родился",
+        "date_of_birth", "date of birth", "dob", "birth_date", "birthdate", "birth date", "born", "birthday",
+        "data rozhdeniya",
+    ),
+    "personal_number": (
+        "личный номер", "личный_номер", "л/н", "л.н.", "личный №", "жетон", "номер жетона", "personal_number",
+        "personal number", "personal_no", "service_number", "service number", "soc_sec_id", "ssn",
+        "lichnyy nomer", "military id",
+    ),
+    "rank": ("звание", "воинское звание", "в/зв", "rank", "military rank", "zvanie"),
+    "category": ("категория", "вид службы", "основание службы", "статус", "category", "service category", "status", "kategoriya"),
+    "unit": ("воинская часть", "в/ч", "вч", "часть", "подразделение", "unit", "military unit", "military_unit", "chast"),
+}
+
+
+def _norm_header(h: str) -> str:
+    h = h.strip().lower().replace("ё", "е").replace("_", " ")
+    return re.sub(r"\s+", " ", h)
+
+
+_LOOKUP: dict[str, str] = {}
+for _field, _names in _ALIASES.items():
+    for _n in _names:
+        _LOOKUP.setdefault(_norm_header(_n), _field)
+        _LOOKUP.setdefault(_norm_header(_n).replace(" ", ""), _field)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """Canonical field -> column of one side; ``text`` holds generic columns shared with the other side."""
+
+    fields: tuple[tuple[str, str], ...]
+    text: tuple[str, ...] = ()
+
+    def get(self, field: str) -> str | None:
+        return dict(self.fields).get(field)
+
+    def as_dict(self) -> dict[str, str]:
+        d = dict(self.fields)
+        for t in self.text:
+            d[f"text:{t}"] = t
+        return d
+
+
+def detect_fields(columns: list[str], overrides: tuple[tuple[str, str], ...], *, path: str) -> dict[str, str]:
+    """Canonical field -> column, from header names, then the user's overrides."""
+    found: dict[str, str] = {}
+    for col in columns:
+        key = _norm_header(col)
+        fld = _LOOKUP.get(key) or _LOOKUP.get(key.replace(" ", ""))
+        if fld and fld not in found:
+            found[fld] = col
+    for fld, col in overrides:
+        if fld.startswith("text:"):
+            continue
+        if col not in columns:
+            raise InputError(
+                f"{path}: --map {fld}={col}: no column {col!r}; columns are: {', '.join(map(str, columns))}"
+            )
+        for other, c in list(found.items()):
+            if c == col:
+                del found[other]
+        found[fld] = col
+    if "full_name" in found and {"surname", "first_name"} <= found.keys():
+        del found["full_name"]  # separate parts are better than a parsed whole
+    return found
+
+
+def map_columns(
+    list_df: pd.DataFrame, registry_df: pd.DataFrame, *, list_path: str, registry_path: str,
+    list_overrides: tuple[tuple[str, str], ...] = (), registry_overrides: tuple[tuple[str, str], ...] = (),
+    list_id: str | None = None, registry_id: str | None = None,
+) -> tuple[Mapping, Mapping]:
+    """Mappings of both sides; raises InputError when a side has no name column."""
+    if list_id:
+        list_overrides = (*list_overrides, ("id", list_id))
+    if registry_id:
+        registry_overrides = (*registry_overrides, ("id", registry_id))
+    lf = detect_fields(list(list_df.columns), list_overrides, path=list_path)
+    rf = detect_fields(list(registry_df.columns), registry_overrides, path=registry_path)
+    for f, path, cols in ((lf, list_path, list_df.columns), (rf, registry_path, registry_df.columns)):
+        if not ({"full_name", "surname"} & f.keys()):
+            raise InputError(
+                f"{path}: no name column found (headers seen: {', '.join(map(str, cols))}); "
+                "name one with --map surname=COLUMN or --map full_name=COLUMN"
+            )
+    used_l, used_r = set(lf.values()), set(rf.values())
+    shared = [c for c in list_df.columns if c in set(registry_df.columns) and c not in used_l and c not in used_r]
+    # explicit text:NAME=COLUMN overrides
+    extra_l = {f[5:]: c for f, c in list_overrides if f.startswith("text:")}
+    extra_r = {f[5:]: c for f, c in registry_overrides if f.startswith("text:")}
+    for name, col in extra_l.items():
+        if col not in list_df.columns:
+            raise InputError(f"{list_path}: --map text:{name}={col}: no column {col!r}; columns are: {', '.join(list_df.columns)}")
+    for name, col in extra_r.items():
+        if col not in registry_df.columns:
+            raise InputError(f"{registry_path}: --map text:{name}={col}: no column {col!r}; columns are: {', '.join(registry_df.columns)}")
+    text_l = tuple(shared) + tuple(n for n in extra_l if n in extra_r)
+    lm = Mapping(tuple(sorted(lf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l)
+    rm = Mapping(tuple(sorted(rf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l)
+    object.__setattr__(lm, "_text_cols", {**{c: c for c in shared}, **extra_l})
+    object.__setattr__(rm, "_text_cols", {**{c: c for c in shared}, **extra_r})
+    return lm, rm
+
+
+def text_column(mapping: Mapping, name: str) -> str:
+    return getattr(mapping, "_text_cols", {}).get(name, name)
+
+
+def ids_of(df: pd.DataFrame, mapping: Mapping, *, path: str, side: str) -> pd.Series:
+    """The id of every row: the id column, or the 1-based row number. Raises on empty or duplicate ids."""
+    col = mapping.get("id")
+    if col is None:
+        return pd.Series([str(i + 1) for i in range(len(df))], index=df.index, dtype=object)
+    ids = df[col].astype(str).str.strip()
+    empty = ids.index[ids == ""]
+    if len(empty):
+        rows = ", ".join(str(i + 2) for i in empty[:5]) + (" ..." if len(empty) > 5 else "")
+        raise InputError(
+            f"{path}:{col}: {len(empty)} empty id(s) at line(s) {rows}; fill them, or pass "
+            f"--{side}-id with another column"
+        )
+    dup = ids[ids.duplicated(keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        lines = ", ".join(str(i + 2) for i in dup.index[dup == first][:5])
+        raise InputError(
+            f"{path}:{col}: duplicate id {first!r} at lines {lines} ({dup.nunique()} id(s) repeated); "
+            "ids must be unique: fix them, or choose another id column"
+        )
+    return ids

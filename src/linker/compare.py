@@ -1,0 +1,285 @@
+"""Multi-level comparisons of candidate pairs, vectorized.
+
+Each comparison gives an int8 level per pair: -1 when a side is missing, 0 for "else", higher for closer.
+String similarity is computed with ``rapidfuzz.process.cpdist`` on the *unique* value pairs of a chunk and
+mapped back, so no Python code runs per pair. Surname and given name are compared in the order that fits
+best, so a list that swapped them still agrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+NAME_COLS = ("sn", "sn_stem", "fn", "fn_canon", "pt")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    labels: tuple[str, ...]     # label of level 0, 1, ...; level -1 is "missing"
+    field: str                  # the canonical field it compares (for display)
+
+
+COMPARISONS: dict[str, Comparison] = {
+    "surname": Comparison("surname", ("else", "fuzzy", "close", "gendered form / ё", "exact"), "surname"),
+    "first_name": Comparison(
+        "first_name", ("else", "initial agrees", "fuzzy", "close", "diminutive / variant", "exact"), "first_name"),
+    "patronymic": Comparison("patronymic", ("else", "initial agrees", "fuzzy", "close", "exact"), "patronymic"),
+    "birth_date": Comparison(
+        "birth_date", ("else", "same year", "partial date agrees", "one digit off / day-month swapped", "exact"),
+        "birth_date"),
+    "personal_number": Comparison("personal_number", ("else", "one character off", "exact"), "personal_number"),
+    "rank": Comparison("rank", ("else", "promoted 1-2 steps", "exact"), "rank"),
+    "category": Comparison("category", ("else", "compatible (contract/mobilized)", "exact"), "category"),
+    "unit": Comparison("unit", ("else", "exact"), "unit"),
+}
+
+
+def text_comparison(i: int, name: str) -> Comparison:
+    return Comparison(f"t_{i}", ("else", "fuzzy", "exact"), f"text:{name}")
+
+
+@dataclass
+class Encoded:
+    """Both sides' standardized columns with strings turned into codes of one shared vocabulary."""
+
+    left: dict[str, np.ndarray]
+    right: dict[str, np.ndarray]
+    vocab: dict[str, np.ndarray]          # vocabulary name -> strings by code (code 0 is "")
+    comparisons: tuple[Comparison, ...]
+
+    @property
+    def n_left(self) -> int:
+        return len(next(iter(self.left.values())))
+
+
+def _encode_strings(cols_l: list[pd.Series], cols_r: list[pd.Series]) -> tuple[list, list, np.ndarray]:
+    allv = pd.concat([*cols_l, *cols_r], ignore_index=True).astype(object)
+    uniq = pd.unique(allv[allv != ""])
+    uniq = np.concatenate([np.array([""], dtype=object), np.sort(uniq.astype(str)).astype(object)])
+    index = pd.Index(uniq)
+    enc_l = [index.get_indexer(c.to_numpy(object)).astype(np.int32) for c in cols_l]
+    enc_r = [index.get_indexer(c.to_numpy(object)).astype(np.int32) for c in cols_r]
+    return enc_l, enc_r, uniq
+
+
+def _present(std: pd.DataFrame, col: str) -> bool:
+    if col not in std:
+        return False
+    s = std[col]
+    return bool((s != "").any()) if s.dtype == object else bool((s > 0).any() if col in ("by",) else (s >= 0).any())
+
+
+def encode(std_l: pd.DataFrame, std_r: pd.DataFrame) -> Encoded:
+    """Codes for every standardized column, and the comparisons both sides can support."""
+    left: dict[str, np.ndarray] = {}
+    right: dict[str, np.ndarray] = {}
+    vocab: dict[str, np.ndarray] = {}
+    el, er, v = _encode_strings([std_l[c] for c in NAME_COLS], [std_r[c] for c in NAME_COLS])
+    for c, a, b in zip(NAME_COLS, el, er):
+        left[c], right[c] = a, b
+    vocab["name"] = v
+    string_cols = ["pnum", "cat", "unit"] + [c for c in std_l.columns if c.startswith("t_")]
+    for c in string_cols:
+        (a,), (b,), v = _encode_strings([std_l[c]], [std_r[c]])
+        left[c], right[c], vocab[c] = a, b, v
+    for c in ("fn_is_init", "pt_is_init"):
+        left[c], right[c] = std_l[c].to_numpy(bool), std_r[c].to_numpy(bool)
+    for c in ("by", "bm", "bd"):
+        left[c], right[c] = std_l[c].to_numpy(np.int16), std_r[c].to_numpy(np.int16)
+    left["rank"], right["rank"] = std_l["rank"].to_numpy(np.int8), std_r["rank"].to_numpy(np.int8)
+
+    comps = [COMPARISONS["surname"]]
+    both = lambda c: _present(std_l, c) and _present(std_r, c)  # noqa: E731
+    if both("fn"):
+        comps.append(COMPARISONS["first_name"])
+    if both("pt"):
+        comps.append(COMPARISONS["patronymic"])
+    if both("by"):
+        comps.append(COMPARISONS["birth_date"])
+    if both("pnum"):
+        comps.append(COMPARISONS["personal_number"])
+    if both("rank"):
+        comps.append(COMPARISONS["rank"])
+    if both("cat"):
+        comps.append(COMPARISONS["category"])
+    if both("unit"):
+        comps.append(COMPARISONS["unit"])
+    for c in std_l.columns:
+        if c.startswith("t_") and both(c):
+            comps.append(text_comparison(int(c[2:]), std_l.attrs.get("text_names", {}).get(c, c)))
+    return Encoded(left, right, vocab, tuple(comps))
+
+
+def _pair_similarity(vocab: np.ndarray, a: np.ndarray, b: np.ndarray, scorer, workers: int) -> np.ndarray:
+    """scorer(vocab[a], vocab[b]) for aligned code arrays, computed once per distinct (a, b)."""
+    if len(a) == 0:
+        return np.zeros(0, np.float32)
+    key = a.astype(np.int64) * (len(vocab) + 1) + b
+    uniq, inv = np.unique(key, return_inverse=True)
+    ua, ub = uniq // (len(vocab) + 1), uniq % (len(vocab) + 1)
+    sims = process.cpdist(vocab[ua].tolist(), vocab[ub].tolist(), scorer=scorer, workers=workers,
+                          dtype=np.float32)
+    return np.asarray(sims, np.float32)[inv.ravel()]
+
+
+def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> dict[str, np.ndarray]:
+    L, R, V = enc.left, enc.right, enc.vocab["name"]
+    jw = JaroWinkler.normalized_similarity
+    sn_l, sn_r = L["sn"][il], R["sn"][ir]
+    fc_l, fc_r = L["fn_canon"][il], R["fn_canon"][ir]
+    straight = _pair_similarity(V, sn_l, sn_r, jw, workers)
+    straight_fn = _pair_similarity(V, fc_l, fc_r, jw, workers)
+    # the list may have swapped surname and given name: compare crosswise where that fits far better
+    cand = (straight < 0.85) & (sn_l > 0) & (fc_r > 0)
+    swapped = np.zeros(len(il), bool)
+    if cand.any():
+        idx = np.flatnonzero(cand)
+        x1 = _pair_similarity(V, sn_l[idx], fc_r[idx], jw, workers)
+        x2 = _pair_similarity(V, fc_l[idx], sn_r[idx], jw, workers)
+        swapped[idx] = (x1 >= 0.9) & (x2 >= 0.9) & (x1 + x2 > straight[idx] + straight_fn[idx] + 0.2)
+    r_sn = np.where(swapped, R["fn"][ir], sn_r)
+    r_stem = np.where(swapped, R["fn_canon"][ir], R["sn_stem"][ir])
+    r_fn = np.where(swapped, R["sn"][ir], R["fn"][ir])
+    r_fc = np.where(swapped, R["sn_stem"][ir], fc_r)
+    l_stem = L["sn_stem"][il]
+    sim_sn = np.where(swapped, _pair_similarity(V, sn_l, r_sn, jw, workers), straight)
+
+    # surname
+    lev = np.zeros(len(il), np.int8)
+    lev[sim_sn >= 0.85] = 1
+    lev[sim_sn >= 0.94] = 2
+    lev[l_stem == r_stem] = 3
+    lev[sn_l == r_sn] = 4
+    lev[(sn_l == 0) | (r_sn == 0)] = -1
+    out = {"surname": lev}
+
+    # given name: initials, diminutives
+    fn_l = L["fn"][il]
+    fi_l, fi_r = L["fn_is_init"][il], np.where(swapped, False, R["fn_is_init"][ir])
+    sim_fn = np.where(swapped, _pair_similarity(V, fc_l, r_fc, jw, workers), straight_fn)
+    full = ~fi_l & ~fi_r
+    lev = np.zeros(len(il), np.int8)
+    first_l = V[fn_l].astype("U1") if len(il) else np.zeros(0, "U1")
+    first_r = V[r_fn].astype("U1") if len(il) else np.zeros(0, "U1")
+    lev[(fi_l | fi_r) & (first_l == first_r)] = 1
+    lev[full & (sim_fn >= 0.85)] = 2
+    lev[full & (sim_fn >= 0.93)] = 3
+    lev[full & (fc_l == r_fc)] = 4
+    lev[full & (fn_l == r_fn)] = 5
+    lev[(fn_l == 0) | (r_fn == 0)] = -1
+    out["first_name"] = lev
+
+    if any(c.name == "patronymic" for c in enc.comparisons):
+        pt_l, pt_r = L["pt"][il], R["pt"][ir]
+        pi_l, pi_r = L["pt_is_init"][il], R["pt_is_init"][ir]
+        sim = _pair_similarity(V, pt_l, pt_r, jw, workers)
+        full = ~pi_l & ~pi_r
+        first_l = V[pt_l].astype("U1") if len(il) else np.zeros(0, "U1")
+        first_r = V[pt_r].astype("U1") if len(il) else np.zeros(0, "U1")
+        lev = np.zeros(len(il), np.int8)
+        lev[(pi_l | pi_r) & (first_l == first_r)] = 1
+        lev[full & (sim >= 0.85)] = 2
+        lev[full & (sim >= 0.93)] = 3
+        lev[full & (pt_l == pt_r)] = 4
+        lev[(pt_l == 0) | (pt_r == 0)] = -1
+        out["patronymic"] = lev
+    return out
+
+
+def _digits8(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    v = y.astype(np.int64) * 10000 + m.astype(np.int64) * 100 + d
+    return np.stack([(v // 10 ** k) % 10 for k in range(8)], axis=1)
+
+
+def _date_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
+    L, R = enc.left, enc.right
+    yl, ml, dl = L["by"][il], L["bm"][il], L["bd"][il]
+    yr, mr, dr = R["by"][ir], R["bm"][ir], R["bd"][ir]
+    full_l = (yl > 0) & (ml > 0) & (dl > 0)
+    full_r = (yr > 0) & (mr > 0) & (dr > 0)
+    full = full_l & full_r
+    lev = np.zeros(len(il), np.int8)
+    lev[yl == yr] = 1
+    partial = ~full & (yl == yr) & ((ml == 0) | (mr == 0) | (ml == mr)) & ((dl == 0) | (dr == 0) | (dl == dr))
+    lev[partial] = 2
+    hamming = (_digits8(yl, ml, dl) != _digits8(yr, mr, dr)).sum(axis=1)
+    swapped = (yl == yr) & (ml == dr) & (dl == mr)
+    lev[full & ((hamming == 1) | swapped)] = 3
+    lev[full & (yl == yr) & (ml == mr) & (dl == dr)] = 4
+    lev[(yl == 0) | (yr == 0)] = -1
+    return lev
+
+
+def _string_levels(enc: Encoded, col: str, il: np.ndarray, ir: np.ndarray, workers: int,
+                   *, fuzzy: str) -> np.ndarray:
+    a, b = enc.left[col][il], enc.right[col][ir]
+    V = enc.vocab[col]
+    lev = np.zeros(len(il), np.int8)
+    if fuzzy == "edit1":
+        dist = _pair_similarity(V, a, b, Levenshtein.distance, workers)
+        lev[dist <= 1] = 1
+        lev[a == b] = 2
+    elif fuzzy == "ratio":
+        sim = _pair_similarity(V, a, b, Levenshtein.normalized_similarity, workers)
+        lev[sim >= 0.8] = 1
+        lev[a == b] = 2
+    else:
+        lev[a == b] = 1
+    lev[(a == 0) | (b == 0)] = -1
+    return lev
+
+
+def compare(enc: Encoded, il: np.ndarray, ir: np.ndarray, *, workers: int = -1) -> pd.DataFrame:
+    """A ``gamma_<comparison>`` int8 column per comparison, one row per pair (il[k], ir[k])."""
+    il = np.asarray(il, np.int64)
+    ir = np.asarray(ir, np.int64)
+    out: dict[str, np.ndarray] = {}
+    names = {c.name for c in enc.comparisons}
+    out.update({k: v for k, v in _name_levels(enc, il, ir, workers).items() if k in names})
+    if "birth_date" in names:
+        out["birth_date"] = _date_levels(enc, il, ir)
+    if "personal_number" in names:
+        out["personal_number"] = _string_levels(enc, "pnum", il, ir, workers, fuzzy="edit1")
+    if "rank" in names:
+        a, b = enc.left["rank"][il].astype(np.int16), enc.right["rank"][ir].astype(np.int16)
+        lev = np.zeros(len(il), np.int8)
+        lev[(a - b >= 1) & (a - b <= 2)] = 1
+        lev[a == b] = 2
+        lev[(a < 0) | (b < 0)] = -1
+        out["rank"] = lev
+    if "category" in names:
+        a, b = enc.left["cat"][il], enc.right["cat"][ir]
+        V = enc.vocab["cat"]
+        compatible = np.isin(V[a], ["contract", "mobilized"]) & np.isin(V[b], ["contract", "mobilized"])
+        lev = np.zeros(len(il), np.int8)
+        lev[compatible] = 1
+        lev[a == b] = 2
+        lev[(a == 0) | (b == 0)] = -1
+        out["category"] = lev
+    if "unit" in names:
+        out["unit"] = _string_levels(enc, "unit", il, ir, workers, fuzzy="none")
+    for c in enc.comparisons:
+        if c.name.startswith("t_"):
+            out[c.name] = _string_levels(enc, c.name, il, ir, workers, fuzzy="ratio")
+    return pd.DataFrame({f"gamma_{c.name}": out[c.name] for c in enc.comparisons})
+
+
+def restrict(enc: Encoded, comparisons: tuple[Comparison, ...], *, source: str) -> Encoded:
+    """Use a saved model's comparisons; each must be computable on these inputs."""
+    from .errors import ConfigError
+
+    for c in comparisons:
+        known = COMPARISONS.get(c.name)
+        if known is not None and len(known.labels) != len(c.labels):
+            raise ConfigError(f"{source}: comparison {c.name!r} has {len(c.labels)} levels, this linker has "
+                              f"{len(known.labels)}; fit a new model without --model")
+        if c.name.startswith("t_") and c.name not in enc.left:
+            raise ConfigError(f"{source}: the model compares {c.field!r}, which these inputs do not share; "
+                              "fit a new model without --model, or map that column on both sides")
+    return Encoded(enc.left, enc.right, enc.vocab, tuple(comparisons))

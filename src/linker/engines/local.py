@@ -1,0 +1,221 @@
+"""The local engine: every stage in-process, pairs in chunks.
+
+read -> map columns -> standardize -> block -> compare -> fit -> score -> decide. Each stage is a
+function of tables to tables from its own module; this file only sequences them and keeps timings.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from .. import assign, blocking, compare as cmp, model as fs
+from ..columns import Mapping, ids_of, map_columns
+from ..errors import InputError
+from ..io import read_table
+from ..settings import Settings
+from ..standardize import standardize
+from ..progress import Progress
+
+
+@dataclass
+class Side:
+    """One input table: the raw strings, its mapping, ids and standardized keys."""
+
+    path: str
+    raw: pd.DataFrame
+    mapping: Mapping
+    ids: pd.Series
+    std: pd.DataFrame
+
+
+@dataclass
+class Scored:
+    """Candidate pairs with levels, weights and per-entry decisions."""
+
+    left: np.ndarray
+    right: np.ndarray
+    gammas: pd.DataFrame
+    weights: pd.DataFrame
+    pair_p: np.ndarray
+    entries: pd.DataFrame          # one row per list entry (see assign.decide)
+    genuine_share: float
+
+
+@dataclass
+class MatchRun:
+    list: Side
+    registry: Side
+    enc: cmp.Encoded
+    blocking: blocking.BlockingResult
+    model: fs.Model
+    tf: fs.TermFrequencies
+    scored: Scored
+    labels: pd.DataFrame | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Timer:
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        yield
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
+
+
+def load_sides(list_path: str, registry_path: str, settings: Settings) -> tuple[Side, Side]:
+    import os
+    if os.path.realpath(list_path) == os.path.realpath(registry_path) and os.path.exists(list_path):
+        raise InputError(
+            f"{registry_path}: the same file is given as the list and the registry; "
+            "give two different files, or use `linker dedupe` to find duplicates within one file"
+        )
+    raw_l = read_table(list_path)
+    raw_r = read_table(registry_path)
+    lm, rm = map_columns(raw_l, raw_r, list_path=list_path, registry_path=registry_path,
+                         list_overrides=settings.list_map, registry_overrides=settings.registry_map,
+                         list_id=settings.list_id, registry_id=settings.registry_id)
+    ids_l = ids_of(raw_l, lm, path=list_path, side="list")
+    ids_r = ids_of(raw_r, rm, path=registry_path, side="registry")
+    return (Side(list_path, raw_l, lm, ids_l, pd.DataFrame()), Side(registry_path, raw_r, rm, ids_r, pd.DataFrame()))
+
+
+def compare_in_chunks(enc: cmp.Encoded, left: np.ndarray, right: np.ndarray, chunk: int, workers: int,
+                      progress: Progress | None = None) -> pd.DataFrame:
+    parts = []
+    for start in range(0, len(left), chunk):
+        parts.append(cmp.compare(enc, left[start:start + chunk], right[start:start + chunk], workers=workers))
+        if progress:
+            progress.update(min(chunk, len(left) - start))
+    if not parts:
+        return cmp.compare(enc, left, right, workers=workers)
+    return pd.concat(parts, ignore_index=True)
+
+
+def labelled_pairs(labels: pd.DataFrame | None, list_side: Side, reg_side: Side, *, path: str
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(list row, registry row or -1, label 1/0) of each label; unknown ids are an InputError."""
+    if labels is None or not len(labels):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int8)
+    lpos = pd.Series(np.arange(len(list_side.ids)), index=list_side.ids.to_numpy())
+    rpos = pd.Series(np.arange(len(reg_side.ids)), index=reg_side.ids.to_numpy())
+    li, ri, lab = [], [], []
+    for k, row in enumerate(labels.itertuples(index=False), start=2):
+        lid, rid, label = str(row.list_id).strip(), str(row.registry_id).strip(), str(row.label).strip().lower()
+        if lid not in lpos.index:
+            raise InputError(f"{path}:line {k}: list_id {lid!r} is not in the list; export labels from this run's report")
+        if rid and rid not in rpos.index:
+            raise InputError(f"{path}:line {k}: registry_id {rid!r} is not in the registry; export labels from this run's report")
+        if label not in ("match", "no_match"):
+            raise InputError(f"{path}:line {k}: label {label!r} is neither match nor no_match; fix the label")
+        if label == "match" and not rid:
+            raise InputError(f"{path}:line {k}: a match label needs a registry_id; give the registry record")
+        li.append(int(lpos[lid]))
+        ri.append(int(rpos[rid]) if rid else -1)
+        lab.append(1 if label == "match" else 0)
+    return np.array(li, np.int64), np.array(ri, np.int64), np.array(lab, np.int8)
+
+
+def score_entries(model: fs.Model, enc: cmp.Encoded, tf: fs.TermFrequencies, left: np.ndarray, right: np.ndarray,
+                  gammas: pd.DataFrame, n_list: int, n_reg: int, settings: Settings, *, fit_share: bool,
+                  lab: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Scored:
+    """Weights per pair, the genuine share (fitted or the model's), and decisions per entry."""
+    weights = fs.score(model, enc, gammas, left, right, tf)
+    w = weights["match_weight"].to_numpy()
+    fixed = None
+    if lab is not None and len(lab[0]):
+        li, ri, y = lab
+        # a person's decision wins: a confirmed pair dominates its entry, a rejected one drops out
+        pair_key = left.astype(np.int64) * n_reg + right
+        for l_, r_, y_ in zip(li, ri, y):
+            sel = left == l_
+            if y_ == 1:
+                w = np.where(sel, np.where(pair_key == l_ * n_reg + r_, 200.0, -200.0), w)
+            elif r_ >= 0:
+                w = np.where(pair_key == l_ * n_reg + r_, -200.0, w)
+            else:
+                w = np.where(sel, -200.0, w)
+        fixed = np.full(n_list, np.nan)
+        for l_, r_, y_ in zip(li, ri, y):
+            if y_ == 1 or r_ < 0:
+                fixed[l_] = float(y_)
+    share = model.genuine_share
+    if fit_share:
+        share = assign.fit_genuine_share(left, w, n_list, n_reg, miss_rate=model.miss_rate,
+                                         start=0.5, fixed=fixed).genuine_share
+    pair_p, genuine = assign.entry_posteriors(left, w, n_list, n_reg, genuine_share=share,
+                                              miss_rate=model.miss_rate)
+    if fixed is not None:
+        genuine = np.where(np.isnan(fixed), genuine, np.maximum(fixed, np.where(fixed > 0, genuine, 0.0)))
+    entries = assign.decide(left, right, pair_p, genuine, n_list, match_threshold=settings.match_threshold,
+                            review_threshold=settings.review_threshold)
+    weights = weights.assign(match_weight=w)
+    return Scored(left, right, gammas, weights, pair_p, entries, share)
+
+
+def add_label_pairs(left: np.ndarray, right: np.ndarray, lab) -> tuple[np.ndarray, np.ndarray]:
+    """Labelled matches that blocking did not propose become candidate pairs too."""
+    li, ri, y = lab
+    keep = (y == 1) & (ri >= 0)
+    if not keep.any():
+        return left, right
+    n = int(max(right.max(initial=0), ri.max(initial=0))) + 1
+    code = np.unique(np.concatenate([left.astype(np.int64) * n + right, li[keep] * n + ri[keep]]))
+    return (code // n).astype(np.int32), (code % n).astype(np.int32)
+
+
+def run_match(list_path: str, registry_path: str, settings: Settings, *, model_path: str | None = None,
+              labels: pd.DataFrame | None = None, labels_path: str = "labels.csv",
+              log: Callable[[str], None] | None = None) -> MatchRun:
+    """The whole match pipeline on one machine."""
+    timer = Timer()
+    say = log or (lambda _m: None)
+    with timer.stage("read"):
+        side_l, side_r = load_sides(list_path, registry_path, settings)
+    say(f"list {list_path}: {len(side_l.raw):,} rows; registry {registry_path}: {len(side_r.raw):,} rows")
+    with timer.stage("standardize"):
+        with Progress("standardize", total=2, quiet=settings.quiet) as pb:
+            side_l.std = standardize(side_l.raw, side_l.mapping)
+            pb.update(1)
+            side_r.std = standardize(side_r.raw, side_r.mapping)
+            pb.update(1)
+    model = fs.Model.load(model_path) if model_path else None
+    with timer.stage("block"):
+        enc = cmp.encode(side_l.std, side_r.std)
+        if model is not None:
+            enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
+        rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
+                 else blocking.default_rules(side_l.std, side_r.std))
+        blocked = blocking.block(side_l.std, side_r.std, rules, max_pairs=settings.max_pairs, log=say)
+    say(f"candidate pairs: {blocked.n_pairs:,}")
+    lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
+    left, right = add_label_pairs(blocked.left, blocked.right, lab)
+    n_l, n_r = len(side_l.raw), len(side_r.raw)
+    with timer.stage("compare"):
+        with Progress("compare", total=len(left), quiet=settings.quiet, unit="pairs") as pb:
+            gammas = compare_in_chunks(enc, left, right, settings.chunk_pairs, settings.workers, pb)
+    with timer.stage("fit"):
+        if model is None:
+            u = fs.estimate_u(enc, n_r, sample=settings.u_sample_pairs, seed=settings.seed, workers=settings.workers)
+            patterns = fs.pattern_counts([gammas])
+            lab_g = None
+            if len(lab[0]):
+                pk = pd.Series(np.arange(len(left)), index=left.astype(np.int64) * n_r + right)
+                sel = (lab[2] == 1) & (lab[1] >= 0)
+                idx = pk.reindex(lab[0][sel] * n_r + lab[1][sel]).dropna().astype(int).to_numpy()
+                lab_g = gammas.iloc[idx]
+            m, lam, iters = fs.fit_em(patterns, enc.comparisons, u, n_list=n_l, labelled=lab_g)
+            model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters)
+    tf = fs.TermFrequencies.from_encoded(enc)
+    with timer.stage("score"):
+        scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab)
+        model.genuine_share = scored.genuine_share
+    return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings)

@@ -1,0 +1,284 @@
+"""The Fellegi-Sunter model: fit without labels, save, load, score.
+
+* **u** (the chance a level occurs between two different people) from comparisons of random pairs.
+* **m** (the chance a level occurs between two records of one person) and the pair prior by EM over the
+  counts of distinct level patterns among the candidate pairs: a table of a few thousand rows whatever the
+  number of pairs. The m of the deciding fields (birth date, personal number) are anchored by Dirichlet
+  priors from what damage does to them, so that a fabricated list (namesakes with their own dates) cannot
+  teach EM that "matches disagree on dates"; strong evidence still moves them.
+* **term frequencies**: agreement on a common surname, given name or patronymic, and on a common whole
+  name, weighs less than agreement on a rare one (u of the exact level replaced by the value's frequency
+  in the registry; the whole-name adjustment only ever lowers a weight).
+
+A missing value (level -1) is a level of its own with weight 0: it says nothing either way.
+Labels (a person's decisions) add their pairs to the m counts with full weight.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .compare import COMPARISONS, Comparison, Encoded, compare, text_comparison
+from .errors import ConfigError
+
+#: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)
+ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
+    "birth_date": ((0.03, 0.03, 0.04, 0.10, 0.80), 1.0),
+    "personal_number": ((0.04, 0.06, 0.90), 1.0),
+}
+MODEL_FORMAT = "linker-fs-model/1"
+
+
+def _default_m(n_levels: int) -> np.ndarray:
+    """A neutral start for m: mass rising towards exact agreement."""
+    w = np.array([0.5 ** (n_levels - 1 - k) for k in range(n_levels)])
+    w[0] = max(w[0], 0.05)
+    return w / w.sum()
+
+
+@dataclass
+class Model:
+    comparisons: tuple[Comparison, ...]
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    pair_prior: float
+    genuine_share: float = 0.5
+    miss_rate: float = 0.01
+    em_iterations: int = 0
+    tf: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def weight_table(self) -> dict[str, np.ndarray]:
+        """log2(m/u) per comparison and level."""
+        return {c.name: np.log2(self.m[c.name] / self.u[c.name]) for c in self.comparisons}
+
+    # -- persistence -------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        return {
+            "format": MODEL_FORMAT,
+            "pair_prior": self.pair_prior,
+            "genuine_share": self.genuine_share,
+            "miss_rate": self.miss_rate,
+            "em_iterations": self.em_iterations,
+            "term_frequency": self.tf,
+            "comparisons": [
+                {"name": c.name, "field": c.field, "labels": list(c.labels),
+                 "m": [float(x) for x in self.m[c.name]], "u": [float(x) for x in self.u[c.name]],
+                 "weight": [float(x) for x in np.log2(self.m[c.name] / self.u[c.name])]}
+                for c in self.comparisons
+            ],
+        }
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_dict(cls, data: object, *, source: str = "model") -> Model:
+        """A model from parsed JSON; anything that is not exactly a linker model is refused."""
+        def bad(what: str) -> ConfigError:
+            return ConfigError(f"{source}: not a linker model ({what}); pass a model.json written by linker match")
+
+        if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+            raise bad(f"format is not {MODEL_FORMAT!r}")
+        comps, m, u = [], {}, {}
+        for entry in data.get("comparisons") or []:
+            if not isinstance(entry, dict):
+                raise bad("a comparison is not an object")
+            name, labels = entry.get("name"), entry.get("labels")
+            if not isinstance(name, str) or not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+                raise bad("a comparison lacks a name or labels")
+            mv, uv = entry.get("m"), entry.get("u")
+            for vec in (mv, uv):
+                if (not isinstance(vec, list) or len(vec) != len(labels)
+                        or not all(isinstance(x, (int, float)) and 0 < x <= 1 for x in vec)):
+                    raise bad(f"m/u of {name!r} are not {len(labels)} probabilities")
+            known = COMPARISONS.get(name)
+            if known is None and not name.startswith("t_"):
+                raise bad(f"unknown comparison {name!r}")
+            comps.append(Comparison(name, tuple(labels), str(entry.get("field", name))))
+            m[name], u[name] = np.array(mv, float), np.array(uv, float)
+        if not comps:
+            raise bad("no comparisons")
+        for key in ("pair_prior", "genuine_share", "miss_rate"):
+            v = data.get(key)
+            if not isinstance(v, (int, float)) or not 0 < v < 1:
+                raise bad(f"{key} is not a probability")
+        return cls(tuple(comps), m, u, float(data["pair_prior"]), float(data["genuine_share"]),
+                   float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Model:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: model file not found; check the path given to --model") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the model ({exc}); pass a model.json written by linker") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); pass a model.json written by linker") from None
+        return cls.from_dict(data, source=str(path))
+
+
+# -- fitting -------------------------------------------------------------------------------------
+
+def estimate_u(enc: Encoded, n_right: int, *, sample: int, seed: int, workers: int = -1) -> dict[str, np.ndarray]:
+    """Level frequencies among random (list, registry) pairs, add-half smoothed."""
+    rng = np.random.default_rng(seed)
+    n_left = enc.n_left
+    total = n_left * n_right
+    if total <= sample:
+        il = np.repeat(np.arange(n_left), n_right)
+        ir = np.tile(np.arange(n_right), n_left)
+    else:
+        il = rng.integers(0, n_left, sample)
+        ir = rng.integers(0, n_right, sample)
+    gam = compare(enc, il, ir, workers=workers)
+    u = {}
+    for c in enc.comparisons:
+        g = gam[f"gamma_{c.name}"].to_numpy()
+        counts = np.bincount(g[g >= 0], minlength=len(c.labels)).astype(float) + 0.5
+        u[c.name] = counts / counts.sum()
+    return u
+
+
+def pattern_counts(gammas: list[pd.DataFrame]) -> pd.DataFrame:
+    """Distinct level patterns and how many pairs show each (columns gamma_*, count)."""
+    if not gammas:
+        return pd.DataFrame()
+    frames = [g.value_counts(sort=False).rename("count").reset_index() for g in gammas if len(g)]
+    if not frames:
+        return pd.DataFrame(columns=[*gammas[0].columns, "count"])
+    allp = pd.concat(frames, ignore_index=True)
+    cols = [c for c in allp.columns if c.startswith("gamma_")]
+    return allp.groupby(cols, sort=True, as_index=False)["count"].sum()
+
+
+def _log_likelihoods(patterns: pd.DataFrame, comps, m, u) -> tuple[np.ndarray, np.ndarray]:
+    lm = np.zeros(len(patterns))
+    lu = np.zeros(len(patterns))
+    for c in comps:
+        g = patterns[f"gamma_{c.name}"].to_numpy()
+        ok = g >= 0
+        lm[ok] += np.log(m[c.name][g[ok]])
+        lu[ok] += np.log(u[c.name][g[ok]])
+    return lm, lu
+
+
+def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
+           n_list: int, labelled: pd.DataFrame | None = None, max_iter: int = 200, tol: float = 1e-6
+           ) -> tuple[dict[str, np.ndarray], float, int]:
+    """m and the pair prior by EM over pattern counts, u fixed; returns (m, pair_prior, iterations)."""
+    counts = patterns["count"].to_numpy(float) if len(patterns) else np.zeros(0)
+    total = counts.sum()
+    m = {}
+    prior_m, strength = {}, {}
+    for c in comps:
+        anchor = ANCHORS.get(c.name)
+        if anchor and len(anchor[0]) == len(c.labels):
+            prior_m[c.name] = np.array(anchor[0], float)
+            strength[c.name] = anchor[1] * max(n_list, 50)
+        else:
+            prior_m[c.name] = _default_m(len(c.labels))
+            strength[c.name] = 5.0
+        m[c.name] = prior_m[c.name].copy()
+    lam = min(0.5, max(1e-6, n_list / max(total, 1.0)))
+    it = 0
+    for it in range(1, max_iter + 1):
+        lm, lu = _log_likelihoods(patterns, comps, m, u)
+        a = np.log(lam) + lm
+        b = np.log1p(-lam) + lu
+        post = np.exp(a - np.logaddexp(a, b))
+        w = counts * post
+        new_m = {}
+        for c in comps:
+            g = patterns[f"gamma_{c.name}"].to_numpy()
+            ok = g >= 0
+            num = np.bincount(g[ok], weights=w[ok], minlength=len(c.labels))
+            if labelled is not None and len(labelled):
+                lg = labelled[f"gamma_{c.name}"].to_numpy()
+                lg = lg[lg >= 0]
+                num = num + np.bincount(lg, minlength=len(c.labels))
+            num = num + strength[c.name] * prior_m[c.name]
+            num = np.maximum(num, 1e-9)
+            new_m[c.name] = num / num.sum()
+        new_lam = float(np.clip(w.sum() / max(total, 1.0), 1e-9, 0.999))
+        delta = max(abs(new_lam - lam), *(np.abs(new_m[k] - m[k]).max() for k in m))
+        m, lam = new_m, new_lam
+        if delta < tol:
+            break
+    return m, lam, it
+
+
+# -- scoring -------------------------------------------------------------------------------------
+
+@dataclass
+class TermFrequencies:
+    """Registry frequencies of name values (by code of the shared name vocabulary) and of whole names."""
+
+    n: int
+    sn_stem: np.ndarray
+    fn_canon: np.ndarray
+    pt: np.ndarray
+    whole_codes_r: np.ndarray     # whole-name code of each registry row (-1 when a part is missing)
+    whole_freq: np.ndarray        # frequency by whole-name code
+
+    @classmethod
+    def from_encoded(cls, enc: Encoded) -> TermFrequencies:
+        R = enc.right
+        nv = len(enc.vocab["name"])
+        n = len(R["sn"])
+        f = lambda a: np.bincount(a, minlength=nv).astype(float) / max(n, 1)  # noqa: E731
+        key = (R["sn_stem"].astype(np.int64) * nv + R["fn_canon"]) * nv + R["pt"]
+        codes, uniq = pd.factorize(key, sort=False)
+        freq = np.bincount(codes, minlength=len(uniq)).astype(float) / max(n, 1)
+        codes = np.where((R["sn_stem"] > 0) & (R["fn_canon"] > 0), codes, -1)
+        return cls(n, f(R["sn_stem"]), f(R["fn_canon"]), f(R["pt"]), codes.astype(np.int64), freq)
+
+
+def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
+          tf: TermFrequencies | None) -> pd.DataFrame:
+    """Per pair: ``mw_<comparison>`` weights (log2 Bayes factors), ``mw_tf`` and the total ``match_weight``."""
+    out = {}
+    total = np.zeros(len(gam))
+    wt = model.weight_table()
+    for c in model.comparisons:
+        g = gam[f"gamma_{c.name}"].to_numpy()
+        w = np.where(g >= 0, wt[c.name][np.clip(g, 0, None)], 0.0)
+        out[f"mw_{c.name}"] = w
+        total += w
+    adj = np.zeros(len(gam))
+    if tf is not None and model.tf and len(gam):
+        floor = 1.0 / max(tf.n, 1)
+        R = enc.right
+        parts = []
+        for name, col, top_levels, freq in (("surname", "sn_stem", (3, 4), tf.sn_stem),
+                                            ("first_name", "fn_canon", (4, 5), tf.fn_canon),
+                                            ("patronymic", "pt", (4,), tf.pt)):
+            if f"gamma_{name}" not in gam:
+                continue
+            g = gam[f"gamma_{name}"].to_numpy()
+            hit = np.isin(g, top_levels)
+            ufreq = np.maximum(freq[R[col][ir]], floor)
+            uavg = model.u[name][np.clip(g, 0, None)]
+            a = np.where(hit, np.log2(uavg / ufreq), 0.0)
+            adj += a
+            parts.append((hit, ufreq))
+        # whole name: the product of the parts' frequencies is replaced by the whole name's own frequency
+        if len(parts) == 3:
+            hit = parts[0][0] & parts[1][0] & parts[2][0]
+            wc = tf.whole_codes_r[ir]
+            ok = hit & (wc >= 0)
+            prod = parts[0][1] * parts[1][1] * parts[2][1]
+            whole = np.where(ok, tf.whole_freq[np.clip(wc, 0, None)], 1.0)
+            adj += np.where(ok, np.minimum(0.0, np.log2(prod / np.maximum(whole, floor))), 0.0)
+    out["mw_tf"] = adj
+    out["match_weight"] = total + adj
+    return pd.DataFrame(out, index=gam.index)

@@ -1,0 +1,107 @@
+"""matches.csv and report.json from a finished run (report.html renders the latter)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..assign import resolve_claims
+from ..settings import Settings
+from ..standardize import display_names
+
+DISPLAY_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "personal_number", "rank", "category", "unit")
+
+
+def _fmt(x: np.ndarray, digits: int) -> np.ndarray:
+    return np.array([f"{v:.{digits}f}" for v in np.asarray(x, float)], dtype=object)
+
+
+def display_table(side) -> pd.DataFrame:
+    """What a reader should see of each row: name parts (parsed from a full name if needed) and fields."""
+    out = display_names(side.raw, side.mapping) if (side.mapping.get("surname") or side.mapping.get("full_name")) \
+        else pd.DataFrame(index=side.raw.index)
+    for f in DISPLAY_FIELDS[3:]:
+        col = side.mapping.get(f)
+        if col:
+            out[f] = side.raw[col]
+    for name in side.mapping.text:
+        from ..columns import text_column
+        out[name] = side.raw[text_column(side.mapping, name)]
+    return out
+
+
+def entry_table(run, settings: Settings) -> pd.DataFrame:
+    """One row per list entry: decision, probabilities, best candidate and runner-up (registry rows)."""
+    sc = run.scored
+    e = sc.entries
+    best_pair = e["best_pair"].to_numpy()
+    runner_pair = e["runner_pair"].to_numpy()
+    best_right = np.where(best_pair >= 0, sc.right[np.clip(best_pair, 0, None)] if len(sc.right) else -1, -1)
+    runner_right = np.where(runner_pair >= 0, sc.right[np.clip(runner_pair, 0, None)] if len(sc.right) else -1, -1)
+    decision = e["decision"].to_numpy(object)
+    decision, claim_flag, dup_of = resolve_claims(best_right, e["p_best"].to_numpy(), decision)
+    w = sc.weights["match_weight"].to_numpy()
+    best_w = np.where(best_pair >= 0, w[np.clip(best_pair, 0, None)] if len(w) else np.nan, np.nan)
+    flags = run.list.std["flags"].to_numpy(object).copy()
+    # namesakes: another candidate nearly as probable as the best one
+    ambiguous = (runner_right >= 0) & (e["p_runner"].to_numpy() >= 0.5 * e["p_best"].to_numpy()) & \
+        (e["p_best"].to_numpy() + e["p_runner"].to_numpy() >= settings.review_threshold)
+    for mask, name in ((ambiguous, "namesakes"), (claim_flag == "duplicate_listing", "duplicate_listing"),
+                       (claim_flag == "claimed", "claimed")):
+        flags = np.where(mask, np.where(flags == "", name, flags + ";" + name), flags)
+    return pd.DataFrame({
+        "best_right": best_right, "runner_right": runner_right, "decision": decision,
+        "p_best": e["p_best"].to_numpy(), "p_runner": e["p_runner"].to_numpy(),
+        "p_genuine": e["p_genuine"].to_numpy(), "weight": best_w, "n_candidates": e["n_candidates"].to_numpy(),
+        "flags": flags, "dup_of": dup_of, "best_pair": best_pair,
+    })
+
+
+def matches_frame(run, entries: pd.DataFrame, labelled: np.ndarray) -> pd.DataFrame:
+    """matches.csv: exactly one row per list row, in input order."""
+    ids_l = run.list.ids.to_numpy(object)
+    ids_r = run.registry.ids.to_numpy(object)
+    br, rr = entries["best_right"].to_numpy(), entries["runner_right"].to_numpy()
+    has = br >= 0
+    dec = entries["decision"].to_numpy(object)
+    # the registry id is given for match and review (the candidate to look at); empty for no_match
+    show = has & (dec != "no_match")
+    reg_id = np.where(show, ids_r[np.clip(br, 0, None)] if len(ids_r) else "", "")
+    run_id = np.where(rr >= 0, ids_r[np.clip(rr, 0, None)] if len(ids_r) else "", "")
+    dup = entries["dup_of"].to_numpy()
+    out = pd.DataFrame({
+        "list_id": ids_l,
+        "registry_id": reg_id,
+        "decision": dec,
+        "match_probability": _fmt(entries["p_best"], 6),
+        "match_weight": np.where(has, _fmt(np.nan_to_num(entries["weight"].to_numpy()), 3), ""),
+        "genuine_probability": _fmt(entries["p_genuine"], 6),
+        "runner_up_id": run_id,
+        "runner_up_probability": np.where(rr >= 0, _fmt(entries["p_runner"], 6), ""),
+        "margin": np.where(has, _fmt(entries["p_best"].to_numpy() - entries["p_runner"].to_numpy(), 6), ""),
+        "candidates": entries["n_candidates"].to_numpy(),
+        "flags": entries["flags"].to_numpy(object),
+        "duplicate_of": np.where(dup >= 0, ids_l[np.clip(dup, 0, None)], ""),
+        "labelled": np.where(labelled, "yes", ""),
+    })
+    disp_l = display_table(run.list)
+    disp_r = display_table(run.registry)
+    for col in disp_l.columns:
+        out[f"list_{col}"] = disp_l[col].to_numpy(object)
+    for col in disp_r.columns:
+        vals = disp_r[col].to_numpy(object)
+        out[f"registry_{col}"] = np.where(show, vals[np.clip(br, 0, None)] if len(vals) else "", "")
+    return out
+
+
+def wilson(k: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    if n <= 0:
+        return 0.0, 1.0
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)

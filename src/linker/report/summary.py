@@ -1,0 +1,175 @@
+"""report.json: everything report.html shows, machine-readable and deterministic."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..settings import Settings
+from .build import DISPLAY_FIELDS, display_table
+
+THRESHOLD_GRID = tuple(round(x, 2) for x in np.r_[np.arange(0.05, 0.95, 0.05), [0.95, 0.97, 0.99, 0.995, 0.999]])
+MAX_CANDIDATES = 3
+
+
+def _r(x: float, d: int = 6) -> float | None:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return None
+    return round(float(x), d)
+
+
+def expected_genuine(p: np.ndarray) -> dict:
+    """Sum of P(genuine) with a normal interval of the Poisson-binomial count."""
+    est = float(p.sum())
+    sd = float(np.sqrt((p * (1 - p)).sum()))
+    return {"estimate": _r(est, 2), "low": _r(max(0.0, est - 1.96 * sd), 2),
+            "high": _r(min(len(p), est + 1.96 * sd), 2), "share": _r(est / len(p) if len(p) else 0.0, 4)}
+
+
+def threshold_curve(p_best: np.ndarray, p_genuine: np.ndarray, truth_ok: np.ndarray | None = None,
+                    n_true: int | None = None) -> list[dict]:
+    """Counts, estimated (and, with truth, measured) precision/recall as the match threshold moves."""
+    total_genuine = max(float(p_genuine.sum()), 1e-9)
+    out = []
+    for t in THRESHOLD_GRID:
+        sel = p_best >= t
+        k = int(sel.sum())
+        row = {"threshold": t, "match": k,
+               "est_precision": _r(p_best[sel].mean() if k else 1.0, 4),
+               "est_recall": _r(p_best[sel].sum() / total_genuine, 4),
+               "precision": None, "recall": None}
+        if truth_ok is not None:
+            tp = int(truth_ok[sel].sum())
+            row["precision"] = _r(tp / k if k else 1.0, 4)
+            row["recall"] = _r(tp / n_true if n_true else 0.0, 4)
+        out.append(row)
+    return out
+
+
+def _histogram(w: np.ndarray) -> dict:
+    w = w[np.isfinite(w)]
+    if not len(w):
+        return {"edges": [], "counts": []}
+    lo, hi = math.floor(w.min()), math.ceil(w.max())
+    if hi <= lo:
+        hi = lo + 1
+    edges = np.linspace(lo, hi, min(60, max(10, hi - lo)) + 1)
+    counts, edges = np.histogram(w, bins=edges)
+    return {"edges": [_r(e, 3) for e in edges], "counts": [int(c) for c in counts]}
+
+
+def _breakdowns(run, entries: pd.DataFrame, extra: tuple[str, ...]) -> dict:
+    out = {}
+    dec = entries["decision"].to_numpy(object)
+    cols = [(f, run.list.mapping.get(f)) for f in ("category", "rank", "unit")]
+    cols += [(c, c) for c in extra if c in run.list.raw.columns]
+    for name, col in cols:
+        if not col:
+            continue
+        vals = run.list.raw[col].to_numpy(object)
+        df = pd.DataFrame({"value": vals, "decision": dec})
+        tab = pd.crosstab(df["value"], df["decision"])
+        for d in ("match", "review", "no_match"):
+            if d not in tab:
+                tab[d] = 0
+        tab["list"] = tab[["match", "review", "no_match"]].sum(axis=1)
+        tab = tab.sort_values(["list", "match"], ascending=False, kind="stable").head(40)
+        reg_col = run.registry.mapping.get(name) if name in ("category", "rank", "unit") else (
+            name if name in run.registry.raw.columns else None)
+        reg_counts = run.registry.raw[reg_col].value_counts() if reg_col else pd.Series(dtype=int)
+        out[name] = [{"value": str(v), "list": int(r["list"]), "match": int(r["match"]), "review": int(r["review"]),
+                      "no_match": int(r["no_match"]), "registry": int(reg_counts.get(v, 0))}
+                     for v, r in tab.iterrows()]
+    return out
+
+
+def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> list[dict]:
+    sc = run.scored
+    comps = run.model.comparisons
+    disp_l = display_table(run.list)
+    disp_r = display_table(run.registry)
+    ids_r = run.registry.ids.to_numpy(object)
+    gam = {c.name: sc.gammas[f"gamma_{c.name}"].to_numpy() for c in comps}
+    mw = {c.name: sc.weights[f"mw_{c.name}"].to_numpy() for c in comps}
+    mw_tf = sc.weights["mw_tf"].to_numpy()
+    w = sc.weights["match_weight"].to_numpy()
+    # top candidates of each entry: pairs sorted by entry, probability
+    order = np.lexsort((sc.right, -sc.pair_p, sc.left)) if len(sc.left) else np.zeros(0, np.int64)
+    e_sorted = sc.left[order]
+    starts = np.searchsorted(e_sorted, np.arange(len(entries)), side="left")
+    ends = np.searchsorted(e_sorted, np.arange(len(entries)), side="right")
+    lvals = {f: disp_l[f].to_numpy(object) for f in fields if f in disp_l}
+    rvals = {f: disp_r[f].to_numpy(object) for f in fields if f in disp_r}
+    labels = {c.name: c.labels for c in comps}
+    out = []
+    m = matches
+    for i in range(len(entries)):
+        cands = []
+        for k in order[starts[i]:min(ends[i], starts[i] + MAX_CANDIDATES)]:
+            j = int(sc.right[k])
+            cands.append({
+                "registry_id": str(ids_r[j]), "probability": _r(sc.pair_p[k]), "weight": _r(w[k], 3),
+                "registry": {f: str(v[j]) for f, v in rvals.items()},
+                "levels": {c: ("missing" if gam[c][k] < 0 else labels[c][gam[c][k]]) for c in gam},
+                "weights": {**{c: _r(mw[c][k], 3) for c in mw}, "term_frequency": _r(mw_tf[k], 3)},
+            })
+        flags = [f for f in str(m["flags"].iat[i]).split(";") if f]
+        out.append({
+            "list_id": str(m["list_id"].iat[i]), "row": i + 1, "decision": str(m["decision"].iat[i]),
+            "probability": _r(entries["p_best"].iat[i]), "genuine_probability": _r(entries["p_genuine"].iat[i]),
+            "weight": _r(entries["weight"].iat[i], 3), "flags": flags,
+            "label": (str(m["decision"].iat[i]) if m["labelled"].iat[i] == "yes" else None),
+            "duplicate_of": (str(m["duplicate_of"].iat[i]) or None),
+            "list": {f: str(v[i]) for f, v in lvals.items()}, "candidates": cands,
+        })
+    return out
+
+
+def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Settings, chance,
+                 *, breakdown_columns: tuple[str, ...] = ()) -> dict:
+    dec = matches["decision"].to_numpy(object)
+    flags = matches["flags"].astype(str)
+    n = len(matches)
+    sc = run.scored
+    comps = run.model.comparisons
+    best = entries["best_pair"].to_numpy()
+    has = best >= 0
+    agreement = {}
+    for c in comps:
+        g = sc.gammas[f"gamma_{c.name}"].to_numpy()[best[has]] if len(sc.gammas) else np.zeros(0, int)
+        counts = {"missing": int((g < 0).sum())}
+        for lev, label in enumerate(c.labels):
+            counts[label] = int((g == lev).sum())
+        agreement[c.field] = counts
+    disp = display_table(run.list)
+    fields = [f for f in (*DISPLAY_FIELDS, *run.list.mapping.text) if f in disp.columns]
+    dup = int(flags.str.contains("duplicate_listing").sum())
+    return {
+        "linker_version": __version__,
+        "title": "Verification report",
+        "inputs": {"list": {"path": run.list.path, "rows": int(len(run.list.raw))},
+                   "registry": {"path": run.registry.path, "rows": int(len(run.registry.raw))}},
+        "mapping": {"list": run.list.mapping.as_dict(), "registry": run.registry.mapping.as_dict()},
+        "thresholds": {"match": settings.match_threshold, "review": settings.review_threshold},
+        "seed": settings.seed,
+        "counts": {"total": n, "match": int((dec == "match").sum()), "review": int((dec == "review").sum()),
+                   "no_match": int((dec == "no_match").sum()), "duplicate_listings": dup,
+                   "confirmed_people": int((dec == "match").sum()) - dup,
+                   "labelled": int((matches["labelled"] == "yes").sum()),
+                   "flagged": {f: int(flags.str.contains(f).sum()) for f in
+                               ("empty_name", "invalid_date", "mixed_script", "layout_repaired", "namesakes",
+                                "duplicate_listing", "claimed")}},
+        "expected_genuine": expected_genuine(entries["p_genuine"].to_numpy()),
+        "chance_test": chance.to_dict() if chance is not None else None,
+        "blocking": run.blocking.to_dict(),
+        "model": {**run.model.to_dict(), "prior": _r(run.model.pair_prior, 8)},
+        "weight_histogram": _histogram(entries["weight"].to_numpy(float)),
+        "threshold_curve": threshold_curve(entries["p_best"].to_numpy(), entries["p_genuine"].to_numpy()),
+        "field_agreement": agreement,
+        "breakdowns": _breakdowns(run, matches.assign(decision=dec), breakdown_columns),
+        "fields": fields,
+        "entries": _entries_json(run, entries, matches, fields),
+    }

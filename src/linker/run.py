@@ -1,0 +1,68 @@
+"""`match`: the library call behind `linker match` — run the pipeline, build and write every output."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .engines.local import MatchRun, run_match
+from .errors import InputError
+from .io import atomic_output, check_output_dir, read_table, write_csv_bytes
+from .report.build import entry_table, matches_frame
+from .report.decoy import chance_test
+from .report.summary import build_report
+from .settings import Settings
+
+
+@dataclass
+class MatchOutput:
+    run: MatchRun
+    matches: pd.DataFrame
+    report: dict
+
+
+def read_labels(path: str) -> pd.DataFrame:
+    df = read_table(path)
+    missing = [c for c in ("list_id", "registry_id", "label") if c not in df.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (columns seen: {', '.join(df.columns)}); "
+                         "labels.csv needs list_id,registry_id,label as exported from report.html")
+    return df
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False, allow_nan=False) + "\n"
+
+
+def match(list_path: str, registry_path: str, settings: Settings, *, out: str | None = None, force: bool = False,
+          model_path: str | None = None, labels_path: str | None = None, breakdown_columns: tuple[str, ...] = (),
+          log: Callable[[str], None] | None = None) -> MatchOutput:
+    """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json."""
+    if out is not None:
+        check_output_dir(out, force=force)
+    labels = read_labels(labels_path) if labels_path else None
+    run = run_match(list_path, registry_path, settings, model_path=model_path, labels=labels,
+                    labels_path=labels_path or "labels.csv", log=log)
+    entries = entry_table(run, settings)
+    labelled = np.zeros(len(entries), bool)
+    if labels is not None and len(labels):
+        labelled = run.list.ids.isin(set(labels["list_id"].astype(str).str.strip())).to_numpy()
+    matches = matches_frame(run, entries, labelled)
+    n_match = int((matches["decision"] == "match").sum())
+    chance = chance_test(run, settings, n_match, len(matches)) if settings.decoys > 0 else None
+    report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns)
+    if out is not None:
+        from .report.html import render_html
+        html = render_html(report)
+        with atomic_output(out, force=force) as tmp:
+            (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
+            (tmp / "report.json").write_text(_json(report), encoding="utf-8")
+            (tmp / "report.html").write_text(html, encoding="utf-8")
+            (tmp / "model.json").write_text(_json(run.model.to_dict()), encoding="utf-8")
+            (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")
+    return MatchOutput(run, matches, report)
