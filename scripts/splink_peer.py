@@ -248,7 +248,9 @@ def build_settings(fields: set[str], initials: set[str]) -> tuple[SettingsCreato
     return settings, deterministic, em
 
 
-def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, seed: int = 1) -> pd.DataFrame:
+def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, seed: int = 1,
+         max_pairs: float = 5e6) -> pd.DataFrame:
+    """Train and predict; one row per list entry (its best pair), in list order."""
     fields = {c for c in list_df.columns if list_df[c].notna().any()} & \
              {c for c in registry_df.columns if registry_df[c].notna().any()}
     fields.discard("unique_id")
@@ -261,9 +263,9 @@ def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, see
     lst = db.register(list_df, dataset_display_name="list")
     linker = Linker([reg, lst], settings, log_level=logging.WARNING)
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in em:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=5e6)
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
     pairs = linker.inference.predict(threshold_match_probability=0.01).as_pandas_dataframe()
 
     # orient each pair as (list id, registry id) whatever order Splink chose
@@ -293,7 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="matches.csv to write")
     ap.add_argument("--threshold", type=float, default=0.9, help="match when probability >= this")
     ap.add_argument("--truth", type=Path, help="truth file: print precision, recall, F1")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1, help="seed of the u sampling (reproducible runs)")
+    ap.add_argument("--max-pairs", type=float, default=5e6,
+                    help="pairs sampled for u, and cap of EM pairs (Splink suggests 1e7 and up; "
+                         "5e6 takes ~20 s on 2 cores)")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -301,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     registry_df = prepare(read_table(args.registry), str(args.registry))
     if list_df["unique_id"].duplicated().any() or registry_df["unique_id"].duplicated().any():
         raise SystemExit("duplicate ids in the list or the registry; give each row a unique id")
-    matches = link(list_df, registry_df, args.threshold, seed=args.seed)
+    matches = link(list_df, registry_df, args.threshold, seed=args.seed, max_pairs=args.max_pairs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     matches.to_csv(args.out, index=False)
     n_match = int(matches["decision"].eq("match").sum())
