@@ -44,7 +44,7 @@ class Rule:
             a, _, b = k.partition(">")
             b = b or a
             for part in (a, b):
-                if part not in KEYS:
+                if part not in KEYS and not part.startswith("t_"):
                     raise BlockingError(
                         f"blocking rule {list(keys)}: unknown key {part!r}; use keys among "
                         f"{', '.join(KEYS)}, e.g. rules = [[\"sn_stem\", \"fn_canon\"], [\"pnum\"]]"
@@ -101,6 +101,14 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         rule = Rule.parse(keys)
         if has(*rule.list_keys) and has(*rule.registry_keys):
             rules.append(rule)
+    # generic columns both sides share (addresses, postcodes...): pairs of the three most distinctive
+    text = [c for c in std_r.columns if c.startswith("t_") and c in std_l.columns
+            and (std_l[c] != "").any() and (std_r[c] != "").any()]
+    text.sort(key=lambda c: (-std_r[c].nunique(), c))
+    top = text[:3]
+    for a in range(len(top)):
+        for b in range(a + 1, len(top)):
+            rules.append(Rule((top[a], top[b]), (top[a], top[b])))
     if not rules:
         raise BlockingError(
             "no blocking rule can be built: the list and the registry share no usable name, date or number; "
@@ -117,8 +125,8 @@ def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...],
     code_r = np.zeros(len(std_r), np.int64)
     valid_l = np.ones(nl, bool)
     valid_r = np.ones(len(std_r), bool)
-    lcols = [c for k in lkeys for c in KEYS[k]]
-    rcols = [c for k in rkeys for c in KEYS[k]]
+    lcols = [c for k in lkeys for c in KEYS.get(k, (k,))]
+    rcols = [c for k in rkeys for c in KEYS.get(k, (k,))]
     for cl, cr in zip(lcols, rcols):
         a, b = std_l[cl].to_numpy(), std_r[cr].to_numpy()
         if a.dtype == object or b.dtype == object:

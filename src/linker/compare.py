@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 NAME_COLS = ("sn", "sn_stem", "fn", "fn_canon", "pt")
 
@@ -33,7 +33,8 @@ COMPARISONS: dict[str, Comparison] = {
     "birth_date": Comparison(
         "birth_date", ("else", "same year", "partial date agrees", "one digit off / day-month swapped", "exact"),
         "birth_date"),
-    "personal_number": Comparison("personal_number", ("else", "one character off", "exact"), "personal_number"),
+    "personal_number": Comparison(
+        "personal_number", ("else", "one character off or swapped", "exact"), "personal_number"),
     "rank": Comparison("rank", ("else", "promoted 1-2 steps", "exact"), "rank"),
     "category": Comparison("category", ("else", "compatible (contract/mobilized)", "exact"), "category"),
     "unit": Comparison("unit", ("else", "exact"), "unit"),
@@ -222,7 +223,7 @@ def _string_levels(enc: Encoded, col: str, il: np.ndarray, ir: np.ndarray, worke
     V = enc.vocab[col]
     lev = np.zeros(len(il), np.int8)
     if fuzzy == "edit1":
-        dist = _pair_similarity(V, a, b, Levenshtein.distance, workers)
+        dist = _pair_similarity(V, a, b, OSA.distance, workers)
         lev[dist <= 1] = 1
         lev[a == b] = 2
     elif fuzzy == "ratio":

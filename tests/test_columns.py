@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from linker.columns import detect_fields, ids_of, map_columns, Mapping
+from linker.errors import InputError
+
+
+@pytest.mark.parametrize("headers, expected", [
+    (["№", "ФИО", "Дата рождения", "Личный номер", "Звание"],
+     {"id": "№", "full_name": "ФИО", "birth_date": "Дата рождения", "personal_number": "Личный номер", "rank": "Звание"}),
+    (["ID", "Фамилия", "Имя", "Отчество", "ДАТА РОЖДЕНИЯ"],
+     {"id": "ID", "surname": "Фамилия", "first_name": "Имя", "patronymic": "Отчество", "birth_date": "ДАТА РОЖДЕНИЯ"}),
+    (["rec_id", "given_name", "surname", "date_of_birth", "soc_sec_id"],
+     {"id": "rec_id", "first_name": "given_name", "surname": "surname", "birth_date": "date_of_birth",
+      "personal_number": "soc_sec_id"}),
+    (["No", "Full name", "Date of birth", "Unit", "Category"],
+     {"id": "No", "full_name": "Full name", "birth_date": "Date of birth", "unit": "Unit", "category": "Category"}),
+    ([" Last_Name ", "First Name", "DOB"], {"surname": " Last_Name ", "first_name": "First Name", "birth_date": "DOB"}),
+], ids=["ru-fio", "ru-parts", "febrl", "en-full", "spacing-case"])
+def test_detect_fields(headers, expected):
+    assert detect_fields(headers, (), path="x.csv") == expected
+
+
+def test_override_wins_and_missing_column_is_an_error():
+    found = detect_fields(["a", "b"], (("surname", "a"),), path="x.csv")
+    assert found == {"surname": "a"}
+    with pytest.raises(InputError) as e:
+        detect_fields(["a", "b"], (("surname", "zz"),), path="x.csv")
+    assert str(e.value) == "x.csv: --map surname=zz: no column 'zz'; columns are: a, b"
+
+
+def test_no_name_column_lists_headers():
+    l = pd.DataFrame({"foo": ["1"], "bar": ["2"]})
+    r = pd.DataFrame({"surname": ["x"]})
+    with pytest.raises(InputError) as e:
+        map_columns(l, r, list_path="list.csv", registry_path="reg.csv")
+    assert str(e.value) == ("list.csv: no name column found (headers seen: foo, bar); "
+                            "name one with --map surname=COLUMN or --map full_name=COLUMN")
+
+
+def test_shared_other_columns_become_text_fields():
+    l = pd.DataFrame({"surname": ["a"], "postcode": ["1"], "only_list": ["x"]})
+    r = pd.DataFrame({"surname": ["a"], "postcode": ["1"], "only_reg": ["y"]})
+    lm, rm = map_columns(l, r, list_path="l", registry_path="r")
+    assert lm.text == ("postcode",) and rm.text == ("postcode",)
+
+
+@pytest.mark.parametrize("ids, message", [
+    (["1", "", "3"], "l.csv:id: 1 empty id(s) at line(s) 3; fill them, or pass --list-id with another column"),
+    (["1", "2", "1"], "l.csv:id: duplicate id '1' at lines 2, 4 (1 id(s) repeated); ids must be unique: "
+                      "fix them, or choose another id column"),
+], ids=["empty", "duplicate"])
+def test_bad_ids(ids, message):
+    df = pd.DataFrame({"id": ids})
+    with pytest.raises(InputError) as e:
+        ids_of(df, Mapping((("id", "id"),)), path="l.csv", side="list")
+    assert str(e.value) == message
+
+
+def test_row_numbers_without_id_column():
+    df = pd.DataFrame({"surname": ["a", "b"]})
+    assert list(ids_of(df, Mapping((("surname", "surname"),)), path="l", side="list")) == ["1", "2"]
