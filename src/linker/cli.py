@@ -96,6 +96,49 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
+@main.command("dedupe")
+@click.argument("roster", metavar="ROSTER", type=click.Path(path_type=str))
+@click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Output directory.")
+@click.option("--config", type=click.Path(path_type=str), help="TOML file with options (see README).")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a column onto a field (repeatable).")
+@click.option("--id", "id_col", help="Id column (default: detected, else the row number).")
+@click.option("--threshold", type=float, help="Pair probability from which two rows are linked [0.9].")
+@click.option("--seed", type=int, help="Random seed [0].")
+@click.option("--force", is_flag=True, help="Replace an existing, non-empty output directory.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, force, quiet):
+    """Find the rows of ROSTER that are the same person; write clusters.csv and a report into --out.
+
+    \b
+    Example:
+      linker dedupe roster.csv --out dupes/
+    """
+    import json
+
+    from .dedupe import clusters_frame, dedupe_report, run_dedupe
+    from .io import atomic_output, check_output_dir, install_signal_handlers, write_csv_bytes
+    from .report.dedupe_html import render_dedupe_html
+    from .settings import make_settings, parse_map_options
+
+    install_signal_handlers()
+    check_output_dir(out, force=force)
+    settings = make_settings(config, match_threshold=threshold, seed=seed,
+                             list_map=parse_map_options(maps) or None, list_id=id_col, quiet=quiet)
+    run = run_dedupe(roster, settings, log=_say(quiet))
+    clusters = clusters_frame(run)
+    report = dedupe_report(run, clusters, settings)
+    with atomic_output(out, force=force) as tmp:
+        (tmp / "clusters.csv").write_bytes(write_csv_bytes(clusters))
+        (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (tmp / "report.html").write_text(render_dedupe_html(report), encoding="utf-8")
+        (tmp / "model.json").write_text(json.dumps(run.model.to_dict(), ensure_ascii=False, indent=1) + "\n",
+                                        encoding="utf-8")
+    c = report["counts"]
+    click.echo(f"{c['rows']} rows: {c['entities']} distinct people, {c['clusters']} listed more than once "
+               f"({c['rows_in_clusters']} rows)")
+    click.echo(f"report: {Path(out) / 'report.html'}")
+
+
 @main.command("synth")
 @click.option("--registry", "registry", type=int, required=True, help="Registry rows.")
 @click.option("--list", "list_size", type=int, required=True, help="List rows.")
