@@ -139,6 +139,45 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, force, quiet)
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
+@main.command("tune")
+@click.argument("out_dir", metavar="DIR", type=click.Path(path_type=str))
+@click.option("--truth", "truth_file", type=click.Path(path_type=str), help="truth.csv (or pair truth) to measure.")
+@click.option("--target-precision", type=float, default=0.99, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+def tune_cmd(out_dir, truth_file, target_precision, as_json):
+    """Precision, recall and F1 of the run in DIR at each threshold; suggests a pair of thresholds.
+
+    Without --truth the numbers are estimated from the model's probabilities.
+
+    \b
+    Example:
+      linker tune report/ --truth fixtures/ru/truth.csv
+    """
+    import json
+
+    from .errors import InputError
+    from .evaluate import read_truth
+    from .io import read_table
+    from .tune import tune
+
+    path = Path(out_dir) / "matches.csv"
+    if not path.is_file():
+        raise InputError(f"{path}: not found; give the --out directory of a linker match run")
+    result = tune(read_table(path), read_truth(truth_file) if truth_file else None,
+                  target_precision=target_precision)
+    if as_json:
+        click.echo(json.dumps({"rows": result.rows, "suggested_match_threshold": result.suggested_match,
+                               "suggested_review_threshold": result.suggested_review,
+                               "measured": result.measured}, indent=1))
+        return
+    cols = ["threshold", "match", "est_precision", "est_recall", "est_f1"] + (
+        ["precision", "recall", "f1"] if result.measured else [])
+    click.echo("  ".join(f"{c:>13}" for c in cols))
+    for r in result.rows:
+        click.echo("  ".join(f"{r[c]:>13}" for c in cols))
+    click.echo(f"suggested: --match-threshold {result.suggested_match} --review-threshold {result.suggested_review}")
+
+
 @main.command("synth")
 @click.option("--registry", "registry", type=int, required=True, help="Registry rows.")
 @click.option("--list", "list_size", type=int, required=True, help="List rows.")
