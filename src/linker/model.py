@@ -189,7 +189,9 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
             prior_m[c.name] = _default_m(len(c.labels))
             strength[c.name] = 5.0
         m[c.name] = prior_m[c.name].copy()
-    lam = min(0.5, max(1e-6, n_list / max(total, 1.0)))
+    # each list entry is at most one registry person: matches are at most n_list of the pairs
+    lam_max = float(np.clip(n_list / max(total, 1.0), 1e-9, 0.999))
+    lam = 0.5 * lam_max
     it = 0
     for it in range(1, max_iter + 1):
         lm, lu = _log_likelihoods(patterns, comps, m, u)
@@ -209,7 +211,7 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
             num = num + strength[c.name] * prior_m[c.name]
             num = np.maximum(num, 1e-9)
             new_m[c.name] = num / num.sum()
-        new_lam = float(np.clip(w.sum() / max(total, 1.0), 1e-9, 0.999))
+        new_lam = float(np.clip(w.sum() / max(total, 1.0), 1e-9, lam_max))
         delta = max(abs(new_lam - lam), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, lam = new_m, new_lam
         if delta < tol:
@@ -282,3 +284,60 @@ def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.
     out["mw_tf"] = adj
     out["match_weight"] = total + adj
     return pd.DataFrame(out, index=gam.index)
+
+
+def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray],
+                   *, n_list: int, n_registry: int, tf_adjust: np.ndarray | None = None, miss_rate: float = 0.01,
+                   labelled: pd.DataFrame | None = None, max_iter: int = 100, tol: float = 1e-5,
+                   ) -> tuple[dict[str, np.ndarray], float, float, int]:
+    """m, the pair prior and the genuine share by EM over *entries*: each entry is at most one registry person.
+
+    Pairwise EM lets the namesakes and near-namesakes that blocking gathers pose as matches (random-pair u
+    does not describe them); here the candidates of an entry compete for one unit of match mass, as in
+    `linker.assign`, and the M-step sums that mass per level pattern. Returns (m, pair_prior, share, iters).
+    """
+    from .assign import entry_posteriors
+
+    cols = [f"gamma_{c.name}" for c in comps]
+    g = gammas[cols].to_numpy(np.int16)
+    base = 1 + max(len(c.labels) for c in comps)
+    code = np.zeros(len(g), np.int64)
+    for k in range(g.shape[1]):
+        code = code * base + (g[:, k] + 1)
+    uniq, inv = np.unique(code, return_inverse=True)
+    inv = inv.ravel()
+    first = np.zeros(len(uniq), np.int64)
+    first[inv[::-1]] = np.arange(len(inv))[::-1]
+    pat = pd.DataFrame(g[first], columns=cols)
+    prior_m, strength, m = {}, {}, {}
+    for c in comps:
+        anchor = ANCHORS.get(c.name)
+        if anchor and len(anchor[0]) == len(c.labels):
+            prior_m[c.name], strength[c.name] = np.array(anchor[0], float), anchor[1] * max(n_list, 50)
+        else:
+            prior_m[c.name], strength[c.name] = _default_m(len(c.labels)), 5.0
+        m[c.name] = prior_m[c.name].copy()
+    adj = tf_adjust if tf_adjust is not None else np.zeros(len(g))
+    share, it = 0.5, 0
+    for it in range(1, max_iter + 1):
+        lm, lu = _log_likelihoods(pat, comps, m, u)
+        w = (lm - lu)[inv] / np.log(2) + adj
+        pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
+        mass = np.bincount(inv, weights=pair_p, minlength=len(uniq))
+        new_m = {}
+        for c in comps:
+            gc = pat[f"gamma_{c.name}"].to_numpy()
+            ok = gc >= 0
+            num = np.bincount(gc[ok], weights=mass[ok], minlength=len(c.labels))
+            if labelled is not None and len(labelled):
+                lg = labelled[f"gamma_{c.name}"].to_numpy()
+                num = num + np.bincount(lg[lg >= 0], minlength=len(c.labels))
+            num = np.maximum(num + strength[c.name] * prior_m[c.name], 1e-9)
+            new_m[c.name] = num / num.sum()
+        new_share = float(np.clip(genuine.mean() if n_list else 0.5, 1e-4, 1 - 1e-4))
+        delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
+        m, share = new_m, new_share
+        if delta < tol:
+            break
+    pair_prior = float(np.clip(share * n_list / max(len(g), 1), 1e-9, 0.999))
+    return m, pair_prior, share, it

@@ -205,15 +205,18 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
     with timer.stage("fit"):
         if model is None:
             u = fs.estimate_u(enc, n_r, sample=settings.u_sample_pairs, seed=settings.seed, workers=settings.workers)
-            patterns = fs.pattern_counts([gammas])
             lab_g = None
             if len(lab[0]):
                 pk = pd.Series(np.arange(len(left)), index=left.astype(np.int64) * n_r + right)
                 sel = (lab[2] == 1) & (lab[1] >= 0)
                 idx = pk.reindex(lab[0][sel] * n_r + lab[1][sel]).dropna().astype(int).to_numpy()
                 lab_g = gammas.iloc[idx]
-            m, lam, iters = fs.fit_em(patterns, enc.comparisons, u, n_list=n_l, labelled=lab_g)
-            model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters)
+            tf = fs.TermFrequencies.from_encoded(enc)
+            start = fs.Model(enc.comparisons, {c.name: u[c.name] for c in enc.comparisons}, u, 0.5)
+            tf_adj = fs.score(start, enc, gammas, left, right, tf)["mw_tf"].to_numpy()
+            m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
+                                                     tf_adjust=tf_adj, labelled=lab_g)
+            model = fs.Model(enc.comparisons, m, u, lam, genuine_share=share, em_iterations=iters)
     tf = fs.TermFrequencies.from_encoded(enc)
     with timer.stage("score"):
         scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab)
