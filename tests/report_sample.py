@@ -21,7 +21,7 @@ SURNAMES = ["Иванов", "Фёдоров", "Семёнов", "Ковальс�
 GIVEN = ["Сергей", "Алексей", "Дмитрий", "Артём", "Пётр", "Рустам", "Николай", "Юрий"]
 PATRONYMIC = ["Александрович", "Сергеевич", "Ильич", "Петрович", "Фёдорович", "Гасан оглы"]
 RANKS = ["рядовой", "ефрейтор", "сержант", "старший лейтенант", "майор"]
-CATEGORIES = ["contract", "mobilized", "conscript"]
+UNITS = ["в/ч 12345", "в/ч 54321", "в/ч 31135", "в/ч 61899-А"]
 FIELDS = ["surname", "first_name", "patronymic", "birth_date", "personal_number", "rank", "unit"]
 
 LEVELS = {  # field -> [(level, label, m, u)], highest level = best agreement
@@ -57,22 +57,26 @@ def _person(rng: random.Random, i: int, hostile: bool) -> dict[str, str]:
         "birth_date": f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(1965, 2004)}",
         "personal_number": f"АБ-{rng.randint(100000, 999999)}",
         "rank": rng.choice(RANKS),
-        "unit": f"в/ч {rng.randint(10000, 99999)}",
+        "unit": rng.choice(UNITS),
     }
 
 
 def _candidate(rng: random.Random, listed: dict[str, str], reg_id: str, genuine: bool, hostile: bool) -> dict:
     registry = dict(listed) if genuine else _person(rng, rng.randrange(1000), hostile) | {"surname": listed["surname"]}
+    name_only = genuine and rng.random() < 0.15  # the registry lacks date and number: a case for review
+    same_name = ("surname",) if genuine or rng.random() < 0.6 else ("surname", "first_name", "patronymic")
+    if not genuine:
+        registry |= {f: listed[f] for f in same_name}
     levels: dict[str, str] = {}
     weights: dict[str, float] = {}
     for field in FIELDS:
         table = {lv[1]: lv for lv in LEVELS[field]}
-        if not genuine and field != "surname":
+        if not genuine and field not in same_name:
             label = "different" if rng.random() < 0.8 else "missing"
         elif rng.random() < 0.2 and field in ("surname", "first_name", "birth_date"):
             label = "similar" if field == "surname" else "diminutive" if field == "first_name" else "one part off"
             registry[field] = _damage(rng, listed[field])
-        elif rng.random() < 0.1:
+        elif rng.random() < 0.1 or (name_only and field in ("birth_date", "personal_number")):
             label = "missing"
             registry[field] = ""
         else:
@@ -102,7 +106,7 @@ def build_report(n: int = 60, seed: int = 0, hostile: bool = False, verdict: str
         p = cands[0]["probability"] if cands else 0.0
         decision = "match" if p >= THRESHOLDS["match"] else "review" if p >= THRESHOLDS["review"] else "no_match"
         flags = []
-        if len(cands) > 1 and cands[1]["probability"] > 0.3:
+        if len(cands) > 1 and all(cands[1]["levels"][f] == "exact" for f in ("surname", "first_name", "patronymic")):
             flags.append("namesake")
         if hostile and i % 7 == 2:
             flags.append(HOSTILE[0])

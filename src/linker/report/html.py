@@ -183,7 +183,7 @@ def render_html(report: dict) -> str:
         "mapping": report.get("mapping") or {},
         "blocking": report.get("blocking") or {},
         "model": report.get("model") or {},
-        "csp": CSP,
+        "csp": Markup(CSP),  # a constant: literal quotes, as browsers and auditors read it
         "report_hash": report_hash(payload),
         "data_json": Markup(payload),
         "css": Markup(_asset("report.css")),

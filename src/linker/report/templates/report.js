@@ -15,7 +15,17 @@
   function $(id) { return document.getElementById(id); }
   function isNum(v) { return typeof v === "number" && isFinite(v); }
   function fmtInt(v) { return isNum(v) ? nf.format(Math.round(v)) : "–"; }
-  function fmtP(v) { return isNum(v) ? (v >= 0.9995 && v < 1 ? v.toFixed(4) : v.toFixed(3)) : "–"; }
+  function fmtP(v) {
+    if (!isNum(v)) return "–";
+    if (v > 0 && v < 0.001) return "< 0.001";
+    if (v < 1 && v > 0.999) return "> 0.999";
+    return v.toFixed(3);
+  }
+  function fmtPrior(v) { return isNum(v) ? (v < 0.01 ? v.toExponential(1) : v.toFixed(3)) : "–"; }
+  function widthOf(id, lo, hi) {
+    var node = $(id), w = node ? node.clientWidth : 0;
+    return Math.round(Math.min(Math.max(w || hi, lo), hi));
+  }
   function fmtW(v) { return isNum(v) ? (v > 0 ? "+" : "") + v.toFixed(2) : "–"; }
   function fmtPct(v) { return isNum(v) ? (100 * v).toFixed(1) + "%" : "–"; }
   function str(v) { return v === null || v === undefined ? "" : String(v); }
@@ -92,13 +102,13 @@
   function drawHistogram() {
     var h = R.weight_histogram || {}, edges = h.edges || [], counts = h.counts || [];
     if (edges.length < 2 || counts.length !== edges.length - 1) return empty("chart-weights", "No weights recorded.");
-    var W = 600, H = 250, box = { l: 48, r: 590, t: 12, b: 212 };
+    var W = widthOf("chart-weights", 300, 700), H = 250, box = { l: 44, r: W - 10, t: 12, b: 212 };
     var x = scale(edges[0], edges[edges.length - 1], box.l, box.r);
     var ymax = Math.max.apply(null, counts.concat([1]));
     var y = scale(0, ymax, box.b, box.t);
     var root = svgRoot(W, H, "Histogram of best-candidate match weights, " + counts.length + " bins");
     var g = svg("g");
-    axes(g, x, y, ticks(edges[0], edges[edges.length - 1], 8), ticks(0, ymax, 4), box, String, function (v) { return nf.format(v); });
+    axes(g, x, y, ticks(edges[0], edges[edges.length - 1], W < 450 ? 5 : 8), ticks(0, ymax, 4), box, String, function (v) { return nf.format(v); });
     counts.forEach(function (c, i) {
       var r = svg("rect", { x: x(edges[i]) + 0.5, width: Math.max(x(edges[i + 1]) - x(edges[i]) - 1, 0.5),
         y: y(c), height: Math.max(box.b - y(c), 0), fill: "#6b86c6" });
@@ -108,9 +118,10 @@
     [["review", "#8a5a00", "6 3"], ["match", "#1f7a3f", ""]].forEach(function (t) {
       var w = thresholdWeight(TH[t[0]]);
       if (w === null) return;
-      var xw = Math.min(Math.max(x(w), box.l), box.r);
+      var xw = Math.min(Math.max(x(w), box.l), box.r), right = xw > (box.l + box.r) / 2;
       g.appendChild(svg("line", { x1: xw, x2: xw, y1: box.t, y2: box.b, stroke: t[1], "stroke-width": 2, "stroke-dasharray": t[2] }));
-      g.appendChild(svg("text", { x: xw + 4, y: box.t + (t[0] === "match" ? 10 : 24), style: "fill:" + t[1],
+      g.appendChild(svg("text", { x: right ? xw - 4 : xw + 4, y: box.t + (t[0] === "match" ? 10 : 24), style: "fill:" + t[1],
+        "text-anchor": right ? "end" : "start",
         text: (t[0] === "match" ? "confirm " : "review ") + fmtW(w) }));
     });
     g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "match weight (log₂ Bayes factor)" }));
@@ -133,7 +144,8 @@
     if (!fields.length) return empty("chart-agreement", "No agreement counts recorded.");
     var comps = {};
     (MODEL.comparisons || []).forEach(function (c) { comps[c.field] = c.levels || []; });
-    var rowH = 26, W = 600, box = { l: 120, r: 590 }, H = fields.length * rowH + 8;
+    var rowH = 26, W = widthOf("chart-agreement", 300, 700), box = { l: 112, r: W - 6 }, H = fields.length * rowH + 8;
+    var rowsForTable = [];
     var root = svgRoot(W, H, "Agreement of best candidates by field");
     fields.forEach(function (f, fi) {
       var counts = fa[f] || {}, labels = Object.keys(counts), levels = comps[f] || [];
@@ -141,7 +153,10 @@
       labels.forEach(function (l) { if (order.indexOf(l) < 0) order.push(l); });
       var total = order.reduce(function (s, l) { return s + (counts[l] || 0); }, 0) || 1;
       var yy = fi * rowH + 4, xx = box.l;
-      root.appendChild(svg("text", { x: box.l - 6, y: yy + 15, "text-anchor": "end", text: f }));
+      root.appendChild(svg("text", { x: box.l - 6, y: yy + 15, "text-anchor": "end", text: f.length > 17 ? f.slice(0, 16) + "…" : f }));
+      rowsForTable.push(el("tr", null, el("th", { scope: "row", text: f }), el("td", null, order.map(function (l, i) {
+        return (i ? "; " : "") + l + " " + nf.format(counts[l] || 0) + " (" + fmtPct((counts[l] || 0) / total) + ")";
+      }))));
       order.forEach(function (l, i) {
         var lv = levels.filter(function (v) { return v.label === l; })[0];
         var w = (counts[l] || 0) / total * (box.r - box.l);
@@ -154,14 +169,16 @@
       });
     });
     $("chart-agreement").replaceChildren(root, el("p", { class: "legend",
-      text: "Green: levels that count for a match, red: against, grey: no evidence (often a missing value). Hover a segment for its count." }));
+      text: "Green: levels that count for a match, red: against, grey: no evidence (often a missing value)." }),
+      el("details", null, el("summary", { text: "The counts as a table" }), el("div", { class: "table-wrap" },
+        el("table", { class: "method" }, el("tbody", null, rowsForTable)))));
   }
 
   function lineChart(id, label, series, ymax, yfmt) {
     var curve = (R.threshold_curve || []).filter(function (p) { return isNum(p.threshold); });
     if (curve.length < 2) return empty(id, "No threshold curve recorded.");
     curve = curve.slice().sort(function (a, b) { return a.threshold - b.threshold; });
-    var W = 600, H = 240, box = { l: 56, r: 590, t: 12, b: 204 };
+    var W = widthOf(id, 300, 700), H = 240, box = { l: 48, r: W - 12, t: 12, b: 204 };
     var xs = curve.map(function (p) { return p.threshold; });
     var x = scale(xs[0], xs[xs.length - 1], box.l, box.r);
     if (ymax === null) ymax = Math.max.apply(null, [1].concat(series.map(function (s) {
@@ -169,11 +186,13 @@
     })));
     var y = scale(0, ymax, box.b, box.t);
     var root = svgRoot(W, H, label), g = svg("g");
-    axes(g, x, y, ticks(xs[0], xs[xs.length - 1], 6), ticks(0, ymax, 4), box, function (v) { return v.toFixed(2); }, yfmt);
+    axes(g, x, y, ticks(xs[0], xs[xs.length - 1], W < 450 ? 5 : 6), ticks(0, ymax, 4), box, function (v) { return v.toFixed(2); }, yfmt);
     ["review", "match"].forEach(function (k) {
       if (!isNum(TH[k]) || TH[k] < xs[0] || TH[k] > xs[xs.length - 1]) return;
       g.appendChild(svg("line", { x1: x(TH[k]), x2: x(TH[k]), y1: box.t, y2: box.b, stroke: "#9aa1ad", "stroke-dasharray": "3 3" }));
-      g.appendChild(svg("text", { x: x(TH[k]) + 3, y: box.t + 10, text: k === "match" ? "confirm" : "review" }));
+      var right = x(TH[k]) > (box.l + box.r) / 2;
+      g.appendChild(svg("text", { x: x(TH[k]) + (right ? -3 : 3), y: box.t + (k === "match" ? 10 : 22), "text-anchor": right ? "end" : "start",
+        text: k === "match" ? "confirm" : "review" }));
     });
     series.forEach(function (s) {
       var d = "", pen = false;
@@ -194,7 +213,7 @@
     var c = R.chance_test || {}, box = $("chart-chance");
     if (!box || !isNum(c.decoy_match_rate) || !isNum(c.observed_match_rate)) return;
     var hi = Math.min(1, Math.max(c.observed_match_rate, isNum(c.high) ? c.high : 0, c.decoy_match_rate) * 1.15 + 0.02);
-    var W = 520, H = 86, x = scale(0, hi, 120, 505);
+    var W = widthOf("chart-chance", 300, 520), H = 86, x = scale(0, hi, 120, W - 40);
     var root = svgRoot(W, H, "Decoy match rate " + fmtPct(c.decoy_match_rate) + ", observed " + fmtPct(c.observed_match_rate));
     [["fabricated decoys", c.decoy_match_rate, c.low, c.high, "#a3262a", 22], ["this list", c.observed_match_rate, null, null, "#174ea6", 52]]
       .forEach(function (r) {
@@ -208,7 +227,8 @@
   }
 
   function drawBreakdowns() {
-    var bd = R.breakdowns || {}, host = $("breakdowns");
+    var bd = R.breakdowns || {}, host = $("breakdowns"), grid = el("div", { class: "grid" });
+    host.replaceChildren(grid);
     Object.keys(bd).forEach(function (col) {
       var rows = (bd[col] || []).slice().sort(function (a, b) { return (b.list || 0) - (a.list || 0); });
       var maxList = Math.max.apply(null, [1].concat(rows.map(function (r) { return r.list || 0; })));
@@ -223,12 +243,12 @@
           el("td", { class: "num", text: fmtInt(r.review) }), el("td", { class: "num", text: fmtInt(r.no_match) }),
           el("td", { class: "num", text: r.list ? fmtPct((r.match || 0) / r.list) : "–" }), el("td", { class: "barcell" }, bar));
       }));
-      var table = el("table", { class: "method" },
+      var table = el("table", { class: "bd" },
         el("caption", { text: "By " + col + (rows.length > shown.length ? " (largest " + shown.length + " of " + rows.length + " values)" : "") }),
         el("thead", null, el("tr", null, ["Value", "In list", "Confirmed", "Review", "Absent", "Confirmed %", "Share of list"].map(function (h, i) {
           return el("th", { scope: "col", class: i && i < 6 ? "num" : null, text: h });
         }))), tb);
-      host.appendChild(el("div", { class: "breakdown table-wrap" }, table));
+      grid.appendChild(el("div", { class: "breakdown table-wrap" }, table));
     });
     if (Object.keys(bd).length) host.appendChild(legend([["confirmed", "#1f7a3f"], ["review", "#d39b1d"], ["absent", "#d26a6d"]]));
   }
@@ -272,7 +292,7 @@
   /* ---------- entries ---------- */
   var FIELDS = Array.isArray(R.fields) && R.fields.length ? R.fields : Object.keys((ENTRIES[0] || {}).list || {});
   var searchKeys = null, view = [], page = 0, open = {};
-  var COLS = ["#"].concat(FIELDS, ["Decision", "Probability", "Flags", ""]);
+  var COLS = ["Row"].concat(FIELDS, ["Decision", "Probability", "Flags", ""]);
 
   function best(e) { return (e.candidates || [])[0] || null; }
   function buildSearchKeys() {
@@ -290,8 +310,11 @@
     return { decs: decs, flag: $("f-flag").value, labelled: $("f-labelled").value, q: fold($("f-search").value.trim()),
       lo: isNaN(lo) ? -Infinity : lo, hi: isNaN(hi) ? Infinity : hi, sort: $("f-sort").value };
   }
-  function applyFilters() {
-    var f = readFilters();
+  var lastFilter = null;
+  function applyFilters(force) {
+    var f = readFilters(), key = JSON.stringify(f);
+    if (key === lastFilter && force !== true) return;  // e.g. a search box losing focus: nothing changed
+    lastFilter = key;
     if (f.q && !searchKeys) buildSearchKeys();
     view = [];
     for (var i = 0; i < ENTRIES.length; i++) {
@@ -361,7 +384,7 @@
   function renderRow(idx, tbody) {
     var e = ENTRIES[idx], b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
     var tr = el("tr", { class: "row" + (isOpen ? " open" : "") });
-    tr.appendChild(el("td", { "data-label": "#", class: "num", text: isNum(e.row) ? String(e.row) : str(e.list_id) }));
+    tr.appendChild(el("td", { "data-label": "Row", class: "num", title: "list id " + str(e.list_id), text: isNum(e.row) ? String(e.row) : str(e.list_id) }));
     FIELDS.forEach(function (f) {
       tr.appendChild(el("td", { "data-label": f, class: "val" }, pairCell((e.list || {})[f], b ? (b.registry || {})[f] : "", !!b)));
     });
@@ -379,7 +402,7 @@
 
   function waterfall(e, c) {
     var prior = MODEL.prior, start = isNum(prior) && prior > 0 && prior < 1 ? logit2(prior) : 0;
-    var steps = [{ name: isNum(prior) ? "prior " + fmtP(prior) : "start", from: 0, to: start, kind: "base" }], acc = start, sum = 0;
+    var steps = [{ name: isNum(prior) ? "prior " + fmtPrior(prior) : "start", from: 0, to: start, kind: "base" }], acc = start, sum = 0;
     var keys = FIELDS.filter(function (f) { return c.weights && f in c.weights; })
       .concat(Object.keys(c.weights || {}).filter(function (f) { return FIELDS.indexOf(f) < 0; }));
     keys.forEach(function (f) {
@@ -392,15 +415,16 @@
       steps.push({ name: "other adjustments", from: acc, to: acc + (c.weight - sum), kind: c.weight - sum >= 0 ? "pos" : "neg" });
       acc += c.weight - sum;
     }
-    steps.push({ name: "final (pair probability " + fmtP(1 / (1 + Math.pow(2, -acc))) + ")", from: 0, to: acc, kind: "base" });
+    steps.push({ name: "final, pair probability " + fmtP(1 / (1 + Math.pow(2, -acc))), from: 0, to: acc, kind: "base" });
     var vals = [0]; steps.forEach(function (s) { vals.push(s.from, s.to); });
     var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
-    var rowH = 22, W = 640, box = { l: 230, r: 580 }, H = steps.length * rowH + 22, x = scale(lo, hi, box.l, box.r);
+    var W = Math.max(300, Math.min(720, $("entries").clientWidth - 40)), rowH = 22, H = steps.length * rowH + 22;
+    var box = { l: Math.min(230, Math.round(W * 0.42)), r: W - 50 }, x = scale(lo, hi, box.l, box.r), maxName = Math.floor(box.l / 6.4);
     var root = svgRoot(W, H, "Evidence for candidate " + str(c.registry_id) + ": from the prior to a final log-odds of " + fmtW(acc));
     root.appendChild(svg("line", { x1: x(0), x2: x(0), y1: 0, y2: H - 18, stroke: "#9aa1ad" }));
     steps.forEach(function (s, i) {
       var y0 = i * rowH + 2, color = s.kind === "base" ? "#6b86c6" : s.kind === "pos" ? "#1f7a3f" : "#be3237";
-      root.appendChild(svg("text", { x: box.l - 8, y: y0 + 14, "text-anchor": "end", text: s.name.length > 36 ? s.name.slice(0, 35) + "…" : s.name }));
+      root.appendChild(svg("text", { x: box.l - 8, y: y0 + 14, "text-anchor": "end", text: s.name.length > maxName ? s.name.slice(0, maxName - 1) + "…" : s.name }));
       var r = svg("rect", { x: x(Math.min(s.from, s.to)), y: y0 + 2, width: Math.max(Math.abs(x(s.to) - x(s.from)), 1.5), height: rowH - 6, fill: color });
       r.appendChild(svg("title", { text: s.name + ": " + fmtW(s.to - s.from) }));
       root.appendChild(r);
@@ -483,6 +507,7 @@
   }
 
   function safely(fn) { try { fn(); } catch (err) { if (window.console) console.warn("report chart failed:", err); } }
+  function drawCharts() {
   safely(drawChance);
   safely(drawHistogram);
   safely(drawAgreement);
@@ -495,6 +520,16 @@
       { key: "est_precision", name: "estimated precision", color: "#174ea6" }, { key: "est_recall", name: "estimated recall", color: "#c2571a" },
       { key: "precision", name: "precision on labels", color: "#174ea6", dash: "5 4" }, { key: "recall", name: "recall on labels", color: "#c2571a", dash: "5 4" }],
       1, function (v) { return (100 * v).toFixed(0) + "%"; });
+  });
+  }
+  drawCharts();
+  var lastWidth = window.innerWidth, resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      if (Math.abs(window.innerWidth - lastWidth) < 40) return;
+      lastWidth = window.innerWidth; drawCharts(); renderPage();
+    }, 200);
   });
   safely(drawBreakdowns);
   initEntries();
