@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linker.synth import REGISTRY_COLUMNS, synth, write_synth
+from linker.synth import REGISTRY_COLUMNS, csv_bytes, synth, write_synth
 from linker.synth_damage import RANKS, format_dates, layout, promote
 from linker.synth_list import CYRILLIC_ONLY, DAMAGE_RATES, LATIN_ONLY
 from linker.synth_names import (feminine_surname, masculine_surname, name_tables, opposite_gender_surname,
@@ -204,3 +204,18 @@ def test_format_dates_round_trip(d):
     y, m, dd = np.array([d.year]), np.array([d.month]), np.array([d.day])
     for code, fmt in (("dmy", "%d.%m.%Y"), ("iso", "%Y-%m-%d"), ("slash", "%d/%m/%Y")):
         assert pd.to_datetime(format_dates(y, m, dd, np.array([code]))[0], format=fmt).date() == d
+
+
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"a": ["1", "x"], "b": ["", "y z"]}),
+    pd.DataFrame({"a": ["1", "x,y"], "b": ['say "hi"', ""]}),
+    pd.DataFrame({"a": [], "b": []}, dtype=object),
+    pd.DataFrame({"only": ["", "v"]}),
+], ids=["plain", "needs-quotes", "empty", "one-column"])
+def test_csv_bytes_equals_pandas(frame):
+    assert csv_bytes(frame) == frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def test_csv_bytes_equals_pandas_on_synth(lat):
+    for df in lat:
+        assert csv_bytes(df) == df.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -16,6 +16,7 @@ entries. The same arguments give byte-identical CSVs.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from linker.synth_damage import CATEGORIES, RANKS
-from linker.synth_names import make_names
+from linker.synth_names import int_str, make_names, zpad
 
 __all__ = ["synth", "write_synth", "REGISTRY_COLUMNS", "PN_LETTERS"]
 
@@ -54,6 +55,7 @@ class People:
     day: np.ndarray
     pn_letters: np.ndarray      # "" = no personal number
     pn_digits: np.ndarray       # int, -1 = none
+    pn_key: np.ndarray          # int64 code of (letters, digits), -1 = none
     rank: np.ndarray            # index into RANKS
     category: np.ndarray        # index into CATEGORIES
     unit: np.ndarray            # unit number (int)
@@ -93,9 +95,10 @@ def _birth_dates(rng: np.random.Generator, cat: np.ndarray, rank: np.ndarray
 
 
 def _personal_numbers(rng: np.random.Generator, n: int, taken: np.ndarray | None = None
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Unique (letters, digits) personal numbers, none of which is in ``taken`` (encoded keys)."""
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique (letters, digits, key) personal numbers, none of which is in ``taken`` (encoded keys)."""
     L = len(PN_LETTERS)
+    taken_sorted = np.sort(taken[taken >= 0]) if taken is not None and len(taken) else None
     keys = np.empty(0, dtype=np.int64)
     while len(keys) < n:
         m = (n - len(keys)) * 11 // 10 + 16
@@ -104,14 +107,13 @@ def _personal_numbers(rng: np.random.Generator, n: int, taken: np.ndarray | None
         digits = rng.integers(0, 1_000_000, m)
         new = ((first * (L + 1) + second + 1) * 1_000_000 + digits).astype(np.int64)
         cand = np.concatenate([keys, new])
-        _, first_pos = np.unique(cand, return_index=True)
-        keep = np.zeros(len(cand), dtype=bool)
-        keep[first_pos] = True
-        if taken is not None:
-            keep &= ~np.isin(cand, taken)
+        keep = ~pd.Series(cand).duplicated().to_numpy()
+        if taken_sorted is not None:
+            pos = np.minimum(np.searchsorted(taken_sorted, cand), len(taken_sorted) - 1)
+            keep &= taken_sorted[pos] != cand
         keys = cand[keep]
     keys = keys[:n]
-    return _decode_pn(keys)
+    return (*_decode_pn(keys), keys)
 
 
 def _decode_pn(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -123,16 +125,6 @@ def _decode_pn(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return letters, digits
 
 
-def encode_pn(letters: np.ndarray, digits: np.ndarray) -> np.ndarray:
-    """Inverse of _decode_pn for personal numbers that exist (letters non-empty)."""
-    L = len(PN_LETTERS)
-    pos = {c: i for i, c in enumerate(PN_LETTERS)}
-    s = pd.Series(letters, dtype=object)
-    first = s.str[0].map(pos).to_numpy(np.int64)
-    second = s.str[1].map(pos).fillna(-1).to_numpy(np.int64)
-    return ((first * (L + 1) + second + 1) * 1_000_000 + digits).astype(np.int64)
-
-
 def make_people(rng: np.random.Generator, n: int, units: np.ndarray, unit_p: np.ndarray,
                 heavy: bool = False, taken_pn: np.ndarray | None = None) -> People:
     """n new people with every attribute drawn from the registry's distributions."""
@@ -140,9 +132,9 @@ def make_people(rng: np.random.Generator, n: int, units: np.ndarray, unit_p: np.
     female = (cat == 0) & (rng.random(n) < 0.045)
     sur, giv, pat = make_names(rng, n, female, heavy)
     year, month, day = _birth_dates(rng, cat, rank)
-    letters, digits = _personal_numbers(rng, n, taken_pn)
+    letters, digits, keys = _personal_numbers(rng, n, taken_pn)
     unit = units[rng.choice(len(units), size=n, p=unit_p)]
-    return People(sur, giv, pat, female, year, month, day, letters, digits, rank, cat, unit)
+    return People(sur, giv, pat, female, year, month, day, letters, digits, keys, rank, cat, unit)
 
 
 def _units(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -165,16 +157,15 @@ def _close_namesake_years(rng: np.random.Generator, people: People) -> None:
 
 def format_registry(people: People) -> pd.DataFrame:
     n = len(people.surname)
-    ids = "R" + pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7)
-    date = (pd.Series(people.day).astype(str).str.zfill(2) + "." + pd.Series(people.month).astype(str).str.zfill(2)
-            + "." + pd.Series(people.year).astype(str))
-    pn = people.pn_letters + "-" + pd.Series(people.pn_digits).astype(str).str.zfill(6).to_numpy(dtype=object)
-    units = "в/ч " + pd.Series(people.unit).astype(str)
+    ids = "R" + zpad(np.arange(1, n + 1), 7)
+    date = zpad(people.day, 2) + "." + zpad(people.month, 2) + "." + int_str(people.year)
+    pn = people.pn_letters + "-" + zpad(people.pn_digits, 6)
+    units = "в/ч " + int_str(people.unit)
     return pd.DataFrame({
-        "id": ids.to_numpy(dtype=object), "surname": people.surname, "first_name": people.first_name,
-        "patronymic": people.patronymic, "birth_date": date.to_numpy(dtype=object), "personal_number": pn,
+        "id": ids, "surname": people.surname, "first_name": people.first_name,
+        "patronymic": people.patronymic, "birth_date": date, "personal_number": pn,
         "rank": np.array(RANKS, dtype=object)[people.rank], "category": np.array(CATEGORIES, dtype=object)[people.category],
-        "unit": units.to_numpy(dtype=object),
+        "unit": units,
     })
 
 
@@ -222,4 +213,23 @@ def write_synth(out_dir: str | Path, registry_df: pd.DataFrame, list_df: pd.Data
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, df in (("registry.csv", registry_df), ("list.csv", list_df), ("truth.csv", truth_df)):
-        df.to_csv(out / name, index=False, encoding="utf-8", lineterminator="\n")
+        (out / name).write_bytes(csv_bytes(df))
+
+
+_NEEDS_QUOTES = r'[,"\r\n]'
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """UTF-8 CSV of a frame of strings, byte-identical to ``df.to_csv(index=False, lineterminator="\\n")``.
+
+    Fast path (columns joined as whole arrays) when no cell or header needs quoting; else pandas.
+    """
+    header = ",".join(map(str, df.columns))
+    n, k = df.shape
+    if k >= 2 and n:
+        body = "\n".join(map(",".join, zip(*(df[c].tolist() for c in df.columns))))
+        clean = (body.count(",") == n * (k - 1) and body.count("\n") == n - 1 and '"' not in body
+                 and "\r" not in body and not re.search(_NEEDS_QUOTES, header))
+        if clean:
+            return (header + "\n" + body + "\n").encode("utf-8")
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -8,8 +8,9 @@ import random
 
 import iuliia
 import numpy as np
+import pandas as pd
 
-from linker.synth_names import map_unique
+from linker.synth_names import int_str, map_unique, zpad
 
 CYR_LOWER = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 LAT_LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -172,27 +173,21 @@ def format_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray, fmt: np.n
     """
     n = len(year)
     out = np.full(n, "", dtype=object)
-    y = year.astype(np.int64).astype(str).astype(object)
-    m2 = np.char.zfill(month.astype(np.int64).astype(str), 2).astype(object)
-    d2 = np.char.zfill(day.astype(np.int64).astype(str), 2).astype(object)
-    for code in np.unique(fmt):
+    y, m2, d2 = int_str(year), zpad(month, 2), zpad(day, 2)
+    for code in pd.unique(fmt):
         s = fmt == code
         if code == "dmy":
             out[s] = d2[s] + "." + m2[s] + "." + y[s]
         elif code == "dmy_short":
-            out[s] = (day[s].astype(np.int64).astype(str).astype(object) + "."
-                      + month[s].astype(np.int64).astype(str).astype(object) + "."
-                      + np.char.zfill((year[s] % 100).astype(np.int64).astype(str), 2).astype(object))
+            out[s] = int_str(day[s]) + "." + int_str(month[s]) + "." + zpad(year[s] % 100, 2)
         elif code == "iso":
             out[s] = y[s] + "-" + m2[s] + "-" + d2[s]
         elif code == "slash":
             out[s] = d2[s] + "/" + m2[s] + "/" + y[s]
         elif code == "text_ru":
-            out[s] = (day[s].astype(np.int64).astype(str).astype(object) + " "
-                      + np.array(MONTHS_RU, dtype=object)[month[s] - 1] + " " + y[s] + " г.")
+            out[s] = (int_str(day[s]) + " " + np.array(MONTHS_RU, dtype=object)[month[s] - 1] + " " + y[s] + " г.")
         elif code == "text_en":
-            out[s] = (day[s].astype(np.int64).astype(str).astype(object) + " "
-                      + np.array(MONTHS_EN, dtype=object)[month[s] - 1] + " " + y[s])
+            out[s] = (int_str(day[s]) + " " + np.array(MONTHS_EN, dtype=object)[month[s] - 1] + " " + y[s])
         elif code == "year":
             out[s] = y[s]
         else:

@@ -11,11 +11,11 @@ import random
 import numpy as np
 import pandas as pd
 
-from linker.synth import People, encode_pn, make_people
+from linker.synth import People, make_people
 from linker.synth_damage import (CATEGORIES, CATEGORY_EN, CATEGORY_WORDINGS, CYR_LOWER, LAT_LOWER, RANK_ABBR,
                                  RANK_EN, RANK_EN_ABBR, RANKS, SCHEME_WEIGHTS, _RANK_BAND_TOP, _TWINS,
                                  format_dates, layout, lookalike, ocr, punct, transliterate, typo, yo_swap)
-from linker.synth_names import diminutive_table, map_unique, opposite_gender_surname
+from linker.synth_names import diminutive_table, int_str, map_unique, opposite_gender_surname, zpad
 
 DAMAGE_RATES: dict[str, float] = {
     # names
@@ -65,7 +65,7 @@ def select_people(rng: np.random.Generator, people: People, reg_ids: np.ndarray,
     dup = rng.choice(sel, size=n_duplicates, replace=False) if n_duplicates else np.empty(0, dtype=np.int64)
     n_fake = list_size - n_genuine
     n_ns = int(round(namesakes * n_fake))
-    fake = make_people(rng, n_fake, units, unit_p, heavy, taken_pn=encode_pn(people.pn_letters, people.pn_digits))
+    fake = make_people(rng, n_fake, units, unit_p, heavy, taken_pn=people.pn_key)
     if n_ns:
         src = rng.choice(n_reg, size=n_ns, replace=True)
         for attr in ("surname", "first_name", "patronymic", "female"):
@@ -73,6 +73,7 @@ def select_people(rng: np.random.Generator, people: People, reg_ids: np.ndarray,
         no_pn = rng.random(n_ns) < 0.5
         fake.pn_letters[:n_ns][no_pn] = ""
         fake.pn_digits[:n_ns][no_pn] = -1
+        fake.pn_key[:n_ns][no_pn] = -1
     clean = People.concat([people.take(sel), people.take(dup), fake])
     ids = np.concatenate([reg_ids[sel], reg_ids[dup], np.full(n_fake, "", dtype=object)]).astype(object)
     kinds = np.array(["genuine"] * n_uniq + ["duplicate"] * n_duplicates + ["namesake"] * n_ns
@@ -101,12 +102,19 @@ class _Damager:
         self.tokens[kind] |= where
 
     def token_column(self) -> np.ndarray:
-        out = np.full(self.n, "", dtype=object)
-        for k in TOKEN_ORDER:
-            t = self.tokens[k]
-            label = self.translit_names[t] if k == "translit" else k
-            out[t] = out[t] + np.where(out[t] == "", "", ";").astype(object) + label
-        return out
+        """";"-joined tokens per entry, built once per distinct pattern of tokens."""
+        kinds = TOKEN_ORDER[1:]
+        code = np.zeros(self.n, dtype=np.int64)
+        for b, k in enumerate(kinds):
+            code |= self.tokens[k].astype(np.int64) << b
+        codes, uniques = pd.factorize(pd.Series(code))
+        labels = np.array([";".join(k for b, k in enumerate(kinds) if (u >> b) & 1) for u in uniques],
+                          dtype=object)
+        rest = labels[codes]
+        t = self.tokens["translit"]
+        pre = np.where(t, self.translit_names, "").astype(object)
+        sep = np.where(t & (rest != ""), ";", "").astype(object)
+        return pre + sep + rest
 
     def loop(self, kind: str, values: np.ndarray, fn, extra: np.ndarray | None = None) -> np.ndarray:
         """Apply ``fn(value, rnd)`` to the entries of mask ``kind`` (or ``extra``); record changes."""
@@ -132,14 +140,15 @@ def _damage_names(d: _Damager, p: People, schemes: np.ndarray | None, split: boo
     giv = d.loop("diminutive", giv, lambda g, r: r.choice(dims_cyr[g]) if g in dims_cyr else g,
                  extra=d.masks["diminutive"] & ~use_press)
     sur = d.loop("gender", sur, lambda s, r: opposite_gender_surname(s))
-    has_yo = pd.Series(sur + giv + pat, dtype=object).str.contains("ё").to_numpy()
+    yo_in = [map_unique(a, lambda x: "ё" in x).astype(bool) for a in (sur, giv, pat)]
+    has_yo = yo_in[0] | yo_in[1] | yo_in[2]
     u = d.rng.random(n)
     yo = (has_yo & d.masks["yo"]) | (~has_yo & (u < YO_REVERSE_RATE * d.damage))
     parts = [sur, giv, pat]
     for k, arr in enumerate(parts):
         new = arr.copy()
         # names with ё: every ё -> е; names without: one е of the surname -> ё
-        hit = yo & (arr != "") & (pd.Series(arr, dtype=object).str.contains("ё").to_numpy() | (~has_yo & (k == 0)))
+        hit = yo & (arr != "") & (yo_in[k] | (~has_yo & (k == 0)))
         for i in np.flatnonzero(hit):
             new[i] = yo_swap(arr[i], rnd)
         d.mark("yo", new != arr)
@@ -153,7 +162,7 @@ def _damage_names(d: _Damager, p: People, schemes: np.ndarray | None, split: boo
     if schemes is not None:
         alphabet = LAT_LOWER
         for arr in (sur, giv, pat):
-            for sch in np.unique(schemes):
+            for sch in SCHEME_WEIGHTS:
                 s = schemes == sch
                 arr[s] = transliterate(arr[s], sch)
         d.mark("translit", np.ones(n, dtype=bool))
@@ -271,7 +280,7 @@ def _damage_numbers(d: _Damager, p: People, house_sep: str, schemes: np.ndarray 
     kept = has & ~m["missing_number"]
     letters = p.pn_letters.copy()
     if schemes is not None:
-        for sch in np.unique(schemes):
+        for sch in SCHEME_WEIGHTS:
             s = schemes == sch
             letters[s] = map_unique(transliterate(letters[s], sch), str.upper)
     else:
@@ -287,7 +296,7 @@ def _damage_numbers(d: _Damager, p: People, house_sep: str, schemes: np.ndarray 
     sep = np.full(n, house_sep, dtype=object)
     sep = np.where(m["number_format"], np.array(PN_SEPARATORS, dtype=object)[rng.integers(0, 3, n)], sep)
     d.mark("number_format", kept & (sep != "-"))
-    dig = np.char.zfill(np.maximum(digits, 0).astype(str), 6).astype(object)
+    dig = zpad(np.maximum(digits, 0), 6)
     out = np.where(has, letters + sep + dig, "").astype(object)
     d.mark("missing_number", m["missing_number"] & has)
     return np.where(m["missing_number"], "", out).astype(object)
@@ -297,7 +306,7 @@ def _damage_units(d: _Damager, p: People, house: int) -> np.ndarray:
     n, m = d.n, d.masks
     formats = UNIT_FORMATS_EN if d.latin else UNIT_FORMATS_RU
     f = np.where(m["unit_format"], d.rng.integers(0, len(formats), n), house)
-    num = p.unit.astype(str).astype(object)
+    num = int_str(p.unit)
     out = np.empty(n, dtype=object)
     for k, tmpl in enumerate(formats):
         s = f == k
@@ -332,7 +341,7 @@ def build_list(list_rng: np.random.Generator, dmg_rng: np.random.Generator, peop
         d.translit_names = ("translit_" + schemes).astype(object)
     else:
         d.translit_names = np.full(list_size, "", dtype=object)
-    cols: dict[str, np.ndarray] = {_pick(list_rng, headers["id"]): np.arange(1, list_size + 1).astype(str)}
+    cols: dict[str, np.ndarray] = {_pick(list_rng, headers["id"]): int_str(np.arange(1, list_size + 1))}
     for h, v in zip(name_headers, _damage_names(d, clean, schemes, split)):
         cols[h] = v
     cols[other["birth_date"]] = _damage_dates(d, clean, date_house, DATE_FORMATS_EN if latin else DATE_FORMATS_RU)
@@ -341,6 +350,6 @@ def build_list(list_rng: np.random.Generator, dmg_rng: np.random.Generator, peop
     cols[other["category"]] = _damage_categories(d, clean, cat_house)
     cols[other["unit"]] = _damage_units(d, clean, unit_house)
     list_df = pd.DataFrame(cols)
-    truth_df = pd.DataFrame({"list_id": np.arange(1, list_size + 1).astype(str), "registry_id": ids,
+    truth_df = pd.DataFrame({"list_id": int_str(np.arange(1, list_size + 1)), "registry_id": ids,
                              "damage": d.token_column(), "kind": kinds})
     return list_df, truth_df

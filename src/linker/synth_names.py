@@ -239,6 +239,31 @@ def make_names(rng: np.random.Generator, n: int, female: np.ndarray, heavy: bool
     return sur, giv, pat
 
 
+_TBL3 = np.array([f"{i:03d}" for i in range(1000)], dtype=object)
+
+
+def zpad(a: np.ndarray, width: int) -> np.ndarray:
+    """Non-negative integers as zero-padded strings (object array) by table look-ups, no per-row Python."""
+    a = np.asarray(a, dtype=np.int64)
+    if width <= 3:
+        return _TBL3[a % 1000] if width == 3 else np.array([f"{i:0{width}d}" for i in range(10**width)],
+                                                             dtype=object)[a % 10**width]
+    return zpad(a // 1000, width - 3) + _TBL3[a % 1000]
+
+
+def int_str(a: np.ndarray) -> np.ndarray:
+    """Integers (0 <= a < 10**7) as plain decimal strings (object array), via the distinct values."""
+    a = np.asarray(a, dtype=np.int64)
+    if len(a) == 0:
+        return np.empty(0, dtype=object)
+    u, inv = np.unique(a, return_inverse=True) if len(a) < 1000 else (None, None)
+    if u is not None:
+        return np.array([str(x) for x in u], dtype=object)[inv]
+    hi = int(a.max())
+    return np.array([str(i) for i in range(hi + 1)], dtype=object)[a] if hi < 1_000_000 else \
+        np.array([str(x) for x in a.tolist()], dtype=object)
+
+
 def map_unique(values: np.ndarray, fn) -> np.ndarray:
     """``fn`` applied once per distinct value of ``values``, mapped back (object array)."""
     if len(values) == 0:
