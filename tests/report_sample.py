@@ -105,6 +105,8 @@ def build_report(n: int = 60, seed: int = 0, hostile: bool = False, verdict: str
         cands.sort(key=lambda c: -c["probability"])
         p = cands[0]["probability"] if cands else 0.0
         decision = "match" if p >= THRESHOLDS["match"] else "review" if p >= THRESHOLDS["review"] else "no_match"
+        label = "match" if i == 3 and cands else None  # a reviewer's label in the input fixes the decision
+        decision = label or decision
         flags = []
         if len(cands) > 1 and all(cands[1]["levels"][f] == "exact" for f in ("surname", "first_name", "patronymic")):
             flags.append("namesake")
@@ -115,7 +117,7 @@ def build_report(n: int = 60, seed: int = 0, hostile: bool = False, verdict: str
         entries.append({
             "list_id": f"L{i + 1}", "row": i + 2, "decision": decision, "probability": p,
             "weight": cands[0]["weight"] if cands else None, "flags": flags,
-            "label": "match" if i == 3 else None, "duplicate_of": None, "list": listed, "candidates": cands,
+            "label": label, "duplicate_of": None, "list": listed, "candidates": cands,
         })
     if n > 8:
         entries[8]["duplicate_of"] = "L1"

@@ -292,7 +292,7 @@
   /* ---------- entries ---------- */
   var FIELDS = Array.isArray(R.fields) && R.fields.length ? R.fields : Object.keys((ENTRIES[0] || {}).list || {});
   var searchKeys = null, view = [], page = 0, open = {};
-  var COLS = ["Row"].concat(FIELDS, ["Decision", "Probability", "Flags", ""]);
+  var COLS = ["Row"].concat(FIELDS.map(function (f) { return f.replace(/_/g, " "); }), ["Decision", "Probability", "Flags"]);
 
   function best(e) { return (e.candidates || [])[0] || null; }
   function buildSearchKeys() {
@@ -384,18 +384,19 @@
   function renderRow(idx, tbody) {
     var e = ENTRIES[idx], b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
     var tr = el("tr", { class: "row" + (isOpen ? " open" : "") });
-    tr.appendChild(el("td", { "data-label": "Row", class: "num", title: "list id " + str(e.list_id), text: isNum(e.row) ? String(e.row) : str(e.list_id) }));
+    var btn = el("button", { type: "button", class: "expand", "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
+      "aria-label": (isOpen ? "Hide evidence for row " : "Show evidence for row ") + (isNum(e.row) ? e.row : str(e.list_id)),
+      text: isOpen ? "▾ Hide" : "▸ Evidence" });
+    btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; renderPage(); });
+    tr.appendChild(el("td", { "data-label": "Row", class: "rowcell", title: "list id " + str(e.list_id) },
+      el("span", { class: "rownum", text: isNum(e.row) ? String(e.row) : str(e.list_id) }), btn));
     FIELDS.forEach(function (f) {
-      tr.appendChild(el("td", { "data-label": f, class: "val" }, pairCell((e.list || {})[f], b ? (b.registry || {})[f] : "", !!b)));
+      tr.appendChild(el("td", { "data-label": f.replace(/_/g, " "), class: "val" }, pairCell((e.list || {})[f], b ? (b.registry || {})[f] : "", !!b)));
     });
     tr.appendChild(el("td", { "data-label": "Decision" }, badge(e.decision), humanNote(e)));
     tr.appendChild(el("td", { "data-label": "Probability", class: "num", text: fmtP(e.probability) }));
     tr.appendChild(el("td", { "data-label": "Flags" }, (e.flags || []).map(function (f) { return el("span", { class: "flag", text: f }); }),
       e.duplicate_of ? el("span", { class: "flag", text: "same person as " + e.duplicate_of }) : null));
-    var btn = el("button", { type: "button", class: "expand", "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
-      text: isOpen ? "Hide evidence" : "Evidence" });
-    btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; renderPage(); });
-    tr.appendChild(el("td", { "data-label": "" }, btn));
     tbody.appendChild(tr);
     if (isOpen) tbody.appendChild(el("tr", { class: "detail", id: id }, el("td", { colspan: COLS.length }, detail(e))));
   }
