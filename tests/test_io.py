@@ -135,9 +135,11 @@ def test_values_stay_text_and_are_stripped() -> None:
         ("a,b\r1,2\r3,4\r", [["1", "2"], ["3", "4"]], [2, 3]),
         ("a,b\n\n1,2\n\n3,4\n\n", [["1", "2"], ["3", "4"]], [3, 5]),
         ('a,b\n1,"x\ny"\n3,4\n', [["1", "x\ny"], ["3", "4"]], [2, 4]),
-        ("a,b,c\n1\n2,3\n", [["1", "", ""], ["2", "3", ""]], [2, 3]),
+        ("a,b,c\n1\n2,3\n4, 5 ,6\n", [["1", "", ""], ["2", "3", ""], ["4", "5", "6"]], [2, 3, 4]),
+        ('a,b,c\n"1"\n2,3\n4, 5 ,6\n', [["1", "", ""], ["2", "3", ""], ["4", "5", "6"]], [2, 3, 4]),
     ],
-    ids=["lf", "crlf-no-final-newline", "cr-only", "blank-lines", "multiline-cell", "short-rows-padded"],
+    ids=["lf", "crlf-no-final-newline", "cr-only", "blank-lines", "multiline-cell", "short-rows-padded",
+         "short-rows-quoted-slow-path"],
 )
 def test_rows_and_line_numbers(text: str, rows: list[list[str]], lines: list[int]) -> None:
     df = read_table(_write("list.csv", text))
@@ -174,6 +176,10 @@ TEXT_FAULTS = [
     ("header-only", "list.csv", b"id,name\n", "list.csv: has a header but no data rows; check that the right file or sheet was exported"),
     ("header-blank-lines", "list.csv", b"id,name\n\n\n", "list.csv: has a header but no data rows; check that the right file or sheet was exported"),
     ("nul-bytes", "list.csv", b"id,name\n1,\x00\x00\x01\n", "list.csv: looks like binary data, not a CSV, XLSX or Parquet file; export the list as CSV UTF-8, XLSX or Parquet"),
+    ("utf16-no-bom", "list.csv", "a,b\n1,2\n".encode("utf-16-le"),
+     "list.csv: looks like UTF-16 text without a byte-order mark; re-save the file as CSV UTF-8"),
+    ("ragged-quoted-slow-path", "list.csv", b'a,b\n"1",2\n3,4,5\n',
+     "list.csv:line 3: 1 row(s) have more fields than the header's 2 (up to 3; lines 3); the delimiter is comma (','): quote cells that contain it, or remove the extra fields"),
     ("control-chars", "list.csv", bytes(range(1, 9)) * 20, "list.csv: looks like binary data, not a CSV, XLSX or Parquet file; export the list as CSV UTF-8, XLSX or Parquet"),
     ("undecodable", "list.csv", b"a,b\n" + bytes(range(0x80, 0x100)) + b",1\n",
      "list.csv: cannot decode the text (tried UTF-8, UTF-16 (with BOM), Windows-1251, CP866, KOI8-R, Windows-1252); re-save the file as CSV UTF-8"),

@@ -130,6 +130,10 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             raise InputError(f"{name}: has a UTF-16 byte-order mark but is not valid UTF-16; "
                              "re-save the file as CSV UTF-8") from None
     if b"\x00" in data:
+        half = len(data) // 2
+        if half and max(data[0::2].count(0), data[1::2].count(0)) > 0.9 * half:
+            raise InputError(f"{name}: looks like UTF-16 text without a byte-order mark; "
+                             "re-save the file as CSV UTF-8")
         raise _binary(name)
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -171,17 +175,17 @@ def _detect_delimiter(text: str, path: Path) -> str:
         sniffed = csv.Sniffer().sniff(sample[:8192], delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:
         sniffed = ","
-    best, best_key = ",", (-1.0, 0, False)
+    best, best_key = ",", (False, -1.0, 0, False)
     for d in _DELIMITERS:
         try:
             rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d) if r][:200]
         except csv.Error:
             continue
-        if not rows or len(rows[0]) < 2:
+        if not rows:
             continue
         width = len(rows[0])
         consistent = np.mean([len(r) == width for r in rows[1:]]) if len(rows) > 1 else 1.0
-        key = (round(float(consistent), 2), width, d == sniffed)
+        key = (width >= 2, round(float(consistent), 2), width, d == sniffed)
         if key > best_key:
             best, best_key = d, key
     return best
@@ -209,7 +213,11 @@ def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
 
 
 def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.ndarray], np.ndarray] | None:
-    """pyarrow read with every column as string; None when the slow path must decide (any doubt)."""
+    """pyarrow read with every column as string; None when the slow path must decide (any doubt).
+
+    Without quotes in the file, rows with fewer fields are set aside by line number, parsed apart and
+    padded; rows with more fields are collected and reported at once.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
@@ -217,33 +225,73 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
     first = utf8[: utf8.find(b"\n") if b"\n" in utf8 else len(utf8)]
     if len(first) > MAX_CELL:
         return None
-    try:
-        width = len(next(csv.reader([first.decode("utf-8")], delimiter=delim)))
-        table = pcsv.read_csv(
+    quoted = b'"' in utf8
+    odd: list[tuple[int, str, int]] = []  # (line, text, fields) of rows whose width differs
+
+    def set_aside(row: Any) -> str:
+        if row.number is None:
+            return "error"
+        odd.append((row.number, row.text, row.actual_columns))
+        return "skip"
+
+    def read(threads: bool, handler: Any) -> pa.Table:
+        return pcsv.read_csv(
             io.BytesIO(utf8),
-            read_options=pcsv.ReadOptions(autogenerate_column_names=True, block_size=4 << 20),
-            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=b'"' in utf8),
+            read_options=pcsv.ReadOptions(autogenerate_column_names=True, block_size=4 << 20, use_threads=threads),
+            parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted, invalid_row_handler=handler),
             convert_options=pcsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
                                                 strings_can_be_null=False),
         )
+
+    try:
+        width = len(next(csv.reader([first.decode("utf-8")], delimiter=delim)))
+        try:
+            table = read(True, None)
+        except pa.ArrowInvalid:
+            if quoted:
+                return None
+            table = read(False, set_aside)  # line numbers of invalid rows need one thread
     except (pa.ArrowException, csv.Error, StopIteration, UnicodeDecodeError):
         return None
-    rows = table.num_rows
+    rows = table.num_rows + len(odd)
     newlines = utf8.count(b"\n")
     if table.num_columns != width or newlines != rows - (0 if utf8.endswith(b"\n") else 1):
         return None  # blank lines, multi-line cells, CR-only line ends or a swallowed quote
     if utf8.count(b"\r") != utf8.count(b"\r\n"):
         return None  # CR-only line ends: lines cannot be counted by newlines
+    longer = [(n, k) for n, _, k in odd if k > width]  # line numbers are exact: no blank lines
+    if longer:
+        raise _ragged(name, width, delim, longer)
+    lines = np.arange(2, rows + 1, dtype=np.int64)
+    odd_at = np.asarray([n for n, _, _ in odd], dtype=np.int64) - 2
+    table_at = np.setdiff1d(np.arange(rows - 1), odd_at) if odd else slice(None)
+    odd_cells = [next(csv.reader([t], delimiter=delim)) for _, t, _ in odd]
     header: list[str] = []
     columns: list[np.ndarray] = []
-    for col in table.columns:
+    for j, col in enumerate(table.columns):
         col = pc.utf8_trim_whitespace(col)
-        header.append(col[0].as_py() if rows else "")
-        if pc.max(pc.utf8_length(col)).as_py() > MAX_CELL:
+        header.append(col[0].as_py() if col else "")
+        col = col.slice(1)
+        if len(col) and pc.max(pc.utf8_length(col)).as_py() > MAX_CELL:
             row = pc.index(pc.greater(pc.utf8_length(col), MAX_CELL), True).as_py()
-            raise _long_cell(name, f"line {row + 1}", header[-1], len(col[row].as_py()))
-        columns.append(col.slice(1).to_numpy(zero_copy_only=False).astype(object, copy=False))
-    return header, columns, np.arange(2, rows + 1, dtype=np.int64)
+            raise _long_cell(name, f"line {lines[table_at][row]}", header[-1], len(col[row].as_py()))
+        values = np.empty(rows - 1, dtype=object)
+        values[table_at] = col.to_numpy(zero_copy_only=False)
+        if odd:
+            values[odd_at] = [r[j].strip() if j < len(r) else "" for r in odd_cells]
+        columns.append(values)
+    return header, columns, lines
+
+
+def _ragged(name: str, width: int, delim: str, rows: list[tuple[int, int]]) -> InputError:
+    """Rows (line, fields) with more fields than the header's ``width``."""
+    shown = ", ".join(str(n) for n, _ in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return InputError(
+        f"{name}:line {rows[0][0]}: {len(rows)} row(s) have more fields than the header's {width} "
+        f"(up to {max(k for _, k in rows)}; lines {shown}{more}); the delimiter is "
+        f"{_DELIM_NAMES[delim]} ({delim!r}): quote cells that contain it, or remove the extra fields"
+    )
 
 
 def _slow_parse(text: str, delim: str, name: str) -> tuple[list[str], list[np.ndarray], np.ndarray]:
@@ -268,21 +316,18 @@ def _slow_parse(text: str, delim: str, name: str) -> tuple[list[str], list[np.nd
         csv.field_size_limit(old_limit)
     header, body = records[0], records[1:]
     width = len(header)
-    long_rows = [i for i, r in enumerate(body) if len(r) > width]
-    if long_rows:
-        shown = ", ".join(str(starts[i + 1]) for i in long_rows[:5])
-        more = f" and {len(long_rows) - 5} more" if len(long_rows) > 5 else ""
-        most = max(len(body[i]) for i in long_rows)
-        raise InputError(
-            f"{name}:line {starts[long_rows[0] + 1]}: {len(long_rows)} row(s) have more fields than the "
-            f"header's {width} (up to {most}; lines {shown}{more}); the delimiter is "
-            f"{_DELIM_NAMES[delim]} ({delim!r}): quote cells that contain it, or remove the extra fields"
-        )
-    grid = np.full((len(body), width), "", dtype=object)
-    for i, r in enumerate(body):
-        grid[i, : len(r)] = r
-    columns = [pd.Series(grid[:, j]).str.strip().to_numpy(dtype=object) for j in range(width)]
+    longer = [(starts[i + 1], len(r)) for i, r in enumerate(body) if len(r) > width]
+    if longer:
+        raise _ragged(name, width, delim, longer)
+    for i in [i for i, r in enumerate(body) if len(r) < width]:
+        body[i] = body[i] + [""] * (width - len(body[i]))  # short rows are padded, as spreadsheets do
+    columns = [_strip(np.array(c, dtype=object)) for c in zip(*body)] if body else [np.array([], dtype=object)] * width
     return [h.strip() for h in header], columns, np.asarray(starts[1:], dtype=np.int64)
+
+
+def _strip(values: np.ndarray) -> np.ndarray:
+    """``str.strip`` of every cell (all cells are ``str``)."""
+    return np.array(list(map(str.strip, values)), dtype=object)
 
 
 def _check_unclosed_quote(lines: list[str], start: int, delim: str, name: str) -> None:
@@ -325,7 +370,7 @@ def _finish(name: str, header: list[str], columns: list[np.ndarray], lines: np.n
         raise InputError(f"{name}: has a header but no data rows; check that the right file or sheet was exported")
     if check_len:
         for h, col in zip(header, columns):
-            lengths = pd.Series(col, dtype=object).str.len().to_numpy()
+            lengths = np.fromiter(map(len, col), dtype=np.int64, count=len(col))
             if lengths.size and lengths.max() > MAX_CELL:
                 i = int(np.argmax(lengths > MAX_CELL))
                 at = f"{where} {lines[i]}" if lines is not None else f"data row {i + 1}"
