@@ -18,7 +18,9 @@ from linker.errors import InputError
     (["No", "Full name", "Date of birth", "Unit", "Category"],
      {"id": "No", "full_name": "Full name", "birth_date": "Date of birth", "unit": "Unit", "category": "Category"}),
     ([" Last_Name ", "First Name", "DOB"], {"surname": " Last_Name ", "first_name": "First Name", "birth_date": "DOB"}),
-], ids=["ru-fio", "ru-parts", "febrl", "en-full", "spacing-case"])
+    (["№", "Фамилия", "Дата рожд.", "Личный № в/сл", "В/ч", "Personal No."],
+     {"id": "№", "surname": "Фамилия", "birth_date": "Дата рожд.", "personal_number": "Личный № в/сл", "unit": "В/ч"}),
+], ids=["ru-fio", "ru-parts", "febrl", "en-full", "spacing-case", "abbreviated-headers"])
 def test_detect_fields(headers, expected):
     assert detect_fields(headers, (), path="x.csv") == expected
 

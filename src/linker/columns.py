@@ -57,6 +57,20 @@ for _field, _names in _ALIASES.items():
         _LOOKUP.setdefault(_norm_header(_n).replace(" ", ""), _field)
 
 
+#: When no alias matches exactly: word stems that give a header away ("Дата рожд.", "Личный № в/сл").
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((f, re.compile(p)) for f, p in (
+    ("full_name", r"^ф\.?\s*и\.?\s*о\b|full.?name"),
+    ("birth_date", r"рожд|birth|\bdob\b|\bborn\b"),
+    ("patronymic", r"отчеств|patronym|middle.?name"),
+    ("surname", r"фамил|surname|last.?name|family.?name"),
+    ("first_name", r"^имя\b|first.?name|given.?name|forename"),
+    ("personal_number", r"личн\w*\s*(номер|№|н\b)|жетон|personal.?(number|no)|service.?(number|no)"),
+    ("rank", r"звани|\brank\b"),
+    ("category", r"категор|categor|вид службы"),
+    ("unit", r"в/\s*ч|войсков|воинск\w* част|\bunit\b"),
+))
+
+
 @dataclass(frozen=True)
 class Mapping:
     """Canonical field -> column of one side; ``text`` holds generic columns shared with the other side."""
@@ -80,6 +94,8 @@ def detect_fields(columns: list[str], overrides: tuple[tuple[str, str], ...], *,
     for col in columns:
         key = _norm_header(col)
         fld = _LOOKUP.get(key) or _LOOKUP.get(key.replace(" ", ""))
+        if not fld:
+            fld = next((f for f, pat in _PATTERNS if pat.search(key) and f not in found), None)
         if fld and fld not in found:
             found[fld] = col
     for fld, col in overrides:

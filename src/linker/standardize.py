@@ -128,7 +128,8 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     n = len(df)
     names = _names_frame(df, mapping)
     out = pd.DataFrame(index=idx)
-    sn = map_unique(names["surname"], lambda t: N.name_key(t))
+    # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
+    sn = map_unique(names["surname"], lambda t: N.name_key(t).replace(" ", ""))
     out["sn"] = sn
     out["fn"], fn_is_init = map_unique_parts(names["first_name"], _key_and_initial, 2)
     out["pt"], pt_is_init = map_unique_parts(names["patronymic"], _key_and_initial, 2)
