@@ -127,7 +127,7 @@
     g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "match weight (log₂ Bayes factor)" }));
     root.appendChild(g);
     $("chart-weights").replaceChildren(root, el("p", { class: "legend",
-      text: "Dashed lines: where a lone candidate reaches the review and confirm probabilities, given the prior." }));
+      text: "Vertical lines: the weight at which a lone candidate reaches the review (dashed) and confirm (solid) probability, given the prior." }));
   }
 
   function levelColor(weight, i, n) {
@@ -416,7 +416,7 @@
       steps.push({ name: "other adjustments", from: acc, to: acc + (c.weight - sum), kind: c.weight - sum >= 0 ? "pos" : "neg" });
       acc += c.weight - sum;
     }
-    steps.push({ name: "final, pair probability " + fmtP(1 / (1 + Math.pow(2, -acc))), from: 0, to: acc, kind: "base" });
+    steps.push({ name: "final", from: 0, to: acc, kind: "base" });
     var vals = [0]; steps.forEach(function (s) { vals.push(s.from, s.to); });
     var lo = Math.min.apply(null, vals), hi = Math.max.apply(null, vals);
     var W = Math.max(300, Math.min(720, $("entries").clientWidth - 40)), rowH = 22, H = steps.length * rowH + 22;
@@ -432,7 +432,9 @@
       root.appendChild(svg("text", { x: Math.max(x(s.from), x(s.to)) + 4, y: y0 + 14, text: fmtW(s.kind === "base" ? s.to : s.to - s.from) }));
     });
     root.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 3, "text-anchor": "middle", text: "log₂ odds" }));
-    return el("div", { class: "waterfall chart" }, root);
+    return el("div", { class: "waterfall chart" }, root, el("p", { class: "legend", text: "Final log-odds " + fmtW(acc) +
+      ": on its own this pair would have probability " + fmtP(1 / (1 + Math.pow(2, -acc))) + "; weighed against the other candidates and against " +
+      "\u201cnone of them\u201d, the entry's probability is " + fmtP(c.probability) + "." }));
   }
 
   function detail(e) {
@@ -458,15 +460,16 @@
     wrap.appendChild(el("h4", { text: "Why candidate " + str(b.registry_id) + " scores " + fmtW(b.weight) }));
     wrap.appendChild(waterfall(e, b));
     wrap.appendChild(el("h4", { text: cands.length > 1 ? "All " + cands.length + " candidates (the runner-up second)" : "The only candidate" }));
-    var head = el("tr", null, ["", "Registry id", "Probability", "Weight"].concat(FIELDS).map(function (h) { return el("th", { scope: "col", text: h }); }));
+    var head = el("tr", null, ["", "Registry id", "Probability", "Weight"].concat(FIELDS.map(function (f) { return f.replace(/_/g, " "); })).map(function (h) { return el("th", { scope: "col", text: h }); }));
     var rows = cands.map(function (c, ci) {
       var pick = el("button", { type: "button", "data-action": "pick", text: ci === 0 ? "Accept" : "Pick this one" });
       pick.addEventListener("click", function () { decide(e, c.registry_id, "match"); });
       var chosen = mine && mine.label === "match" && mine.registry_id === str(c.registry_id);
       return el("tr", null, el("td", null, chosen ? el("strong", { text: "your pick" }) : pick),
-        el("td", { text: str(c.registry_id) }), el("td", { class: "num", text: fmtP(c.probability) }), el("td", { class: "num", text: fmtW(c.weight) }),
+        el("td", { "data-label": "Registry id", text: str(c.registry_id) }), el("td", { "data-label": "Probability", class: "num", text: fmtP(c.probability) }),
+        el("td", { "data-label": "Weight", class: "num", text: fmtW(c.weight) }),
         FIELDS.map(function (f) {
-          return el("td", null, pairCell((e.list || {})[f], (c.registry || {})[f], true),
+          return el("td", { "data-label": f.replace(/_/g, " ") }, pairCell((e.list || {})[f], (c.registry || {})[f], true),
             el("small", { class: "expl", text: str((c.levels || {})[f]) + (isNum((c.weights || {})[f]) ? " " + fmtW(c.weights[f]) : "") }));
         }));
     });
