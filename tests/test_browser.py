@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import sys
@@ -42,7 +43,11 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def report() -> dict:
-    return build_report(250, seed=11)
+    report = build_report(250, seed=11)
+    tricky = next(e for e in report["entries"] if len(e["candidates"]) >= 2)  # ids that need CSV quoting
+    tricky["list_id"] += ',"q"'
+    tricky["candidates"][0]["registry_id"] = 'R "x", y'
+    return report
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +165,7 @@ def test_review_and_export_labels_csv(watched: Watched, report: dict, report_fil
     def open_entry(entry: dict) -> object:
         page.fill("#f-search", entry["list_id"])
         sync_api.expect(page.locator("#status")).to_contain_text("filtered from")
-        row = page.locator("#entries-body tr.row", has=page.locator(f'td[title="list id {entry["list_id"]}"]'))
+        row = page.locator("#entries-body tr.row", has=page.locator(f"td[title={json.dumps('list id ' + entry['list_id'])}]"))
         row.locator("button.expand").click()
         return row.locator("xpath=following-sibling::tr[1]")
 
@@ -169,7 +174,7 @@ def test_review_and_export_labels_csv(watched: Watched, report: dict, report_fil
     open_entry(pick).locator("[data-action=pick]").nth(1).click()
     assert page.locator("#review-count").inner_text() == "3"
     page.fill("#f-search", reject["list_id"])
-    sync_api.expect(page.locator("#entries-body tr.row", has=page.locator(f'td[title="list id {reject["list_id"]}"]'))
+    sync_api.expect(page.locator("#entries-body tr.row", has=page.locator(f"td[title={json.dumps('list id ' + reject['list_id'])}]"))
                     ).to_contain_text("your decision: no match")
 
     with page.expect_download() as info:
@@ -215,6 +220,7 @@ def test_hostile_report_runs_no_script_and_shows_text(browser: object, tmp_path:
     assert w.page.locator("#entries-body img, #entries-body script").count() == 0
     assert HOSTILE[0] in w.page.locator("#entries-body").inner_text()
     assert w.page.evaluate("document.scripts.length") == 2
+    assert w.page.evaluate("document.querySelectorAll('img, iframe, object, embed, link').length") == 0
     assert w.network_requests(path) == [] and w.problems == []
     assert w.page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scrolling
     w.context.close()
