@@ -74,6 +74,7 @@ _GU = re.compile(r"gu(?=[ei])")  # French gue/gui = ге/ги
 # Telegram/French j = ж against GOST 7.79/scientific j = й: both read alike where they clash
 _ZH_INITIAL = re.compile(r"^Ж(?=[au])")
 _ZH_BEFORE_CONS = re.compile(r"(?<=[aeiou])Ж(?=[b-df-hj-np-tv-zЖХЦЧШ])")
+_IE = re.compile(r"i+e")
 _OU = re.compile(r"o*ou")
 _DOUBLE = re.compile(r"([a-zЖХЦЧШ])\1+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -134,24 +135,26 @@ def _latin_phonemes(w: str) -> str:
 
 
 def _fold(p: str) -> str:
+    """Fold a phoneme string; the order makes the result a fixed point (a key keys to itself)."""
+    p = _DOUBLE.sub(r"\1", p)
+    if "Ж" in p:
+        p = _ZH_BEFORE_CONS.sub("i", _ZH_INITIAL.sub("i", p))
+    if "ou" in p:
+        p = _OU.sub("u", p)
+    if "tШ" in p:
+        p = p.replace("tШ", "Ш")  # тш, тч = ш
+    if "gu" in p:
+        p = _GU.sub("g", p)
     if "ii" in p:
         p = _I_RUN.sub("i", p)
     if "ie" in p:
         if "iei" in p:
             p = _ICAO_HARD.sub("i", p)
-        p = p.replace("ie", "e")
+        p = _IE.sub("e", p)
     if "gu" in p:
         p = _GU.sub("g", p)
-    if p.endswith("ine"):
-        p = p[:-1]
-    if "Ж" in p:
-        p = _DOUBLE.sub(r"\1", p)
-        p = _ZH_BEFORE_CONS.sub("i", _ZH_INITIAL.sub("i", p))
-    if "tШ" in p:
-        p = p.replace("tШ", "Ш")  # тш, тч = ш
-    if "ou" in p:
-        p = _OU.sub("u", p)
-    return _DOUBLE.sub(r"\1", p)
+    p = _DOUBLE.sub(r"\1", p)
+    return p[:-1] if p.endswith("ine") else p
 
 
 def _cyrillic_phonemes(w: str) -> str:

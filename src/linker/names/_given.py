@@ -1,0 +1,164 @@
+"""Given names, diminutives, gender, gendered surnames and a phonetic code, all on name keys."""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ._key import name_key
+
+__all__ = [
+    "canonical_given", "given_variants", "gender_of", "surname_stem", "phonetic",
+    "known_given_keys", "known_surname_keys", "is_patronymic_key",
+]
+
+
+def _rows(filename: str) -> list[list[str]]:
+    text = resources.files("linker.names").joinpath("data", filename).read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [[c.strip() for c in row] for row in csv.reader(lines[1:])]
+
+
+@lru_cache(maxsize=1)
+def _given_table() -> dict[str, str]:
+    """key of a full given name -> gender m/f."""
+    out: dict[str, str] = {}
+    for name, gender in _rows("given_names.csv"):
+        out.setdefault(name_key(name), gender)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _diminutives() -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
+    """(diminutive key -> first full key, diminutive key -> all full keys, full key -> its diminutives)."""
+    first: dict[str, str] = {}
+    every: dict[str, list[str]] = {}
+    forms: dict[str, set[str]] = {}
+    for dim, full in _rows("diminutives.csv"):
+        d, f = name_key(dim), name_key(full)
+        if not d or not f or d == f:
+            continue
+        first.setdefault(d, f)
+        if f not in every.setdefault(d, []):
+            every[d].append(f)
+        forms.setdefault(f, set()).add(d)
+    return first, {k: tuple(v) for k, v in every.items()}, {k: frozenset(v) for k, v in forms.items()}
+
+
+@lru_cache(maxsize=1)
+def known_given_keys() -> frozenset[str]:
+    """Keys of every known given name and of every diminutive or press form."""
+    first, _, _ = _diminutives()
+    return frozenset(_given_table()) | frozenset(first) | frozenset(first.values())
+
+
+@lru_cache(maxsize=1)
+def known_surname_keys() -> frozenset[str]:
+    """Stems (surname_stem of the key) of the shipped common surnames."""
+    return frozenset(surname_stem(name_key(row[0])) for row in _rows("surnames.csv"))
+
+
+@lru_cache(maxsize=1 << 16)
+def canonical_given(key: str) -> str:
+    """Key of the full given name for a diminutive or press form key; any other key is returned as is.
+
+    ``canonical_given(name_key("Саша")) == name_key("Александр")``; ``canonical_given("eugene") ==
+    "evgeni"``.  Raw text is accepted too (it is keyed first).  An ambiguous diminutive (Слава: Вячеслав,
+    Ярослав, Станислав, ...; Женя: Евгений, Евгения) maps to the first full name of diminutives.csv, the
+    most frequent bearer; given_variants() lists them all.
+    """
+    k = name_key(key) if key else ""
+    return _diminutives()[0].get(k, k)
+
+
+@lru_cache(maxsize=1 << 16)
+def given_variants(key: str) -> frozenset[str]:
+    """Every key that may denote the same given name as key: the key, the full names it may stand for,
+    and all diminutives and press forms of those full names."""
+    k = name_key(key) if key else ""
+    if not k:
+        return frozenset()
+    _, every, forms = _diminutives()
+    fulls = set(every.get(k, ())) | {k}
+    out = set(fulls)
+    for f in fulls:
+        out |= forms.get(f, frozenset())
+    return frozenset(out)
+
+
+# Patronymic endings on keys (ч is written sh in a key): -ович/-евич/-ич, -овна/-евна/-ична/-инична
+_PATR_M = re.compile(r"(?:ovish|evish|ilish|itish|mish|kish|ogli|oglu|uli)$")
+_PATR_F = re.compile(r"(?:ovna|evna|ishna|kizi|gizi)$")
+_SURNAME_F = re.compile(r"(?:ova|eva|ina|ena|skaia|tskaia|aia)$")
+
+
+def is_patronymic_key(key: str) -> bool:
+    """True when the key ends like a patronymic (Иванович, Ильич, Петровна, Гасан оглы)."""
+    return bool(_PATR_M.search(key) or _PATR_F.search(key))
+
+
+@lru_cache(maxsize=1 << 16)
+def gender_of(key: str) -> str:
+    """"m" / "f" from a patronymic or given-name key (raw text accepted), "" when unknown."""
+    k = name_key(key) if key else ""
+    if not k:
+        return ""
+    last = k.rsplit(" ", 1)[-1]
+    if _PATR_F.search(last):
+        return "f"
+    if _PATR_M.search(last):
+        return "m"
+    g = _given_table().get(k) or _given_table().get(canonical_given(k), "")
+    return g
+
+
+_STEM_RULES = (
+    (re.compile(r"(?<=sk)(?:aia|oi|i)$"), ""),  # Ковальский/-ская/-ской, Высоцкий/-цкая
+    (re.compile(r"(?<=[bdfgklmnprstvz])(?:aia|oi)$"), ""),  # Толстой/Толстая
+    (re.compile(r"(?<=ov|ev|in|en)a$"), ""),  # Иванова, Королёва, Ильина
+    (re.compile(r"of$"), "ov"),  # Ivanoff, Smirnof
+    (re.compile(r"ef$"), "ev"),
+)
+
+
+@lru_cache(maxsize=1 << 17)
+def surname_stem(key: str) -> str:
+    """Gender-neutral stem of a surname key: ivanova -> ivanov, kovalskaia / kovalski -> kovalsk,
+    tolstaia / tolstoi -> tolst.  -enko, -ko, -ykh/-ikh, -uk, Kim and the like are left unchanged."""
+    if not key:
+        return ""
+    out = []
+    for word in key.split(" "):
+        for rx, rep in _STEM_RULES:
+            new = rx.sub(rep, word)
+            if new != word:
+                word = new
+                break
+        out.append(word)
+    return " ".join(out)
+
+
+_PH_DIGRAPH = re.compile(r"zh|kh|ts|sh")
+_PH_DIGRAPH_MAP = {"zh": "Z", "kh": "K", "ts": "S", "sh": "Z"}
+_PH_TABLE = str.maketrans({
+    "b": "p", "p": "p", "v": "f", "f": "f", "g": "k", "k": "k", "K": "k", "d": "t", "t": "t",
+    "z": "s", "s": "s", "S": "s", "Z": "x", "l": "l", "r": "r", "m": "m", "n": "n",
+    "a": "", "e": "", "i": "", "o": "", "u": "",
+})
+_PH_RUN = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 17)
+def phonetic(key: str) -> str:
+    """Coarse phonetic code of a name key for blocking: vowels dropped (a word-initial vowel kept as
+    "a"), voiced/voiceless pairs merged (b/p, v/f, g/k/kh, d/t, z/s/ts, zh/sh/ch/shch), repeats collapsed.
+    ``phonetic(name_key("Иванов")) == phonetic(name_key("Ivanova")) == phonetic("ivonov") == "afnf"``."""
+    if not key:
+        return ""
+    out = []
+    for word in key.split(" "):
+        w = _PH_DIGRAPH.sub(lambda m: _PH_DIGRAPH_MAP[m.group(0)], word)
+        head = "a" if w[:1] in "aeiou" else ""
+        out.append(_PH_RUN.sub(r"\1", head + w.translate(_PH_TABLE)))
+    return " ".join(o for o in out if o)

@@ -1,0 +1,144 @@
+"""Split a full name into (surname, first_name, patronymic), order detected."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pandas as pd
+
+from ._given import is_patronymic_key, known_given_keys, known_surname_keys, surname_stem
+from ._key import name_key
+
+__all__ = ["parse_full_name", "parse_full_names"]
+
+# Second word of a two-word Turkic patronymic (Гасан оглы, Мамед кызы, Нурлан улы)
+_TURKIC = frozenset({"оглы", "огли", "оглу", "кызы", "гызы", "кизи", "улы", "уулу", "ogly", "oglu",
+                     "ogli", "kyzy", "kizi", "gyzy", "qizi", "uly", "uulu"})
+_SURNAME_END = re.compile(
+    r"(?:ov|ev|in|ina|ova|eva|sk|ski|skaia|enko|ko|uk|iuk|ian|dze|shvili|ikh|ev|iev|ets|ich|man|er|"
+    r"ian|ia|ov[ao]?)$"
+)
+_JUNK = re.compile(r"[^\w\s.,\-'’`]+")
+
+
+def _is_initial(tok: str) -> bool:
+    return len(tok.rstrip(".")) == 1
+
+
+def _clean_token(tok: str) -> str:
+    tok = tok.strip(".-'’`")
+    return tok
+
+
+def _tokens(text: str) -> tuple[list[str], int]:
+    """Words of a name (initials split, Turkic patronymics joined) and the index of the first word after
+    a comma (-1 when there is no comma)."""
+    text = unicodedata.normalize("NFC", _JUNK.sub(" ", text))
+    comma = -1
+    words: list[str] = []
+    for chunk_no, chunk in enumerate(text.split(",")):
+        if chunk_no == 1:
+            comma = len(words)
+        # a dot ends a word: "И.И." / "I.I." / "Иванов.И.И." -> separate words
+        for raw in chunk.replace(".", " ").split():
+            p = _clean_token(raw)
+            if p:
+                words.append(p)
+    # join Turkic patronymics
+    out: list[str] = []
+    for w in words:
+        if out and w.lower() in _TURKIC:
+            out[-1] = f"{out[-1]} {w}"
+            if comma > len(out):
+                comma -= 1
+        else:
+            out.append(w)
+    return out, comma
+
+
+def _kind(tok: str) -> str:
+    """'i' initial, 'p' patronymic, 'g' given name, 's' surname-like, '?' unknown."""
+    if _is_initial(tok):
+        return "i"
+    k = name_key(tok)
+    if " " in tok and tok.split()[-1].lower() in _TURKIC:
+        return "p"
+    if is_patronymic_key(k) and len(k) > 5:
+        return "p"
+    if k in known_given_keys():
+        return "g"
+    if surname_stem(k) in known_surname_keys() or _SURNAME_END.search(k):
+        return "s"
+    return "?"
+
+
+def _is_caps(tok: str) -> bool:
+    letters = [c for c in tok if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
+def _assign(words: list[str], comma: int) -> tuple[str, str, str]:
+    n = len(words)
+    if n == 0:
+        return "", "", ""
+    kinds = [_kind(w) for w in words]
+    if comma > 0:  # "Иванов, Иван Иванович": surname before the comma
+        rest = words[comma:]
+        return (" ".join(words[:comma]), rest[0] if rest else "", " ".join(rest[1:]))
+    if n == 1:
+        return (words[0], "", "") if kinds[0] != "g" else ("", words[0], "")
+    # initials: the other words are the surname; initials give first name then patronymic
+    if "i" in kinds and kinds.count("i") < n:
+        inits = [w for w, k in zip(words, kinds) if k == "i"]
+        others = [w for w, k in zip(words, kinds) if k != "i"]
+        return " ".join(others), inits[0], " ".join(inits[1:])
+    caps = [i for i, w in enumerate(words) if _is_caps(w)]
+    if len(caps) == 1 and n > 1 and caps[0] in (0, n - 1) and not all(_is_caps(w) for w in words):
+        s = caps[0]  # "IVANOV Ivan Ivanovich", "Ivan Ivanovich IVANOV"
+        rest = words[:s] + words[s + 1:]
+        return words[s], rest[0], " ".join(rest[1:])
+    if n == 2:
+        if kinds[1] == "p":  # "Иван Иванович"
+            return "", words[0], words[1]
+        if kinds[0] == "g" and kinds[1] != "g":  # "Иван Иванов"
+            return words[1], words[0], ""
+        return words[0], words[1], ""
+    # three or more words
+    if kinds[-1] == "p":
+        gi = next((i for i in range(1, n - 1) if kinds[i] == "g"), 1)
+        return " ".join(words[:gi]), " ".join(words[gi:n - 1]), words[-1]
+    if kinds[1] == "p":  # "Иван Иванович Иванов"
+        return " ".join(words[2:]), words[0], words[1]
+    p = next((i for i in range(n - 2, 0, -1) if kinds[i] == "p"), -1)
+    if p > 0:  # a patronymic inside: what follows it is appended to it
+        gi = next((i for i in range(1, p) if kinds[i] == "g"), 1)
+        return " ".join(words[:gi]), " ".join(words[gi:p]), " ".join(words[p:])
+    return words[0], words[1], " ".join(words[2:])
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_full_name(text: str) -> tuple[str, str, str]:
+    """(surname, first_name, patronymic) of a full name, in its own spelling, cleaned of extra spaces,
+    dots and stray punctuation.  Orders understood: "Фамилия Имя Отчество", "Имя Отчество Фамилия",
+    "Имя Фамилия", "Фамилия, Имя Отчество", initials ("Иванов И.И.", "И.И. Иванов"), a surname in
+    capitals ("IVANOV Ivan"), two-word Turkic patronymics ("Алиев Рустам Гасан оглы").  An initial is kept
+    as its single letter.  A word that cannot be placed is appended to the nearest part, never dropped."""
+    if not text or not isinstance(text, str) or not text.strip():
+        return "", "", ""
+    words, comma = _tokens(text)
+    return _assign(words, comma)
+
+
+def parse_full_names(values: pd.Series) -> pd.DataFrame:
+    """parse_full_name over a Series (parsed once per unique value): a DataFrame with the Series' index
+    and the string columns surname, first_name, patronymic (missing = "")."""
+    clean = values.astype(object).where(values.notna(), "").astype(str)
+    codes, uniques = pd.factorize(clean, sort=False)
+    parsed = [parse_full_name(u) for u in uniques]
+    cols = list(zip(*parsed)) if parsed else [(), (), ()]
+    out = {}
+    for name, col in zip(("surname", "first_name", "patronymic"), cols):
+        arr = pd.Series(list(col) + [""], dtype=object).to_numpy()
+        out[name] = arr[codes] if len(codes) else arr[:0]
+    return pd.DataFrame(out, index=values.index)
