@@ -224,3 +224,16 @@ def test_hostile_report_runs_no_script_and_shows_text(browser: object, tmp_path:
     assert w.network_requests(path) == [] and w.problems == []
     assert w.page.evaluate("document.documentElement.scrollWidth") <= width + 1  # no sideways scrolling
     w.context.close()
+
+
+def test_keyboard_opens_evidence_and_keeps_focus(watched: Watched) -> None:
+    page = watched.page
+    page.locator("#entries-body button.expand").nth(2).focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#entries-body tr.detail").count() == 1
+    assert page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "true"
+    page.keyboard.press("Tab")  # the first review action follows the button in reading order
+    assert page.evaluate("document.activeElement.getAttribute('data-action')") in ("accept", "reject")
+    page.keyboard.press("Enter")
+    assert page.locator("#review-count").inner_text() == "1"
+    assert page.evaluate("document.activeElement.getAttribute('data-action')") in ("accept", "reject")

@@ -384,7 +384,7 @@
   function renderRow(idx, tbody) {
     var e = ENTRIES[idx], b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
     var tr = el("tr", { class: "row" + (isOpen ? " open" : "") });
-    var btn = el("button", { type: "button", class: "expand", "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
+    var btn = el("button", { type: "button", class: "expand", "data-key": "x" + idx, "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
       "aria-label": (isOpen ? "Hide evidence for row " : "Show evidence for row ") + (isNum(e.row) ? e.row : str(e.list_id)),
       text: isOpen ? "▾ Hide" : "▸ Evidence" });
     btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; renderPage(); });
@@ -398,7 +398,7 @@
     tr.appendChild(el("td", { "data-label": "Flags" }, (e.flags || []).map(function (f) { return el("span", { class: "flag", text: f }); }),
       e.duplicate_of ? el("span", { class: "flag", text: "same person as " + e.duplicate_of }) : null));
     tbody.appendChild(tr);
-    if (isOpen) tbody.appendChild(el("tr", { class: "detail", id: id }, el("td", { colspan: COLS.length }, detail(e))));
+    if (isOpen) tbody.appendChild(el("tr", { class: "detail", id: id }, el("td", { colspan: COLS.length }, detail(e, idx))));
   }
 
   function waterfall(e, c) {
@@ -437,20 +437,20 @@
       "\u201cnone of them\u201d, the entry's probability is " + fmtP(c.probability) + "." }));
   }
 
-  function detail(e) {
+  function detail(e, idx) {
     var cands = e.candidates || [], b = cands[0], mine = store[str(e.list_id)];
     var wrap = el("div");
     var actions = el("div", { class: "actions", role: "group", "aria-label": "Review this entry" });
     if (b) {
-      var acc = el("button", { type: "button", class: "primary", "data-action": "accept", text: "Accept: same person as " + str(b.registry_id) });
+      var acc = el("button", { type: "button", class: "primary", "data-action": "accept", "data-key": "a" + idx, text: "Accept: same person as " + str(b.registry_id) });
       acc.addEventListener("click", function () { decide(e, b.registry_id, "match"); });
       actions.appendChild(acc);
     }
-    var rej = el("button", { type: "button", "data-action": "reject", text: "Reject: not in the registry" });
+    var rej = el("button", { type: "button", "data-action": "reject", "data-key": "r" + idx, text: "Reject: not in the registry" });
     rej.addEventListener("click", function () { decide(e, b ? b.registry_id : "", "no_match"); });
     actions.appendChild(rej);
     if (mine) {
-      var un = el("button", { type: "button", "data-action": "undo", text: "Undo my decision" });
+      var un = el("button", { type: "button", "data-action": "undo", "data-key": "u" + idx, text: "Undo my decision" });
       un.addEventListener("click", function () { undo(e); });
       actions.appendChild(un);
     }
@@ -462,7 +462,7 @@
     wrap.appendChild(el("h4", { text: cands.length > 1 ? "All " + cands.length + " candidates (the runner-up second)" : "The only candidate" }));
     var head = el("tr", null, ["", "Registry id", "Probability", "Weight"].concat(FIELDS.map(function (f) { return f.replace(/_/g, " "); })).map(function (h) { return el("th", { scope: "col", text: h }); }));
     var rows = cands.map(function (c, ci) {
-      var pick = el("button", { type: "button", "data-action": "pick", text: ci === 0 ? "Accept" : "Pick this one" });
+      var pick = el("button", { type: "button", "data-action": "pick", "data-key": "p" + idx + "-" + ci, text: ci === 0 ? "Accept" : "Pick this one" });
       pick.addEventListener("click", function () { decide(e, c.registry_id, "match"); });
       var chosen = mine && mine.label === "match" && mine.registry_id === str(c.registry_id);
       return el("tr", null, el("td", null, chosen ? el("strong", { text: "your pick" }) : pick),
@@ -481,10 +481,16 @@
     var pages = Math.max(1, Math.ceil(view.length / PAGE));
     page = Math.min(Math.max(page, 0), pages - 1);
     var tbody = $("entries-body"), frag = document.createDocumentFragment();
+    var active = document.activeElement, focusKey = active && tbody.contains(active) ? active.getAttribute("data-key") : null;
     var slice = view.slice(page * PAGE, page * PAGE + PAGE);
     slice.forEach(function (idx) { renderRow(idx, frag); });
     if (!slice.length) frag.appendChild(el("tr", null, el("td", { colspan: COLS.length, text: "No entry matches these filters." })));
     tbody.replaceChildren(frag);
+    if (focusKey) {  // keep keyboard focus on the control just used (or on its row's evidence button)
+      var target = tbody.querySelector('[data-key="' + focusKey + '"]') ||
+        tbody.querySelector('[data-key="x' + focusKey.slice(1).split("-")[0] + '"]');
+      if (target) target.focus();
+    }
     var first = view.length ? page * PAGE + 1 : 0;
     $("status").textContent = "Showing " + fmtInt(first) + "–" + fmtInt(page * PAGE + slice.length) + " of " + fmtInt(view.length) +
       " entries" + (view.length !== ENTRIES.length ? " (filtered from " + fmtInt(ENTRIES.length) + ")" : "") + ".";
@@ -502,8 +508,9 @@
     $("f-search").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(applyFilters, 150); });
     $("filters").addEventListener("change", applyFilters);
     $("filters").addEventListener("submit", function (ev) { ev.preventDefault(); applyFilters(); });
-    $("prev").addEventListener("click", function () { page--; renderPage(); });
-    $("next").addEventListener("click", function () { page++; renderPage(); });
+    function turn(step) { page += step; renderPage(); $("entries-h").scrollIntoView(); }
+    $("prev").addEventListener("click", function () { turn(-1); });
+    $("next").addEventListener("click", function () { turn(1); });
     $("export").addEventListener("click", exportLabels);
     refreshReviewCount();
     if (!canStore) $("status").textContent = "This browser does not keep decisions: export them before closing the page.";
