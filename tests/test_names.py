@@ -165,10 +165,11 @@ def test_phonetic_separates_different_names_and_handles_empty() -> None:
 LAYOUT = [
     ("Bdfyjd", "Иванов"), ("Cthutq", "Сергей"), ("Bdfyjd Cthutq", "Иванов Сергей"),
     ("BDFYJD", "ИВАНОВ"), ("Ljhjatq", "Дорофей"), ("Gtnhjd", "Петров"), ("Cjkjdmtd", "Соловьев"), ("Rjpkjd", "Козлов"),
+    ("Bdfyjd,", "Иванов,"), ("Ukt,", "Глеб"), ("Cthutq Bdfyjdbx", "Сергей Иванович"),
     ("Шмфтщм", "Ivanov"), ("Ыукпун", "Sergey"),
     ("Ivanov", "Ivanov"), ("Sergey", "Sergey"), ("Iurii", "Iurii"), ("Shchukin", "Shchukin"),
     ("Xrushhyov", "Xrushhyov"), ("Vorob'ev", "Vorob'ev"), ("Ivanov Sergey", "Ivanov Sergey"),
-    ("Иванов", "Иванов"), ("Smith", "Smith"), ("Heath", "Heath"), ("", ""), ("  ", "  "), ("Bd", "Bd"),
+    ("Иванов", "Иванов"), ("Smith", "Smith"), ("Heath", "Heath"), ("Ivanov,", "Ivanov,"), ("O'Brien", "O'Brien"), ("", ""), ("  ", "  "), ("Bd", "Bd"),
 ]
 
 

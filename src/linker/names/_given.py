@@ -90,7 +90,6 @@ def given_variants(key: str) -> frozenset[str]:
 # Patronymic endings on keys (ч is written sh in a key): -ович/-евич/-ич, -овна/-евна/-ична/-инична
 _PATR_M = re.compile(r"(?:ovish|evish|ilish|itish|mish|kish|ogli|oglu|uli)$")
 _PATR_F = re.compile(r"(?:ovna|evna|ishna|kizi|gizi)$")
-_SURNAME_F = re.compile(r"(?:ova|eva|ina|ena|skaia|tskaia|aia)$")
 
 
 def is_patronymic_key(key: str) -> bool:

@@ -2,8 +2,9 @@
 
 How it works
 ------------
-1. Cyrillic letters go to a base Latin (ICAO-like: zh kh ts ch sh shch, iu ia, no soft signs).
-2. Latin letters (base or from any source) are parsed into *phonemes*: the digraphs and look-alike
+1. A Cyrillic word goes straight to *phonemes* (the same as the Latin parse of its ICAO-like base Latin:
+   zh kh ts ch sh shch, iu ia, no soft signs); a word mixing scripts goes through that base Latin.
+2. A Latin word in any scheme is parsed into phonemes: the digraphs and look-alike
    spellings of every scheme (``shch/shh/sch/sc/chtch/šč/ŝ`` -> ш, ``kh/x/h`` -> х, ``ts/tc/cz/c`` -> ц,
    ``zh/ž/j`` -> ж, ``ch/č/tch/sh/š`` -> ш, French ``ou`` -> u, ``ch`` -> ш) become one
    placeholder each (ч is folded into ш: French ``ch`` = ш and English ``ch`` = ч cannot be told
@@ -12,7 +13,7 @@ How it works
    the scientific scheme; ``x``: кс in press forms such as Alexei/Maxim, х elsewhere).
 3. The phoneme string is folded: runs of ``i`` collapse, ``ie`` -> ``e`` (ye/je/ie/е after ь),
    French ``gue/gui`` and final ``ine``, double letters collapse.
-4. Placeholders are written back as ``zh kh ts ch sh``.
+4. Placeholders are written back as ``zh kh ts sh``.
 
 Folded away on purpose: ч = щ = ш, ы = й = и, word-initial жа/жу = я/ю and ж before a consonant
 after a vowel = й (Telegram writes ж as j), ё = е = э, ь ъ, double letters.  The key is a blocking and
@@ -73,13 +74,14 @@ _ICAO_HARD = re.compile(r"iei(?=[aoue])")  # ICAO writes ъ as ie before iotated
 _GU = re.compile(r"gu(?=[ei])")  # French gue/gui = ге/ги
 # Telegram/French j = ж against GOST 7.79/scientific j = й: both read alike where they clash
 _ZH_INITIAL = re.compile(r"^Ж(?=[au])")
-_ZH_BEFORE_CONS = re.compile(r"(?<=[aeiou])Ж(?=[b-df-hj-np-tv-zЖХЦЧШ])")
+_ZH_BEFORE_CONS = re.compile(r"(?<=[aeiou])Ж(?=[b-df-hj-np-tv-zЖХЦШ])")
 _IE = re.compile(r"i+e")
 _OU = re.compile(r"o*ou")
-_DOUBLE = re.compile(r"([a-zЖХЦЧШ])\1+")
+_DOUBLE = re.compile(r"([a-zЖХЦШ])\1+")
+_NON_CYRILLIC = re.compile(r"[^\u0400-\u04ff]")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
-_NOT_PHONEME = re.compile(r"[^a-zЖХЦЧШ]+")
-_EMIT = str.maketrans({"Ж": "zh", "Х": "kh", "Ц": "ts", "Ч": "ch", "Ш": "sh"})
+_NOT_PHONEME = re.compile(r"[^a-zЖХЦШ]+")
+_EMIT = str.maketrans({"Ж": "zh", "Х": "kh", "Ц": "ts", "Ш": "sh"})
 
 
 def _resolve_j(w: str, k: int, sci: bool, telegram: bool) -> str:
@@ -171,19 +173,17 @@ def _cyrillic_phonemes(w: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def _word_key_once(word: str) -> str:
-    if not word.isascii():
+    if word.isascii():
+        p = _latin_phonemes(word.lower())
+    else:
         word = unicodedata.normalize("NFC", word)
         if _ASCII_LETTER.search(word):
             word = fold_lookalikes(word)
         word = word.lower()
-        if all(("\u0400" <= ch <= "\u04ff") for ch in word):
+        if _NON_CYRILLIC.search(word) is None:
             p = _cyrillic_phonemes(word)
         else:
-            if any("\u0400" <= ch <= "\u04ff" for ch in word):
-                word = word.translate(_CYR_TABLE)
-            p = _latin_phonemes(word)
-    else:
-        p = _latin_phonemes(word.lower())
+            p = _latin_phonemes(word.translate(_CYR_TABLE))
     p = _NOT_PHONEME.sub("", p)
     return _fold(p).translate(_EMIT)
 

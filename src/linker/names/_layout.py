@@ -106,6 +106,17 @@ def layout_scores(word: str) -> tuple[float, float]:
 
 
 def _repair_word(word: str) -> str:
+    """The word swapped to the other layout, or the word itself.  Trailing ".,;:" may be punctuation
+    or the keys of б ю ж э: the word without them is tried first, then the whole word."""
+    core = word.rstrip(".,;:")
+    if core and core != word:
+        fixed = _swap_if_plausible(core)
+        if fixed != core:
+            return fixed + word[len(core):]
+    return _swap_if_plausible(word)
+
+
+def _swap_if_plausible(word: str) -> str:
     if len(word) < 3:
         return word
     if all(c in _CYR_SET for c in word):
