@@ -226,6 +226,8 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
     if len(first) > MAX_CELL:
         return None
     quoted = b'"' in utf8
+    if utf8.count(b'"') % 2:
+        return None  # maybe an unclosed quote: the slow path finds its line
     odd: list[tuple[int, str, int]] = []  # (line, text, fields) of rows whose width differs
 
     def set_aside(row: Any) -> str:
@@ -259,6 +261,8 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
         return None  # blank lines, multi-line cells, CR-only line ends or a swallowed quote
     if utf8.count(b"\r") != utf8.count(b"\r\n"):
         return None  # CR-only line ends: lines cannot be counted by newlines
+    if quoted and _ends_inside_quotes(utf8.rstrip(b"\r\n").rsplit(b"\n", 1)[-1].decode("utf-8"), delim):
+        return None  # the last line (= the last record here) opens a quote that never closes
     longer = [(n, k) for n, _, k in odd if k > width]  # line numbers are exact: no blank lines
     if longer:
         raise _ragged(name, width, delim, longer)
@@ -332,16 +336,21 @@ def _strip(values: np.ndarray) -> np.ndarray:
 
 def _check_unclosed_quote(lines: list[str], start: int, delim: str, name: str) -> None:
     """The last record swallowed the file's end inside quotes -> the quote opened on line ``start``."""
-    tail = "".join(lines[start - 1 :])
-    if '"' not in tail:
-        return
+    if _ends_inside_quotes("".join(lines[start - 1 :]), delim):
+        raise InputError(f'{name}:line {start}: a quote (") opens on this line and is never closed; '
+                         'close the quote, or remove it (write "" for a literal quote)')
+
+
+def _ends_inside_quotes(text: str, delim: str) -> bool:
+    """True when the text ends inside a quoted field (the csv module's strict 'unexpected end of data')."""
+    if '"' not in text:
+        return False
     try:
-        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delim, strict=True):
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=True):
             pass
     except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            raise InputError(f'{name}:line {start}: a quote (") opens on this line and is never closed; '
-                             'close the quote, or remove it (write "" for a literal quote)') from None
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 # -------------------------------------------------------------------------------------- finish
@@ -427,6 +436,8 @@ def _read_xlsx(data: bytes, name: str, sheet: str | int | None) -> pd.DataFrame:
             raise InputError(f"{name}: no sheet {sheet!r}; pass one of the sheets {', '.join(map(repr, names))} "
                              f"or an index 0..{len(names) - 1}")
         try:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # some writers store a wrong sheet size; read every cell there is
             raw = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
         except Exception as exc:
             raise InputError(f"{name}: cannot read sheet {ws.title!r} ({type(exc).__name__}); "
