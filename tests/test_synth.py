@@ -55,6 +55,22 @@ def test_surname_gender(male, female):
         assert opposite_gender_surname(male) == female and opposite_gender_surname(female) == male
 
 
+def test_surname_gender_round_trip_over_the_table():
+    from linker.synth_names import _known_surnames
+    bad = [s for s in _known_surnames() if masculine_surname(feminine_surname(s)) != s]
+    assert bad == []
+    assert feminine_surname("Завгородний") == "Завгородняя" and masculine_surname("Донская") == "Донской"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(set(name_tables().fathers["ru"][0]) | set(name_tables().fathers["tat"][0])
+                                | set(name_tables().fathers["cauc"][0]))))
+def test_patronymic_has_a_proper_suffix(father):
+    m, f = patronymic(father), patronymic(father, female=True)
+    assert m.endswith(("ович", "евич", "ич")) and f.endswith(("овна", "евна", "ична", "инична"))
+    assert m[0] == father[0] and f[0] == father[0] and " " not in m
+
+
 def test_data_tables_are_large_enough():
     t = name_tables()
     surnames = set().union(*(set(names) for names, _ in t.surnames.values()))
@@ -211,7 +227,8 @@ def test_format_dates_round_trip(d):
     pd.DataFrame({"a": ["1", "x,y"], "b": ['say "hi"', ""]}),
     pd.DataFrame({"a": [], "b": []}, dtype=object),
     pd.DataFrame({"only": ["", "v"]}),
-], ids=["plain", "needs-quotes", "empty", "one-column"])
+    pd.DataFrame({"a,b": ["1"], "c": ["2"]}),
+], ids=["plain", "needs-quotes", "empty", "one-column", "comma-in-header"])
 def test_csv_bytes_equals_pandas(frame):
     assert csv_bytes(frame) == frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 

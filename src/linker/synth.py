@@ -229,7 +229,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     if k >= 2 and n:
         body = "\n".join(map(",".join, zip(*(df[c].tolist() for c in df.columns))))
         clean = (body.count(",") == n * (k - 1) and body.count("\n") == n - 1 and '"' not in body
-                 and "\r" not in body and not re.search(_NEEDS_QUOTES, header))
+                 and "\r" not in body and not any(re.search(_NEEDS_QUOTES, str(h)) for h in df.columns))
         if clean:
             return (header + "\n" + body + "\n").encode("utf-8")
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -82,7 +82,9 @@ def feminine_surname(surname: str) -> str:
         return s[:-2] + "ая"
     if low.endswith(("ый", "ой")) and len(s) > 4:
         return s[:-2] + "ая"
-    if low.endswith("ий") and len(s) > 4 and low[-3] in "кгхнр":
+    if low.endswith("ний") and len(s) > 4:
+        return s[:-2] + "яя"                      # Завгородний -> Завгородняя
+    if low.endswith("ий") and len(s) > 4 and low[-3] in "кгхжшчщ":
         return s[:-2] + "ая"
     return s
 
@@ -91,9 +93,13 @@ def masculine_surname(surname: str) -> str:
     """Masculine form of a feminine surname (Иванова -> Иванов, Ковальская -> Ковальский); else unchanged."""
     s = surname
     low = s.lower()
+    if s in _known_surnames():                    # Щербина, Шевченко: the same for both sexes
+        return s
     if low.endswith(("ова", "ева", "ёва", "ина", "ына")) and len(s) > 4:
         return s[:-1]
     if low.endswith(("ская", "цкая")):
+        return s[:-2] + ("ой" if s[:-2] + "ой" in _known_surnames() else "ий")   # Донская -> Донской
+    if low.endswith("няя") and len(s) > 4:
         return s[:-2] + "ий"
     if low.endswith("ая") and len(s) > 4:
         stem = s[:-2]
