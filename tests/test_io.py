@@ -21,6 +21,7 @@ import pytest
 
 from linker.errors import InputError
 from linker.io import (
+    LineNumbers,
     Terminated,
     atomic_output,
     check_output_dir,
@@ -145,6 +146,16 @@ def test_rows_and_line_numbers(text: str, rows: list[list[str]], lines: list[int
     df = read_table(_write("list.csv", text))
     assert df.values.tolist() == rows
     assert df.attrs["line_numbers"].tolist() == lines
+
+
+def test_line_numbers_survive_pandas_operations() -> None:
+    a = read_table(_write("a.csv", "x\n1\n\n2\n"))
+    b = read_table(_write("b.csv", "x\n3\n"))
+    lines = a.attrs["line_numbers"]
+    assert isinstance(lines, LineNumbers) and np.asarray(lines).tolist() == [2, 4] and lines[1] == 4
+    assert a.copy().attrs["line_numbers"] is lines and a["x"].attrs["line_numbers"] is lines
+    assert pd.concat([a, b], ignore_index=True)["x"].tolist() == ["1", "2", "3"]  # a bare ndarray would raise
+    assert pd.concat([a, a.copy()]).attrs["line_numbers"] == lines
 
 
 def test_fully_empty_unnamed_trailing_columns_are_dropped() -> None:

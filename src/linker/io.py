@@ -386,8 +386,53 @@ def _finish(name: str, header: list[str], columns: list[np.ndarray], lines: np.n
                 raise _long_cell(name, at, h, int(lengths[i]))
     df = pd.DataFrame(dict(zip(header, columns)), index=pd.RangeIndex(n), dtype=object)
     if lines is not None:
-        df.attrs["line_numbers"] = np.asarray(lines, dtype=np.int64)
+        df.attrs["line_numbers"] = LineNumbers(lines)
     return df
+
+
+class LineNumbers:
+    """The source line (or sheet row) of each row: a read-only int64 array behind a small wrapper.
+
+    pandas deep-copies ``attrs`` on most operations and compares them with ``==`` in ``concat``; a
+    bare ndarray there is copied every time and makes ``concat`` raise. This wrapper copies as itself
+    and compares to a bool. Use ``np.asarray(lines)``, ``lines[i]``, ``len(lines)``, ``lines.tolist()``.
+    """
+
+    __slots__ = ("_a",)
+
+    def __init__(self, values: Any) -> None:
+        a = np.array(values, dtype=np.int64)
+        a.flags.writeable = False
+        self._a = a
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._a if dtype is None else self._a.astype(dtype)
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._a[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._a.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LineNumbers) and (self._a is other._a or np.array_equal(self._a, other._a))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __deepcopy__(self, memo: dict) -> LineNumbers:
+        return self
+
+    def __copy__(self) -> LineNumbers:
+        return self
+
+    def __repr__(self) -> str:
+        return f"LineNumbers({self._a.tolist()[:5]}{'...' if len(self._a) > 5 else ''}, n={len(self._a)})"
+
+    def tolist(self) -> list[int]:
+        return self._a.tolist()
 
 
 def _long_cell(name: str, at: str, column: str, length: int) -> InputError:
@@ -600,7 +645,7 @@ def _swap_in(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_outputs(out_dir: str | os.PathLike[str], files: Mapping[str, bytes | str], *, force: bool = False) -> None:
+def write_outputs(out_dir: str | os.PathLike[str], files: Mapping[str, bytes | str], force: bool = False) -> None:
     """Write ``files`` (relative name -> content; ``str`` is written as UTF-8) into ``out_dir`` atomically."""
     with atomic_output(out_dir, force=force) as tmp:
         for rel, content in files.items():
