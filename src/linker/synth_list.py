@@ -88,6 +88,7 @@ class _Damager:
     def __init__(self, rng: np.random.Generator, n: int, latin: bool, damage: float) -> None:
         self.rng, self.n, self.latin, self.damage = rng, n, latin, damage
         self.rnd = random.Random(int(rng.integers(2**62)))
+        self.translit_names = np.full(n, "", dtype=object)     # "translit_<scheme>" per entry (Latin lists)
         self.tokens: dict[str, np.ndarray] = {k: np.zeros(n, dtype=bool) for k in TOKEN_ORDER}
         # draw every mask up front, in a fixed order, so that each kind's draws are independent
         self.masks = {k: rng.random(n) < min(1.0, r * damage) for k, r in DAMAGE_RATES.items()}
@@ -339,8 +340,6 @@ def build_list(list_rng: np.random.Generator, dmg_rng: np.random.Generator, peop
         w = np.array(list(SCHEME_WEIGHTS.values()))
         schemes = codes[dmg_rng.choice(len(codes), size=list_size, p=w / w.sum())]
         d.translit_names = ("translit_" + schemes).astype(object)
-    else:
-        d.translit_names = np.full(list_size, "", dtype=object)
     cols: dict[str, np.ndarray] = {_pick(list_rng, headers["id"]): int_str(np.arange(1, list_size + 1))}
     for h, v in zip(name_headers, _damage_names(d, clean, schemes, split)):
         cols[h] = v
