@@ -199,7 +199,8 @@ def test_deterministic_bytes(tmp_path):
 
 @pytest.mark.parametrize("kwargs,message", [
     ({"genuine": 1.5}, "genuine=1.5"), ({"damage": -1}, "damage=-1"), ({"registry": 0}, "registry=0"),
-], ids=["share", "damage", "empty-registry"])
+    ({"registry": 10, "list_size": 100}, "87 distinct genuine entries asked of a registry of 10"),
+], ids=["share", "damage", "empty-registry", "registry-too-small"])
 def test_bad_arguments(kwargs, message):
     args = {"registry": 100, "list_size": 10} | kwargs
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -236,3 +237,8 @@ def test_csv_bytes_equals_pandas(frame):
 def test_csv_bytes_equals_pandas_on_synth(lat):
     for df in lat:
         assert csv_bytes(df) == df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def test_empty_list():
+    reg, lst, truth = synth(10, 0, seed=1)
+    assert len(reg) == 10 and len(lst) == 0 and list(truth.columns) == ["list_id", "registry_id", "damage", "kind"]
