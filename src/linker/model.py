@@ -33,6 +33,8 @@ ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
     "personal_number": ((0.04, 0.06, 0.90), 1.0),
 }
 MODEL_FORMAT = "linker-fs-model/1"
+#: cap (bits) on the boost a rare name value gets over the average agreement weight
+TF_MAX_BOOST = 1.0
 
 
 def _default_m(n_levels: int) -> np.ndarray:
@@ -270,7 +272,9 @@ def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.
             hit = np.isin(g, top_levels)
             ufreq = np.maximum(freq[R[col][ir]], floor)
             uavg = model.u[name][np.clip(g, 0, None)]
-            a = np.where(hit, np.log2(uavg / ufreq), 0.0)
+            # a rare value earns at most TF_MAX_BOOST bits: a list's names are drawn from people who exist
+            # (genuine or copied), so rarity in the registry is weaker evidence than random-pair u says
+            a = np.where(hit, np.minimum(np.log2(uavg / ufreq), TF_MAX_BOOST), 0.0)
             adj += a
             parts.append((hit, ufreq))
         # whole name: the product of the parts' frequencies is replaced by the whole name's own frequency
