@@ -14,12 +14,34 @@ iuliia = pytest.importorskip("iuliia")
 
 SCHEMES = ["ICAO_DOC_9303", "GOST_52535", "MVD_310", "MVD_310_FR", "BGN_PCGN", "WIKIPEDIA",
            "GOST_779_ALT", "SCIENTIFIC", "GOST_16876", "ALA_LC", "TELEGRAM", "YANDEX_MAPS"]
-NAMES = [ln.strip() for ln in (Path(__file__).parent / "data" / "ru_names.txt").read_text("utf-8").splitlines()
-         if ln.strip() and not ln.startswith("#")]
+OWN = [ln.strip() for ln in (Path(__file__).parent / "data" / "ru_names.txt").read_text("utf-8").splitlines()
+       if ln.strip() and not ln.startswith("#")]
+
+
+def _synth_names() -> list[str]:
+    """The synthetic-data generator's name frequency lists (src/linker/data), when present: an
+    independent list, with feminine forms of the surnames."""
+    root = Path(__file__).parent.parent / "src" / "linker" / "data"
+    out: list[str] = []
+    for fname in ("surnames.csv", "given_names.csv"):
+        path = root / fname
+        if path.exists():
+            rows = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+            out += [r.split(",")[0].strip() for r in rows[1:]]
+    fem = []
+    for n in out:
+        for m, f in (("ский", "ская"), ("цкий", "цкая"), ("ов", "ова"), ("ев", "ева"), ("ёв", "ёва"), ("ин", "ина")):
+            if n.endswith(m):
+                fem.append(n[: -len(m)] + f)
+                break
+    return out + fem
+
+
+NAMES = list(dict.fromkeys(OWN + _synth_names()))
 
 
 def test_name_list_is_big_and_mixed() -> None:
-    assert len(NAMES) >= 2000
+    assert len(OWN) >= 2000 and len(NAMES) >= len(OWN)
     assert any(n.endswith("вич") for n in NAMES) and any(n.endswith("ова") for n in NAMES)
 
 

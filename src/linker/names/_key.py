@@ -15,9 +15,10 @@ How it works
    French ``gue/gui`` and final ``ine``, double letters collapse.
 4. Placeholders are written back as ``zh kh ts sh``.
 
-Folded away on purpose: ч = щ = ш, ы = й = и, word-initial жа/жу = я/ю and ж before a consonant
-after a vowel = й (Telegram writes ж as j), ё = е = э, ь ъ, double letters.  The key is a blocking and
-comparison key, not a transliteration for people to read.
+Folded away on purpose: ч = щ = ш; ы = й = и; ё = е = э; ь ъ; double letters; word-initial жа/жу =
+я/ю and джа/джу = дя/дю; ж after a vowel before a consonant or о = й (Telegram writes ж as j where
+GOST 7.79 and the scientific scheme write й).  The key is a blocking and comparison key, not a
+transliteration for people to read.
 """
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ _VOWELS = frozenset("aeiouy")
 # j after i/y and not before a vowel: the -ij/-yj/-ej endings of GOST 7.79 and the scientific scheme
 _SCI_J = re.compile(r"[iye]j(?![aeiouy])")
 # x read as "ks" in press forms (Alexei, Maxim, Oxana, Xenia, Felix)
-_X_KS = re.compile(r"^(?:ale|ma|o|ro|le|ta)x(?=[aeiouy]|$)|^xen|^felix")
+_X_KS = re.compile(r"^(?:ale|o|ro|le|ta)x(?=[aeiouy]|$)|^max(?:im|$)|^xen|^felix")
 _SPLIT = re.compile(r"[^\w'`ʹʺ’‘”“\"·´ʼʻ\u0300-\u036f]+|_")
 _TOKEN = re.compile(
     r"shch|chtch|tch|tsh|sch|shh|sh|sc|ch|zh|kh|ts|tc|cz|ph|ou|yo|x|h|c|j|w|y|q"
@@ -70,11 +71,11 @@ _FIXED = {
     "q": "k", "ph": "f", "ou": "u", "w": "v", "y": "i",
 }
 _I_RUN = re.compile(r"i{2,}")
-_ICAO_HARD = re.compile(r"iei(?=[aoue])")  # ICAO writes ъ as ie before iotated vowels
+_ICAO_HARD = re.compile(r"(?<=[b-df-hj-np-tv-z])iei(?=[aoue])")  # ICAO writes ъ as ie before iotated vowels
 _GU = re.compile(r"gu(?=[ei])")  # French gue/gui = ге/ги
 # Telegram/French j = ж against GOST 7.79/scientific j = й: both read alike where they clash
-_ZH_INITIAL = re.compile(r"^Ж(?=[au])")
-_ZH_BEFORE_CONS = re.compile(r"(?<=[aeiou])Ж(?=[b-df-hj-np-tv-zЖХЦШ])")
+_ZH_INITIAL = re.compile(r"^d?Ж(?=[au])")  # Jukov/Judin, Djabarov/Djatlov
+_ZH_BEFORE_CONS = re.compile(r"(?<=[aeiou])Ж(?=[b-df-hj-np-tv-zЖХЦШ]|o)")  # Rojkov/Bojko, Ejov/Majorov
 _IE = re.compile(r"i+e")
 _OU = re.compile(r"o*ou")
 _DOUBLE = re.compile(r"([a-zЖХЦШ])\1+")
@@ -136,11 +137,15 @@ def _latin_phonemes(w: str) -> str:
     return _TOKEN.sub(repl, w)
 
 
+def _zh_initial(m: re.Match[str]) -> str:
+    return "di" if m.group(0).startswith("d") else "i"
+
+
 def _fold(p: str) -> str:
     """Fold a phoneme string; the order makes the result a fixed point (a key keys to itself)."""
     p = _DOUBLE.sub(r"\1", p)
     if "Ж" in p:
-        p = _ZH_BEFORE_CONS.sub("i", _ZH_INITIAL.sub("i", p))
+        p = _ZH_BEFORE_CONS.sub("i", _ZH_INITIAL.sub(_zh_initial, p))
     if "ou" in p:
         p = _OU.sub("u", p)
     if "tШ" in p:
