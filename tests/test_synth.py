@@ -103,10 +103,10 @@ def test_registry_shape_and_formats(ru):
 
 
 def test_namesakes_occur_in_registry():
-    reg, _, _ = synth(50_000, 10, seed=3)
+    reg, _, _ = synth(20_000, 10, seed=3)
     full = reg["surname"] + " " + reg["first_name"] + " " + reg["patronymic"]
-    assert full.duplicated().sum() > 200
-    heavy, _, _ = synth(50_000, 10, seed=3, heavy_namesakes=True)
+    assert full.duplicated().sum() > 100
+    heavy, _, _ = synth(20_000, 10, seed=3, heavy_namesakes=True)
     full_h = heavy["surname"] + " " + heavy["first_name"] + " " + heavy["patronymic"]
     assert full_h.duplicated().sum() > 3 * full.duplicated().sum()
     years = heavy["birth_date"].str[-4:].astype(int)
