@@ -105,6 +105,7 @@ def layout_scores(word: str) -> tuple[float, float]:
     return lat_model.score(low), cyr_model.score(word.translate(_LAT2CYR).lower())
 
 
+@lru_cache(maxsize=1 << 17)
 def _repair_word(word: str) -> str:
     """The word swapped to the other layout, or the word itself.  Trailing ".,;:" may be punctuation
     or the keys of б ю ж э: the word without them is tried first, then the whole word."""

@@ -57,6 +57,7 @@ def _tokens(text: str) -> tuple[list[str], int]:
     return out, comma
 
 
+@lru_cache(maxsize=1 << 17)
 def _kind(tok: str) -> str:
     """'i' initial, 'p' patronymic, 'g' given name, 's' surname-like, '?' unknown."""
     if _is_initial(tok):
