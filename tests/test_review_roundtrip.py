@@ -1,0 +1,75 @@
+"""A review made in the real report, exported as labels.csv from the browser, is applied by a re-run."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linker.cli import main
+
+CHROMIUM = "/usr/bin/chromium"
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ru"
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing (apt-get install -y chromium)", pytrace=False)
+    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _match(out: Path, *extra: str) -> pd.DataFrame:
+    res = CliRunner().invoke(main, ["match", str(FIX / "list.csv"), str(FIX / "registry.csv"), "--out", str(out),
+                                    "-q", "--force", *extra])
+    assert res.exit_code == 0, res.output
+    return pd.read_csv(out / "matches.csv", dtype=str, keep_default_na=False)
+
+
+def test_browser_review_then_rerun(tmp_path: Path) -> None:
+    first = _match(tmp_path / "run1")
+    report = json.loads((tmp_path / "run1" / "report.json").read_text(encoding="utf-8"))
+    to_reject = next(e for e in report["entries"] if e["decision"] == "match")
+    to_pick = next(e for e in report["entries"] if len(e["candidates"]) >= 2 and e is not to_reject)
+    requests: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        ctx = browser.new_context(accept_downloads=True)
+        page = ctx.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((tmp_path / "run1" / "report.html").as_uri())
+
+        def open_entry(entry: dict):
+            page.fill("#f-search", entry["list_id"])
+            sync_api.expect(page.locator("#status")).to_contain_text("filtered from")
+            page.wait_for_timeout(500)  # the search re-renders the table after a short debounce
+            row = page.locator("#entries-body tr.row",
+                               has=page.locator(f"td[title={json.dumps('list id ' + entry['list_id'])}]"))
+            row.locator("button.expand").click()
+            return row.locator("xpath=following-sibling::tr[1]")
+
+        open_entry(to_reject).locator("[data-action=reject]").click()
+        open_entry(to_pick).locator("[data-action=pick]").nth(1).click()
+        with page.expect_download() as info:
+            page.click("#export")
+        labels = tmp_path / "labels.csv"
+        Path(info.value.path()).replace(labels)
+        browser.close()
+    own = (tmp_path / "run1" / "report.html").as_uri()
+    assert [u for u in requests if u != own and not u.startswith("blob:")] == []
+
+    again = _match(tmp_path / "run2", "--labels", str(labels))
+    row = again.set_index("list_id")
+    rejected = row.loc[to_reject["list_id"]]
+    assert not (rejected["decision"] == "match" and rejected["registry_id"] == to_reject["candidates"][0]["registry_id"])
+    assert rejected["labelled"] == "yes"
+    picked = row.loc[to_pick["list_id"]]
+    assert picked["decision"] == "match" and picked["registry_id"] == to_pick["candidates"][1]["registry_id"]
+    assert picked["labelled"] == "yes"
+    rep2 = json.loads((tmp_path / "run2" / "report.json").read_text(encoding="utf-8"))
+    assert rep2["counts"]["labelled"] == 2
+    assert len(again) == len(first)
