@@ -138,9 +138,11 @@ def test_values_stay_text_and_are_stripped() -> None:
         ('a,b\n1,"x\ny"\n3,4\n', [["1", "x\ny"], ["3", "4"]], [2, 4]),
         ("a,b,c\n1\n2,3\n4, 5 ,6\n", [["1", "", ""], ["2", "3", ""], ["4", "5", "6"]], [2, 3, 4]),
         ('a,b,c\n"1"\n2,3\n4, 5 ,6\n', [["1", "", ""], ["2", "3", ""], ["4", "5", "6"]], [2, 3, 4]),
+        ("\na,b\n\n1\n\n\n3,4\n\n", [["1", ""], ["3", "4"]], [4, 7]),
+        ('a,b\r\n\r\n"1","2"\r\n', [["1", "2"]], [3]),
     ],
     ids=["lf", "crlf-no-final-newline", "cr-only", "blank-lines", "multiline-cell", "short-rows-padded",
-         "short-rows-quoted-slow-path"],
+         "short-rows-quoted-slow-path", "blank-lines-and-short-rows", "quoted-crlf-blank-line"],
 )
 def test_rows_and_line_numbers(text: str, rows: list[list[str]], lines: list[int]) -> None:
     df = read_table(_write("list.csv", text))
@@ -198,6 +200,8 @@ TEXT_FAULTS = [
      "list.csv:line 3: 2 row(s) have more fields than the header's 2 (up to 4; lines 3, 5); the delimiter is comma (','): quote cells that contain it, or remove the extra fields"),
     ("ragged-many", "list.csv", b"a;b\n" + b"1;2;3\n" * 7,
      "list.csv:line 2: 7 row(s) have more fields than the header's 2 (up to 3; lines 2, 3, 4, 5, 6 and 2 more); the delimiter is semicolon (';'): quote cells that contain it, or remove the extra fields"),
+    ("ragged-after-blank-lines", "list.csv", b"a,b\n\n1\n\r\n3,4,5\n6,7\n",
+     "list.csv:line 5: 1 row(s) have more fields than the header's 2 (up to 3; lines 5); the delimiter is comma (','): quote cells that contain it, or remove the extra fields"),
     ("unclosed-quote", "list.csv", b'a,b\n1,2\n3,"x\n4,5\n6,7\n',
      'list.csv:line 3: a quote (") opens on this line and is never closed; close the quote, or remove it (write "" for a literal quote)'),
     ("unclosed-quote-at-eof", "list.csv", b'a,b,c\n,,","\n,;","\n',

@@ -256,17 +256,17 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
     except (pa.ArrowException, csv.Error, StopIteration, UnicodeDecodeError):
         return None
     rows = table.num_rows + len(odd)
-    newlines = utf8.count(b"\n")
-    if table.num_columns != width or newlines != rows - (0 if utf8.endswith(b"\n") else 1):
-        return None  # blank lines, multi-line cells, CR-only line ends or a swallowed quote
     if utf8.count(b"\r") != utf8.count(b"\r\n"):
         return None  # CR-only line ends: lines cannot be counted by newlines
+    nonblank = _nonblank_lines(utf8)
+    if table.num_columns != width or len(nonblank) != rows:
+        return None  # a record spans several lines (multi-line cell, or a swallowed quote)
     if quoted and _ends_inside_quotes(utf8.rstrip(b"\r\n").rsplit(b"\n", 1)[-1].decode("utf-8"), delim):
         return None  # the last line (= the last record here) opens a quote that never closes
-    longer = [(n, k) for n, _, k in odd if k > width]  # line numbers are exact: no blank lines
+    longer = [(int(nonblank[n - 1]), k) for n, _, k in odd if k > width]  # arrow counts non-blank lines
     if longer:
         raise _ragged(name, width, delim, longer)
-    lines = np.arange(2, rows + 1, dtype=np.int64)
+    lines = nonblank[1:]
     odd_at = np.asarray([n for n, _, _ in odd], dtype=np.int64) - 2
     table_at = np.setdiff1d(np.arange(rows - 1), odd_at) if odd else slice(None)
     odd_cells = [next(csv.reader([t], delimiter=delim)) for _, t, _ in odd]
@@ -285,6 +285,17 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
             values[odd_at] = [r[j].strip() if j < len(r) else "" for r in odd_cells]
         columns.append(values)
     return header, columns, lines
+
+
+def _nonblank_lines(utf8: bytes) -> np.ndarray:
+    """1-based numbers of the lines that hold something (pyarrow skips empty lines, like ``csv``)."""
+    arr = np.frombuffer(utf8, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], ends + 1))
+    ends = np.append(ends, len(arr))
+    lengths = ends - starts
+    lengths -= (lengths > 0) & (arr[np.maximum(ends - 1, 0)] == 13) if len(arr) else 0
+    return np.flatnonzero(lengths > 0).astype(np.int64) + 1
 
 
 def _ragged(name: str, width: int, delim: str, rows: list[tuple[int, int]]) -> InputError:
