@@ -85,6 +85,9 @@ def test_encodings_decode_russian_exactly(encoding: str) -> None:
     df = read_table(_write("list.csv", data))
     _assert_strings(df)
     assert df.to_dict("list") == RU_ROWS
+    expected = {"cp1251": "Windows-1251", "cp866": "CP866", "koi8_r": "KOI8-R", "utf-8-sig": "UTF-8"}.get(
+        encoding, encoding[:6].upper())
+    assert (df.attrs["encoding"], df.attrs["delimiter"]) == (expected, ";")
 
 
 @pytest.mark.parametrize("encoding", ["cp1251", "cp866", "koi8_r"])

@@ -3,13 +3,14 @@
 ``read_table`` takes CSV/TSV (delimiter and encoding detected), XLSX/XLSM and Parquet, chosen by the
 file's magic bytes first and its extension second, and returns a DataFrame whose every column is
 object dtype ``str``: missing is ``""`` (never NaN), ``"NA"``/``"null"`` stay text, leading zeros
-survive, cells and header names are stripped. ``df.attrs["line_numbers"]`` holds the source line (CSV,
-header = line 1) or sheet row (XLSX) of every row, when known. Every fault is an ``InputError`` whose
-message names the file as the user gave it, the line, and the fix.
+survive, cells and header names are stripped. ``df.attrs["line_numbers"]`` (a ``LineNumbers``) holds
+the source line (CSV, header = line 1) or sheet row (XLSX) of every row; text files also record
+``attrs["encoding"]`` and ``attrs["delimiter"]``. Every fault is an ``InputError`` whose message names
+the file as the user gave it, the line, and the fix.
 
-Text is read on a fast path (pyarrow's CSV reader, all columns string) and, when that fails or the
-line count shows blank lines or multi-line cells, on an exact slow path (``csv`` module) that finds
-every ragged row and the line where an unclosed quote opens.
+Text is read on a fast path (pyarrow's CSV reader, all columns string; short rows padded, ragged rows
+reported by line) and, when a record spans lines (multi-line cells), quotes are odd, or pyarrow gives
+up, on an exact slow path (``csv`` module) that finds every ragged row and where an unclosed quote opens.
 
 ``atomic_output`` writes a run's files into a temporary directory beside the output directory and
 swaps it in only when everything was written; an exception, Ctrl-C or SIGTERM (after
@@ -42,7 +43,7 @@ _SAMPLE = 64 * 1024  # bytes looked at for delimiter detection
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIM_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _CYRILLIC = ("cp1251", "cp866", "koi8_r")
-_ENC_NAMES = {"cp1251": "Windows-1251", "cp866": "CP866", "koi8_r": "KOI8-R", "cp1252": "Windows-1252"}
+_ENC_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "cp1251": "Windows-1251", "cp866": "CP866", "koi8_r": "KOI8-R", "cp1252": "Windows-1252"}
 _TRIED = "UTF-8, UTF-16 (with BOM), Windows-1251, CP866, KOI8-R, Windows-1252"
 _RU_WORD = re.compile(r"\b[А-ЯЁ]?[а-яё]+\b|\b[А-ЯЁ]{2,}\b")
 _ODD_CHARS = re.compile("[\u2500-\u25ff\u00a0-\u00bf\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -207,9 +208,13 @@ def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
         utf8 = text.encode("utf-8")
     fast = _fast_parse(utf8, delim, name)
     if fast is not None:
-        return _finish(name, *fast, check_len=False)
-    header, columns, lines = _slow_parse(text, delim, name)
-    return _finish(name, header, columns, lines, check_len=len(text) > MAX_CELL)
+        df = _finish(name, *fast, check_len=False)
+    else:
+        header, columns, lines = _slow_parse(text, delim, name)
+        df = _finish(name, header, columns, lines, check_len=len(text) > MAX_CELL)
+    df.attrs["encoding"] = _ENC_NAMES.get(encoding, encoding.upper())
+    df.attrs["delimiter"] = delim
+    return df
 
 
 def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.ndarray], np.ndarray] | None:
