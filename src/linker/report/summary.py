@@ -61,25 +61,43 @@ def _histogram(w: np.ndarray) -> dict:
     return {"edges": [_r(e, 3) for e in edges], "counts": [int(c) for c in counts]}
 
 
+_CATEGORY_NAMES = {"contract": "по контракту", "mobilized": "мобилизованный", "conscript": "по призыву"}
+
+
+def _standard_values(side, name: str) -> np.ndarray | None:
+    """A field's values in one standard wording, so the list and the registry can be counted alike."""
+    from ..fields import RANKS
+
+    std = side.std
+    if name == "category" and side.mapping.get("category"):
+        return np.array([_CATEGORY_NAMES.get(v, v) for v in std["cat"].to_numpy(object)], dtype=object)
+    if name == "rank" and side.mapping.get("rank"):
+        r = std["rank"].to_numpy(np.int16)
+        return np.where(r >= 0, np.array(RANKS, dtype=object)[np.clip(r, 0, len(RANKS) - 1)], "")
+    if name == "unit" and side.mapping.get("unit"):
+        return std["unit"].to_numpy(object)
+    if name in side.raw.columns:
+        return side.raw[name].to_numpy(object)
+    return None
+
+
 def _breakdowns(run, entries: pd.DataFrame, extra: tuple[str, ...]) -> dict:
+    """Per value of category, rank, unit and each named column: list entries by decision, registry count."""
     out = {}
     dec = entries["decision"].to_numpy(object)
-    cols = [(f, run.list.mapping.get(f)) for f in ("category", "rank", "unit")]
-    cols += [(c, c) for c in extra if c in run.list.raw.columns]
-    for name, col in cols:
-        if not col:
+    for name in ("category", "rank", "unit", *extra):
+        vals = _standard_values(run.list, name)
+        if vals is None:
             continue
-        vals = run.list.raw[col].to_numpy(object)
-        df = pd.DataFrame({"value": vals, "decision": dec})
-        tab = pd.crosstab(df["value"], df["decision"])
+        vals = np.where(vals == "", "(missing)", vals)
+        tab = pd.crosstab(pd.Series(vals, name="value"), pd.Series(dec, name="decision"))
         for d in ("match", "review", "no_match"):
             if d not in tab:
                 tab[d] = 0
         tab["list"] = tab[["match", "review", "no_match"]].sum(axis=1)
         tab = tab.sort_values(["list", "match"], ascending=False, kind="stable").head(40)
-        reg_col = run.registry.mapping.get(name) if name in ("category", "rank", "unit") else (
-            name if name in run.registry.raw.columns else None)
-        reg_counts = run.registry.raw[reg_col].value_counts() if reg_col else pd.Series(dtype=int)
+        reg_vals = _standard_values(run.registry, name)
+        reg_counts = pd.Series(reg_vals).value_counts() if reg_vals is not None else pd.Series(dtype=int)
         out[name] = [{"value": str(v), "list": int(r["list"]), "match": int(r["match"]), "review": int(r["review"]),
                       "no_match": int(r["no_match"]), "registry": int(reg_counts.get(v, 0))}
                      for v, r in tab.iterrows()]
