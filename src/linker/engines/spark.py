@@ -1,0 +1,145 @@
+"""The Spark engine: the local engine's stages over Spark partitions, the model fitted on the driver.
+
+Where each stage runs, and why:
+
+============  =========  ==========================================================================
+stage         where      how
+============  =========  ==========================================================================
+read, map     driver     `linker.engines.local.load_sides` (encoding/delimiter detection, header
+                         mapping and id checks need the whole file; the report shows raw rows)
+standardize   Spark      `linker.standardize.standardize` in ``mapInPandas``; collected back, as the
+                         report, the chance test and the term frequencies read it
+block         Spark      one equi-join per rule on `linker.blocking.KEYS`, counted first, union
+                         deduplicated (`spark_stages.block_spark`)
+compare       Spark      `linker.compare.compare` per Arrow batch of joined pairs
+u             Spark      the local engine's random pairs (same seed), compared in Spark, level
+                         pattern counts aggregated with ``groupBy``
+fit, score    driver     `linker.model.fit_em_entries` and `local.score_entries`, the same code
+decide                   on the collected per-pair arrays (entry, registry row, levels)
+============  =========  ==========================================================================
+
+The per-pair arrays come to the driver because `MatchRun` (which the report reads) carries them, and
+because EM over entries needs the whole list's genuine share at every iteration: a Spark job per
+iteration would cost seconds where numpy takes milliseconds. They are small: 2 int32 + one int8 per
+comparison per pair, ~20 bytes, so 10 million candidate pairs take ~200 MB. What does not fit on one
+machine is the work before them (standardizing millions of rows, joining and comparing), and that is
+what Spark spreads. The result is the local engine's, pair for pair and decision for decision.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import blocking, compare as cmp, model as fs
+from ..settings import Settings
+from .local import MatchRun, Timer, labelled_pairs, load_sides, score_entries
+from .spark_stages import (
+    block_spark, compare_spark, pattern_counts_spark, raw_to_spark, spark_session, standardize_spark,
+    to_pandas_rows, u_from_patterns,
+)
+
+
+def random_pairs(n_left: int, n_right: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The random (list, registry) rows `linker.model.estimate_u` compares, drawn the same way."""
+    rng = np.random.default_rng(seed)
+    if n_left * n_right <= sample:
+        return np.repeat(np.arange(n_left), n_right), np.tile(np.arange(n_right), n_left)
+    return rng.integers(0, n_left, sample), rng.integers(0, n_right, sample)
+
+
+def _pairs_frame(spark, left: np.ndarray, right: np.ndarray, partitions: int, **extra: np.ndarray):
+    from .spark_stages import schema_of
+
+    frame = pd.DataFrame({"l": np.asarray(left, np.int64), "r": np.asarray(right, np.int64), **extra})
+    return spark.createDataFrame(frame, schema=schema_of(frame)).repartition(partitions)
+
+
+def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, left: np.ndarray,
+              right: np.ndarray, lab: tuple[np.ndarray, np.ndarray, np.ndarray], n_l: int, n_r: int) -> fs.Model:
+    """m, the pair prior and the genuine share by EM over entries, exactly as `local.run_match` fits them."""
+    lab_g = None
+    if len(lab[0]):
+        pk = pd.Series(np.arange(len(left)), index=left.astype(np.int64) * n_r + right)
+        sel = (lab[2] == 1) & (lab[1] >= 0)
+        idx = pk.reindex(lab[0][sel] * n_r + lab[1][sel]).dropna().astype(int).to_numpy()
+        lab_g = gammas.iloc[idx]
+    tf = fs.TermFrequencies.from_encoded(enc)
+    start = fs.Model(enc.comparisons, {c.name: u[c.name] for c in enc.comparisons}, u, 0.5)
+    tf_adj = fs.score(start, enc, gammas, left, right, tf)["mw_tf"].to_numpy()
+    m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
+                                             tf_adjust=tf_adj, labelled=lab_g)
+    return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, em_iterations=iters)
+
+
+def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, model_path: str | None = None,
+                    labels: pd.DataFrame | None = None, labels_path: str = "labels.csv",
+                    log: Callable[[str], None] | None = None, master: str | None = "local[2]",
+                    spark=None) -> MatchRun:
+    """The match pipeline on Spark; returns the `MatchRun` the local engine returns, with the same decisions.
+
+    ``master``: a Spark master URL (``local[4]``, ``spark://host:7077``, ``yarn``); ``None`` or an active
+    session (under ``spark-submit``) uses the session's own. ``spark``: a session to use instead.
+    """
+    from pyspark.sql import functions as F
+
+    timer = Timer()
+    say = log or (lambda _m: None)
+    with timer.stage("spark_start"):
+        spark = spark or spark_session(master, quiet=settings.quiet)
+    parts = max(int(spark.sparkContext.defaultParallelism), 1)
+    with timer.stage("read"):
+        side_l, side_r = load_sides(list_path, registry_path, settings)
+    say(f"list {list_path}: {len(side_l.raw):,} rows; registry {registry_path}: {len(side_r.raw):,} rows")
+    n_l, n_r = len(side_l.raw), len(side_r.raw)
+    cached = []
+    try:
+        with timer.stage("standardize"):
+            std_l, like_l = standardize_spark(raw_to_spark(spark, side_l.raw, partitions=parts), side_l.raw,
+                                              side_l.mapping)
+            std_r, like_r = standardize_spark(raw_to_spark(spark, side_r.raw, partitions=parts), side_r.raw,
+                                              side_r.mapping)
+            std_l, std_r = std_l.persist(), std_r.persist()
+            cached += [std_l, std_r]
+            side_l.std = to_pandas_rows(std_l, like_l).set_axis(side_l.raw.index)
+            side_r.std = to_pandas_rows(std_r, like_r).set_axis(side_r.raw.index)
+        model = fs.Model.load(model_path) if model_path else None
+        with timer.stage("block"):
+            enc = cmp.encode(side_l.std, side_r.std)
+            if model is not None:
+                enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
+            rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
+                     else blocking.default_rules(side_l.std, side_r.std))
+            pairs, rule_pairs = block_spark(std_l, std_r, like_l, like_r, rules, max_pairs=settings.max_pairs,
+                                            log=say)
+        lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
+        with timer.stage("compare"):
+            pairs = pairs.withColumn("blocked", F.lit(True))
+            keep = (lab[2] == 1) & (lab[1] >= 0)
+            if keep.any():  # labelled matches that blocking did not propose become candidate pairs too
+                extra = _pairs_frame(spark, lab[0][keep], lab[1][keep], 1, blocked=np.zeros(int(keep.sum()), bool))
+                pairs = pairs.unionByName(extra).groupBy("l", "r").agg(F.max("blocked").alias("blocked"))
+            got = compare_spark(pairs, std_l, std_r, like_l, like_r, enc.comparisons).toPandas()
+            got = got.iloc[np.lexsort((got["r"].to_numpy(), got["l"].to_numpy()))].reset_index(drop=True)
+            left, right = got["l"].to_numpy(np.int32), got["r"].to_numpy(np.int32)
+            gammas = got[[f"gamma_{c.name}" for c in enc.comparisons]].astype(np.int8)
+            was_blocked = got["blocked"].to_numpy(bool)
+            blocked = blocking.BlockingResult(left[was_blocked], right[was_blocked], rule_pairs)
+        say(f"candidate pairs: {blocked.n_pairs:,}")
+        with timer.stage("fit"):
+            if model is None:
+                il, ir = random_pairs(n_l, n_r, settings.u_sample_pairs, settings.seed)
+                sample = compare_spark(_pairs_frame(spark, il, ir, parts), std_l, std_r, like_l, like_r,
+                                       enc.comparisons)
+                u = u_from_patterns(pattern_counts_spark(sample, enc.comparisons), enc.comparisons)
+                model = fit_model(enc, u, gammas, left, right, lab, n_l, n_r)
+    finally:
+        for frame in cached:
+            frame.unpersist()
+    tf = fs.TermFrequencies.from_encoded(enc)
+    with timer.stage("score"):
+        scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab)
+        model.genuine_share = scored.genuine_share
+    return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings)

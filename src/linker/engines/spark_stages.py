@@ -1,0 +1,243 @@
+"""The pipeline's stages as Spark jobs: each runs the very function of the local engine over partitions.
+
+* ``standardize_spark``: `linker.standardize.standardize` inside ``mapInPandas`` (it works on the distinct
+  values of a batch, and every standardizer is a function of one value, so a batch gives the rows it would
+  give in one whole-table call).
+* ``block_spark``: each rule of `linker.blocking` as an equi-join on the same keys (`linker.blocking.KEYS`,
+  a part empty or 0 never joins); the pairs of every rule counted from key frequencies before a pair is
+  built (the same refusal as the local engine), then the union of the rules' pairs, deduplicated.
+* ``compare_spark``: the pairs joined with both sides' standardized columns; each Arrow batch becomes two
+  small aligned tables (row k of the list table against row k of the registry table), encoded with
+  `linker.compare.encode` and compared with `linker.compare.compare` under the run's comparisons. Levels
+  depend on the values only, never on the vocabulary codes, so a batch's own vocabulary gives the levels a
+  whole-table encoding gives.
+* ``pattern_counts_spark``: distinct level patterns and their counts, a ``groupBy`` over the gamma columns.
+
+Nothing here decides anything: the driver (`linker.engines.spark`) fits and scores with `linker.model`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Callable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from .. import blocking, compare as cmp
+from ..columns import Mapping
+from ..errors import BlockingError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark.sql import DataFrame, SparkSession
+
+#: the standardized columns `linker.compare.encode` reads (plus every ``t_*`` column)
+COMPARE_COLS = (*cmp.NAME_COLS, "pnum", "cat", "unit", "fn_is_init", "pt_is_init", "by", "bm", "bd", "rank")
+ROW = "_row"
+
+
+def spark_session(master: str | None = "local[2]", *, quiet: bool = True,
+                  conf: dict[str, str] | None = None) -> SparkSession:
+    """The active session (under spark-submit), or a new one on ``master`` tuned for linker's jobs."""
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("linker")
+    if master:
+        builder = builder.master(master)
+    settings = {
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.execution.arrow.maxRecordsPerBatch": "100000",
+        "spark.sql.shuffle.partitions": "8",
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false" if quiet else "true",
+        "spark.driver.memory": "4g",
+    }
+    settings.update(conf or {})
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+# -- pandas <-> Spark -----------------------------------------------------------------------------
+
+def _spark_type(dtype: np.dtype):
+    from pyspark.sql import types as T
+
+    if dtype == bool:
+        return T.BooleanType()
+    if dtype == np.int8:
+        return T.ByteType()
+    if dtype == np.int16:
+        return T.ShortType()
+    if dtype == np.int32:
+        return T.IntegerType()
+    if np.issubdtype(dtype, np.integer):
+        return T.LongType()
+    if np.issubdtype(dtype, np.floating):
+        return T.DoubleType()
+    return T.StringType()
+
+
+def schema_of(frame: pd.DataFrame):
+    from pyspark.sql import types as T
+
+    return T.StructType([T.StructField(str(c), _spark_type(frame[c].dtype), True) for c in frame.columns])
+
+
+def raw_to_spark(spark: SparkSession, raw: pd.DataFrame, *, partitions: int) -> DataFrame:
+    """The raw strings with their row position ``_row``; columns renamed ``c0..`` (headers may hold dots)."""
+    frame = pd.DataFrame({f"c{k}": raw.iloc[:, k].astype(str).to_numpy(object) for k in range(raw.shape[1])})
+    frame.insert(0, ROW, np.arange(len(raw), dtype=np.int64))
+    return spark.createDataFrame(frame, schema=schema_of(frame)).repartition(partitions, ROW)
+
+
+def to_pandas_rows(sdf: DataFrame, like: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A Spark table with ``_row`` back in row order, without ``_row``; dtypes as in ``like``."""
+    frame = sdf.toPandas().sort_values(ROW, kind="stable").reset_index(drop=True).drop(columns=ROW)
+    if like is not None:
+        frame = frame.astype({c: like[c].dtype for c in frame.columns if c in like.columns})
+    return frame
+
+
+# -- standardize ----------------------------------------------------------------------------------
+
+def _standardize_batches(columns: list[str], mapping: Mapping, out_cols: list[str]
+                         ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        from ..standardize import standardize
+
+        for batch in batches:
+            if not len(batch):
+                continue
+            raw = batch.drop(columns=ROW).reset_index(drop=True)
+            raw.columns = columns
+            std = standardize(raw.fillna(""), mapping)
+            std.insert(0, ROW, batch[ROW].to_numpy())
+            yield std[out_cols]
+    return run
+
+
+def standardize_spark(raw_sdf: DataFrame, raw: pd.DataFrame, mapping: Mapping) -> tuple[DataFrame, pd.DataFrame]:
+    """The standardized table in Spark (with ``_row``), and an empty frame of its columns and dtypes."""
+    from ..standardize import standardize
+
+    probe = standardize(raw.head(32).reset_index(drop=True), mapping)
+    probe.insert(0, ROW, np.zeros(len(probe), np.int64))
+    out_cols = list(probe.columns)
+    fn = _standardize_batches(list(map(str, raw.columns)), mapping, out_cols)
+    return raw_sdf.mapInPandas(fn, schema=schema_of(probe)), probe.iloc[:0].drop(columns=ROW)
+
+
+# -- block ----------------------------------------------------------------------------------------
+
+def _key_side(std: DataFrame, like: pd.DataFrame, keys: tuple[str, ...], row_name: str) -> DataFrame:
+    """Rows whose every key part is present, as (row, k0, k1, ...)."""
+    from pyspark.sql import functions as F
+
+    cols = [c for k in keys for c in blocking.KEYS.get(k, (k,))]
+    cond = F.lit(True)
+    for c in cols:
+        cond = cond & ((F.col(c) != "") if like[c].dtype == object else (F.col(c) > 0))
+    return std.where(cond).select(F.col(ROW).alias(row_name), *[F.col(c).alias(f"k{i}") for i, c in enumerate(cols)])
+
+
+def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r: pd.DataFrame,
+                rules: list[blocking.Rule], *,
+                max_pairs: int, dedupe: bool = False, log: Callable[[str], None] | None = None
+                ) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
+    """(pairs ``l, r`` as the union of every rule's join, pairs per rule before the union)."""
+    from pyspark.sql import functions as F
+
+    counted = []
+    for rule in rules:
+        left = _key_side(std_l, like_l, rule.list_keys, "l")
+        right = _key_side(std_r, like_r, rule.registry_keys, "r")
+        keys = [c for c in left.columns if c != "l"]
+        cl = left.groupBy(*keys).agg(F.count("*").alias("nl"))
+        cr = right.groupBy(*keys).agg(F.count("*").alias("nr"))
+        n = cl.join(cr, on=keys).select(F.sum(F.col("nl") * F.col("nr")).alias("n")).first()["n"] or 0
+        n = int(n) // 2 if dedupe else int(n)
+        counted.append((rule, left, right, keys, n))
+        if log:
+            log(f"  blocking rule {rule.name}: {n:,} pairs")
+    total = sum(c[4] for c in counted)
+    if total > max_pairs:
+        worst = max(counted, key=lambda t: t[4])
+        raise BlockingError(
+            f"blocking would compare {total:,} pairs, over the limit of {max_pairs:,} "
+            f"(rule {worst[0].name} alone gives {worst[4]:,}); make that rule stricter, e.g. add \"by\" "
+            f"to it in [blocking] rules, or raise [blocking] max_pairs"
+        )
+    parts = []
+    for _rule, left, right, keys, _n in counted:
+        pairs = left.join(right, on=keys).select("l", "r")
+        if dedupe:  # one table against itself: each unordered pair once, never a row with itself
+            pairs = pairs.select(F.least("l", "r").alias("l"), F.greatest("l", "r").alias("r")).where("l != r")
+        parts.append(pairs)
+    union = parts[0]
+    for p in parts[1:]:
+        union = union.unionByName(p)
+    return union.distinct(), tuple((c[0].name, c[4]) for c in counted)
+
+
+# -- compare --------------------------------------------------------------------------------------
+
+def _compare_batches(cols: list[str], comparisons: tuple[cmp.Comparison, ...], keep: list[str], workers: int
+                     ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for batch in batches:
+            if not len(batch):
+                continue
+            batch = batch.reset_index(drop=True)
+            sl = pd.DataFrame({c: batch[f"{c}_l"].to_numpy() for c in cols})
+            sr = pd.DataFrame({c: batch[f"{c}_r"].to_numpy() for c in cols})
+            enc = cmp.encode(sl, sr)
+            enc = cmp.Encoded(enc.left, enc.right, enc.vocab, comparisons)
+            idx = np.arange(len(batch))
+            gam = cmp.compare(enc, idx, idx, workers=workers)
+            yield pd.concat([batch[keep], gam], axis=1)
+    return run
+
+
+def compare_spark(pairs: DataFrame, std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame,
+                  like_r: pd.DataFrame, comparisons: tuple[cmp.Comparison, ...], *, workers: int = 1) -> DataFrame:
+    """``pairs`` (``l``, ``r`` and any other columns) with a ``gamma_<comparison>`` byte column each."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    cols = [c for c in COMPARE_COLS if c in like_l.columns and c in like_r.columns]
+    cols += [c for c in like_l.columns if c.startswith("t_") and c in like_r.columns]
+    side_l = std_l.select(F.col(ROW).alias("l"), *[F.col(c).alias(f"{c}_l") for c in cols])
+    side_r = std_r.select(F.col(ROW).alias("r"), *[F.col(c).alias(f"{c}_r") for c in cols])
+    joined = pairs.join(side_l, on="l").join(side_r, on="r")
+    keep = list(pairs.columns)
+    schema = T.StructType([f for f in pairs.schema.fields]
+                          + [T.StructField(f"gamma_{c.name}", T.ByteType(), False) for c in comparisons])
+    return joined.mapInPandas(_compare_batches(cols, comparisons, keep, workers), schema=schema)
+
+
+def pattern_counts_spark(gammas: DataFrame, comparisons: tuple[cmp.Comparison, ...]) -> pd.DataFrame:
+    """Distinct level patterns (columns ``gamma_*``) and ``count``, aggregated in Spark."""
+    cols = [f"gamma_{c.name}" for c in comparisons]
+    out = gammas.groupBy(*cols).count().toPandas()
+    return out.astype({c: np.int8 for c in cols}).astype({"count": np.int64})
+
+
+def u_from_patterns(patterns: pd.DataFrame, comparisons: tuple[cmp.Comparison, ...]) -> dict[str, np.ndarray]:
+    """Level frequencies (add-half smoothed, missing level left out) as `linker.model.estimate_u` gives."""
+    u = {}
+    counts = patterns["count"].to_numpy(np.float64)
+    for c in comparisons:
+        g = patterns[f"gamma_{c.name}"].to_numpy()
+        ok = g >= 0
+        freq = np.bincount(g[ok], weights=counts[ok], minlength=len(c.labels)) + 0.5
+        u[c.name] = freq / freq.sum()
+    return u
