@@ -178,6 +178,7 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
     """The whole match pipeline on one machine."""
     timer = Timer()
     say = log or (lambda _m: None)
+    model = fs.Model.load(model_path) if model_path else None   # a bad model fails before any work
     with timer.stage("read"):
         side_l, side_r = load_sides(list_path, registry_path, settings)
     say(f"list {list_path}: {len(side_l.raw):,} rows; registry {registry_path}: {len(side_r.raw):,} rows")
@@ -187,7 +188,6 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
             pb.update(1)
             side_r.std = standardize(side_r.raw, side_r.mapping)
             pb.update(1)
-    model = fs.Model.load(model_path) if model_path else None
     with timer.stage("block"):
         enc = cmp.encode(side_l.std, side_r.std)
         if model is not None:
