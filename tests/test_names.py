@@ -206,3 +206,14 @@ def test_repair_layout_rates_on_shipped_names() -> None:
 def _data(name: str) -> str:
     from pathlib import Path
     return str(Path(__file__).parent / "data" / name)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Z\u030cdanov Anatolij Rostislavovic\u030c", ("Ždanov", "Anatolij", "Rostislavovič")),
+    ("Petrov Vladimirovich", ("Petrov", "", "Vladimirovich")),
+    ("Иван Иванович", ("", "Иван", "Иванович")),
+    ("Bulat Ramilevch Zakirov", ("Zakirov", "Bulat", "Ramilevch")),
+], ids=["decomposed-caron", "surname-patronymic", "given-patronymic", "damaged-patronymic-middle"])
+def test_parse_more_orders(text, expected):
+    from linker.names import parse_full_name
+    assert parse_full_name(text) == expected

@@ -12,7 +12,7 @@ from linker import assign, blocking, compare as cmp, model as fs
 from linker.errors import BlockingError
 
 STD_COLS = dict(sn="", sn_stem="", sn_phon="", sn_init="", fn="", fn_canon="", fn_phon="", fn_init="",
-                fn_is_init=False, pt="", pt_init="", pt_is_init=False, by=0, bm=0, bd=0, pnum="", rank=-1,
+                fn_is_init=False, pt="", pt_init="", pt_is_init=False, by=0, bm=0, bd=0, pnum="", pnum_t="", pnum_d="", rank=-1,
                 cat="", unit="", flags="")
 
 
@@ -28,6 +28,7 @@ def std(rows: list[dict]) -> pd.DataFrame:
         row["fn_canon"] = row["fn_canon"] or row["fn"]
         row["sn_phon"] = row["sn_phon"] or row["sn"][:3]
         row["fn_phon"] = row["fn_phon"] or row["fn"][:3]
+        row["pnum_d"] = row["pnum_d"] or "".join(ch for ch in row["pnum"] if ch.isdigit())
         out.append(row)
     df = pd.DataFrame(out)
     for c in ("by", "bm", "bd"):
@@ -37,12 +38,12 @@ def std(rows: list[dict]) -> pd.DataFrame:
 
 
 LEFT = std([
-    dict(sn="ivanov", fn="sergei", pt="aleksandrovich", by=1990, bm=3, bd=12, pnum="АБ123456"),
+    dict(sn="ivanov", fn="sergei", pt="aleksandrovich", by=1990, bm=3, bd=12, pnum="АБ123456", pnum_t="ab123456"),
     dict(sn="petrov", fn="i", fn_is_init=True, by=1985, bm=1, bd=2),
     dict(sn="sergei", fn="ivanov", by=1990, bm=3, bd=12),           # swapped order
 ])
 RIGHT = std([
-    dict(sn="ivanov", fn="sergei", pt="aleksandrovich", by=1990, bm=3, bd=12, pnum="АБ123456"),
+    dict(sn="ivanov", fn="sergei", pt="aleksandrovich", by=1990, bm=3, bd=12, pnum="АБ123456", pnum_t="ab123456"),
     dict(sn="petrov", fn="ivan", pt="petrovich", by=1985, bm=2, bd=1),
     dict(sn="sidorov", fn="oleg", by=1970, bm=5, bd=5),
 ])
@@ -88,7 +89,7 @@ def test_comparison_levels():
     assert g["gamma_surname"].tolist() == [4, 4, 4, 0]           # swapped order still agrees
     assert g["gamma_first_name"].tolist()[:3] == [5, 1, 5]       # initial agrees with "ivan"
     assert g["gamma_birth_date"].tolist() == [4, 3, 4, 0]        # day/month swapped is "near"
-    assert g["gamma_personal_number"].tolist() == [2, -1, -1, -1]  # missing is its own level
+    assert g["gamma_personal_number"].tolist() == [3, -1, -1, -1]  # missing is its own level
     assert g["gamma_patronymic"].tolist() == [4, -1, -1, -1]
 
 
@@ -159,3 +160,13 @@ def test_resolve_claims_duplicate_listing():
     dec = np.array(["match", "match", "review", "no_match"], dtype=object)
     _d, flag, dup = assign.resolve_claims(best, p, dec)
     assert flag.tolist() == ["duplicate_listing", "", "", ""] and dup.tolist() == [1, -1, -1, -1]
+
+
+def test_personal_number_levels():
+    l = std([dict(sn="a", pnum="АБ123456", pnum_t="ab123456"), dict(sn="a", pnum="ЦШ027514", pnum_t="cs027514"),
+             dict(sn="a", pnum="АБ123465", pnum_t="ab123465"), dict(sn="a", pnum="ЖЖ123456", pnum_t="zz123456")])
+    r = std([dict(sn="a", pnum="АБ123456", pnum_t="ab123456"), dict(sn="a", pnum="TSSH027514", pnum_t="cs027514")])
+    enc = cmp.encode(l, r)
+    g = cmp.compare(enc, np.array([0, 1, 2, 3]), np.array([0, 1, 0, 0]), workers=1)
+    # exact; a transliteration; one swap; same digits, other letters
+    assert g["gamma_personal_number"].tolist() == [3, 3, 1, 2]

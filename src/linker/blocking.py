@@ -22,7 +22,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "fn": ("fn",), "fn_canon": ("fn_canon",), "fn_phon": ("fn_phon",), "fn_init": ("fn_init",),
     "pt": ("pt",), "pt_init": ("pt_init",),
     "by": ("by",), "dob": ("by", "bm", "bd"), "dob_swapped": ("by", "bd", "bm"),
-    "pnum": ("pnum",), "unit": ("unit",), "cat": ("cat",),
+    "pnum": ("pnum",), "pnum_t": ("pnum_t",), "pnum_d": ("pnum_d",), "unit": ("unit",), "cat": ("cat",),
 }
 
 
@@ -90,6 +90,7 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("sn_stem", "fn_canon"),            # the name
         ("sn_phon", "by"),                  # damaged surname, same birth year
         ("pnum",),                          # personal number
+        ("pnum_d",),                        # its digits (letters transliterated or damaged)
         ("dob", "sn_init"),                 # date of birth with a name letter
         ("dob", "fn_init"),                 # initials with date of birth (surname damaged)
         ("fn_canon", "pt", "by"),           # given name + patronymic + year (surname damaged)
@@ -178,14 +179,22 @@ def _join(code_l: np.ndarray, code_r: np.ndarray, dedupe: bool) -> tuple[np.ndar
 
 
 def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pairs: int,
-          dedupe: bool = False, log=None) -> BlockingResult:
-    """The union of the pairs of every rule, sorted by (list row, registry row)."""
+          dedupe: bool = False, log=None, automatic: bool = False) -> BlockingResult:
+    """The union of the pairs of every rule, sorted by (list row, registry row).
+
+    With ``automatic`` (rules linker chose itself), a rule that alone would take more than a quarter of
+    ``max_pairs`` is left out with a note instead of failing the run; rules the user wrote are never
+    dropped."""
     counted = []
     for rule in rules:
         cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys)
         n = _count_pairs(cl, cr)
         if dedupe:
             n = n // 2
+        if automatic and n > max_pairs // 4 and len(rules) > 1:
+            if log:
+                log(f"  blocking rule {rule.name}: {n:,} pairs, too many: left out")
+            continue
         counted.append((rule, cl, cr, n))
         if log:
             log(f"  blocking rule {rule.name}: {n:,} pairs")

@@ -34,7 +34,8 @@ COMPARISONS: dict[str, Comparison] = {
         "birth_date", ("else", "same year", "partial date agrees", "one digit off / day-month swapped", "exact"),
         "birth_date"),
     "personal_number": Comparison(
-        "personal_number", ("else", "one character off or swapped", "exact"), "personal_number"),
+        "personal_number", ("else", "one character off or swapped", "digits agree, letters differ", "exact"),
+        "personal_number"),
     "rank": Comparison("rank", ("else", "promoted 1-2 steps", "exact"), "rank"),
     "category": Comparison("category", ("else", "compatible (contract/mobilized)", "exact"), "category"),
     "unit": Comparison("unit", ("else", "exact"), "unit"),
@@ -85,7 +86,7 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame) -> Encoded:
     for c, a, b in zip(NAME_COLS, el, er):
         left[c], right[c] = a, b
     vocab["name"] = v
-    string_cols = ["pnum", "cat", "unit"] + [c for c in std_l.columns if c.startswith("t_")]
+    string_cols = ["pnum", "pnum_t", "pnum_d", "cat", "unit"] + [c for c in std_l.columns if c.startswith("t_")]
     for c in string_cols:
         (a,), (b,), v = _encode_strings([std_l[c]], [std_r[c]])
         left[c], right[c], vocab[c] = a, b, v
@@ -246,7 +247,13 @@ def compare(enc: Encoded, il: np.ndarray, ir: np.ndarray, *, workers: int = -1) 
     if "birth_date" in names:
         out["birth_date"] = _date_levels(enc, il, ir)
     if "personal_number" in names:
-        out["personal_number"] = _string_levels(enc, "pnum", il, ir, workers, fuzzy="edit1")
+        lev = _string_levels(enc, "pnum", il, ir, workers, fuzzy="edit1")          # -1, 0, 1, 2=exact
+        lev = np.where(lev == 2, 3, lev).astype(np.int8)
+        dl, dr = enc.left["pnum_d"][il], enc.right["pnum_d"][ir]
+        lev[(lev >= 0) & (lev < 2) & (dl == dr) & (dl > 0)] = 2
+        tl, tr = enc.left["pnum_t"][il], enc.right["pnum_t"][ir]
+        lev[(tl == tr) & (tl > 0)] = 3                                           # a transliteration of it
+        out["personal_number"] = lev
     if "rank" in names:
         a, b = enc.left["rank"][il].astype(np.int16), enc.right["rank"][ir].astype(np.int16)
         lev = np.zeros(len(il), np.int8)

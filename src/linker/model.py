@@ -30,7 +30,7 @@ from .errors import ConfigError
 #: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)
 ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
     "birth_date": ((0.03, 0.03, 0.04, 0.10, 0.80), 1.0),
-    "personal_number": ((0.04, 0.06, 0.90), 1.0),
+    "personal_number": ((0.03, 0.05, 0.04, 0.88), 1.0),
 }
 MODEL_FORMAT = "linker-fs-model/1"
 #: cap (bits) on the boost a rare name value gets over the average agreement weight

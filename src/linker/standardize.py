@@ -12,6 +12,8 @@ Output columns (one row per input row, same index):
 ``fn_is_init`` the given name was written as an initial only (``pt_is_init`` likewise)
 ``by bm bd``   birth year, month, day (int16, 0 = unknown)
 ``pnum``       personal number, separators and look-alikes folded
+``pnum_t``     personal number with its letters transliteration-keyed (УБ-208014 = UB208014)
+``pnum_d``     the digits of the personal number
 ``rank``       rank ordinal on the ladder (int8, -1 unknown)
 ``cat``        category code; ``unit`` unit code; ``t_<name>`` generic text keys
 ``flags``      ``;``-joined row flags: ``empty_name``, ``invalid_date``, ``mixed_script``, ``layout_repaired``
@@ -21,6 +23,7 @@ Output columns (one row per input row, same index):
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable
 
 import numpy as np
@@ -58,13 +61,26 @@ _INITIAL = re.compile(r"^\s*([^\W\d_])\s*\.?\s*$")
 
 def _clean_name(text: str) -> tuple[str, bool, bool]:
     """Layout repair and look-alike folding; returns (text, mixed_script, layout_repaired)."""
-    t = text.strip()
+    t = unicodedata.normalize("NFC", text).strip()   # "Z\u030c" and "Ž" are one letter
     if not t:
         return "", False, False
     mixed = any(_CYR.search(w) and _LAT.search(w) for w in t.split())
     fixed = N.repair_layout(t)
     repaired = fixed != t
     return N.fold_lookalikes(fixed), mixed, repaired
+
+
+_DIGITS = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _pnum_translit(value: str) -> str:
+    """Letters of a personal number keyed like names (so every transliteration agrees), then its digits."""
+    letters = "".join(_LETTERS.findall(unicodedata.normalize("NFC", value)))
+    digits = "".join(_DIGITS.findall(value))
+    if not digits:
+        return ""
+    return N.name_key(letters).replace(" ", "") + digits
 
 
 def _key_and_initial(part: str) -> tuple[str, bool]:
@@ -151,8 +167,13 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     else:
         out["by"] = out["bm"] = out["bd"] = np.zeros(n, np.int16)
         invalid = np.zeros(n, bool)
-    out["pnum"] = (F.normalize_personal_number(df[mapping.get("personal_number")]).to_numpy(object)
-                   if mapping.get("personal_number") else np.array([""] * n, dtype=object))
+    if mapping.get("personal_number"):
+        raw_pn = df[mapping.get("personal_number")]
+        out["pnum"] = F.normalize_personal_number(raw_pn).to_numpy(object)
+        out["pnum_t"] = map_unique(raw_pn, _pnum_translit).to_numpy(object)
+        out["pnum_d"] = map_unique(raw_pn, lambda v: "".join(_DIGITS.findall(v))).to_numpy(object)
+    else:
+        out["pnum"] = out["pnum_t"] = out["pnum_d"] = np.array([""] * n, dtype=object)
     out["rank"] = (F.rank_ordinal(df[mapping.get("rank")]).to_numpy(np.int8)
                    if mapping.get("rank") else np.full(n, -1, np.int8))
     out["cat"] = (F.category_code(df[mapping.get("category")]).to_numpy(object)

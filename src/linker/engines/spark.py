@@ -42,6 +42,10 @@ from .spark_stages import (
 )
 
 
+#: a list of up to this many rows is broadcast to the compare tasks instead of joined by a shuffle
+BROADCAST_ROWS = 500_000
+
+
 def random_pairs(n_left: int, n_right: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The random (list, registry) rows `linker.model.estimate_u` compares, drawn the same way."""
     rng = np.random.default_rng(seed)
@@ -54,7 +58,8 @@ def _pairs_frame(spark, left: np.ndarray, right: np.ndarray, partitions: int, **
     from .spark_stages import schema_of
 
     frame = pd.DataFrame({"l": np.asarray(left, np.int64), "r": np.asarray(right, np.int64), **extra})
-    return spark.createDataFrame(frame, schema=schema_of(frame)).repartition(partitions)
+    sdf = spark.createDataFrame(frame, schema=schema_of(frame))
+    return sdf if sdf.rdd.getNumPartitions() >= partitions else sdf.repartition(partitions)
 
 
 def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, left: np.ndarray,
@@ -94,6 +99,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
         side_l, side_r = load_sides(list_path, registry_path, settings)
     say(f"list {list_path}: {len(side_l.raw):,} rows; registry {registry_path}: {len(side_r.raw):,} rows")
     n_l, n_r = len(side_l.raw), len(side_r.raw)
+    small = n_l <= BROADCAST_ROWS
     cached = []
     try:
         with timer.stage("standardize"):
@@ -114,6 +120,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
                      else blocking.default_rules(side_l.std, side_r.std))
             pairs, rule_pairs = block_spark(std_l, std_r, like_l, like_r, rules, max_pairs=settings.max_pairs,
                                             log=say)
+            cached.append(pairs)
         lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
         with timer.stage("compare"):
             pairs = pairs.withColumn("blocked", F.lit(True))
@@ -121,7 +128,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
             if keep.any():  # labelled matches that blocking did not propose become candidate pairs too
                 extra = _pairs_frame(spark, lab[0][keep], lab[1][keep], 1, blocked=np.zeros(int(keep.sum()), bool))
                 pairs = pairs.unionByName(extra).groupBy("l", "r").agg(F.max("blocked").alias("blocked"))
-            got = compare_spark(pairs, std_l, std_r, like_l, like_r, enc.comparisons).toPandas()
+            got = compare_spark(pairs, std_l, std_r, like_l, like_r, enc.comparisons, broadcast_left=small).toPandas()
             got = got.iloc[np.lexsort((got["r"].to_numpy(), got["l"].to_numpy()))].reset_index(drop=True)
             left, right = got["l"].to_numpy(np.int32), got["r"].to_numpy(np.int32)
             gammas = got[[f"gamma_{c.name}" for c in enc.comparisons]].astype(np.int8)
@@ -132,7 +139,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
             if model is None:
                 il, ir = random_pairs(n_l, n_r, settings.u_sample_pairs, settings.seed)
                 sample = compare_spark(_pairs_frame(spark, il, ir, parts), std_l, std_r, like_l, like_r,
-                                       enc.comparisons)
+                                       enc.comparisons, broadcast_left=small)
                 u = u_from_patterns(pattern_counts_spark(sample, enc.comparisons), enc.comparisons)
                 model = fit_model(enc, u, gammas, left, right, lab, n_l, n_r)
     finally:

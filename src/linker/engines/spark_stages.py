@@ -96,7 +96,8 @@ def raw_to_spark(spark: SparkSession, raw: pd.DataFrame, *, partitions: int) -> 
     """The raw strings with their row position ``_row``; columns renamed ``c0..`` (headers may hold dots)."""
     frame = pd.DataFrame({f"c{k}": raw.iloc[:, k].astype(str).to_numpy(object) for k in range(raw.shape[1])})
     frame.insert(0, ROW, np.arange(len(raw), dtype=np.int64))
-    return spark.createDataFrame(frame, schema=schema_of(frame)).repartition(partitions, ROW)
+    sdf = spark.createDataFrame(frame, schema=schema_of(frame))
+    return sdf if sdf.rdd.getNumPartitions() >= partitions else sdf.repartition(partitions)
 
 
 def to_pandas_rows(sdf: DataFrame, like: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -138,54 +139,64 @@ def standardize_spark(raw_sdf: DataFrame, raw: pd.DataFrame, mapping: Mapping) -
 
 # -- block ----------------------------------------------------------------------------------------
 
-def _key_side(std: DataFrame, like: pd.DataFrame, keys: tuple[str, ...], row_name: str) -> DataFrame:
-    """Rows whose every key part is present, as (row, k0, k1, ...)."""
+def _keyed(std: DataFrame, like: pd.DataFrame, rules: list[blocking.Rule], side: str, row_name: str) -> DataFrame:
+    """(row, rule, key) for every rule and row whose every key part is present; parts joined by \\x1f."""
     from pyspark.sql import functions as F
 
-    cols = [c for k in keys for c in blocking.KEYS.get(k, (k,))]
-    cond = F.lit(True)
-    for c in cols:
-        cond = cond & ((F.col(c) != "") if like[c].dtype == object else (F.col(c) > 0))
-    return std.where(cond).select(F.col(ROW).alias(row_name), *[F.col(c).alias(f"k{i}") for i, c in enumerate(cols)])
+    parts = []
+    for i, rule in enumerate(rules):
+        keys = rule.list_keys if side == "list" else rule.registry_keys
+        cols = [c for k in keys for c in blocking.KEYS.get(k, (k,))]
+        cond = F.lit(True)
+        for c in cols:
+            cond = cond & ((F.col(c) != "") if like[c].dtype == object else (F.col(c) > 0))
+        key = F.concat_ws("\x1f", *[F.col(c).cast("string") for c in cols])
+        parts.append(std.where(cond).select(F.col(ROW).alias(row_name), F.lit(i).alias("rule"), key.alias("key")))
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.unionByName(p)
+    return out
 
 
 def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r: pd.DataFrame,
-                rules: list[blocking.Rule], *,
-                max_pairs: int, dedupe: bool = False, log: Callable[[str], None] | None = None
-                ) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
-    """(pairs ``l, r`` as the union of every rule's join, pairs per rule before the union)."""
+                rules: list[blocking.Rule], *, max_pairs: int, dedupe: bool = False,
+                log: Callable[[str], None] | None = None) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
+    """(pairs ``l, r`` as the union of every rule's join, pairs per rule before the union).
+
+    Every rule's key is one string column beside the rule's number, so counting the pairs of all rules
+    is one job (key frequencies joined, products summed per rule) and building them another.
+    """
     from pyspark.sql import functions as F
 
-    counted = []
-    for rule in rules:
-        left = _key_side(std_l, like_l, rule.list_keys, "l")
-        right = _key_side(std_r, like_r, rule.registry_keys, "r")
-        keys = [c for c in left.columns if c != "l"]
-        cl = left.groupBy(*keys).agg(F.count("*").alias("nl"))
-        cr = right.groupBy(*keys).agg(F.count("*").alias("nr"))
-        n = cl.join(cr, on=keys).select(F.sum(F.col("nl") * F.col("nr")).alias("n")).first()["n"] or 0
-        n = int(n) // 2 if dedupe else int(n)
-        counted.append((rule, left, right, keys, n))
+    left = _keyed(std_l, like_l, rules, "list", "l").persist()
+    right = _keyed(std_r, like_r, rules, "registry", "r").persist()
+    try:
+        cl = left.groupBy("rule", "key").agg(F.count("*").alias("nl"))
+        cr = right.groupBy("rule", "key").agg(F.count("*").alias("nr"))
+        rows = (cl.join(cr, on=["rule", "key"]).groupBy("rule")
+                .agg(F.sum(F.col("nl") * F.col("nr")).alias("n")).collect())
+        per_rule = {int(r["rule"]): int(r["n"] or 0) for r in rows}
+        counted = [(rule, per_rule.get(i, 0) // 2 if dedupe else per_rule.get(i, 0)) for i, rule in enumerate(rules)]
         if log:
-            log(f"  blocking rule {rule.name}: {n:,} pairs")
-    total = sum(c[4] for c in counted)
-    if total > max_pairs:
-        worst = max(counted, key=lambda t: t[4])
-        raise BlockingError(
-            f"blocking would compare {total:,} pairs, over the limit of {max_pairs:,} "
-            f"(rule {worst[0].name} alone gives {worst[4]:,}); make that rule stricter, e.g. add \"by\" "
-            f"to it in [blocking] rules, or raise [blocking] max_pairs"
-        )
-    parts = []
-    for _rule, left, right, keys, _n in counted:
-        pairs = left.join(right, on=keys).select("l", "r")
+            for rule, n in counted:
+                log(f"  blocking rule {rule.name}: {n:,} pairs")
+        total = sum(n for _r, n in counted)
+        if total > max_pairs:
+            worst = max(counted, key=lambda t: t[1])
+            raise BlockingError(
+                f"blocking would compare {total:,} pairs, over the limit of {max_pairs:,} "
+                f"(rule {worst[0].name} alone gives {worst[1]:,}); make that rule stricter, e.g. add \"by\" "
+                f"to it in [blocking] rules, or raise [blocking] max_pairs"
+            )
+        pairs = left.join(right, on=["rule", "key"]).select("l", "r")
         if dedupe:  # one table against itself: each unordered pair once, never a row with itself
             pairs = pairs.select(F.least("l", "r").alias("l"), F.greatest("l", "r").alias("r")).where("l != r")
-        parts.append(pairs)
-    union = parts[0]
-    for p in parts[1:]:
-        union = union.unionByName(p)
-    return union.distinct(), tuple((c[0].name, c[4]) for c in counted)
+        pairs = pairs.distinct().persist()
+        pairs.count()
+    finally:
+        left.unpersist()
+        right.unpersist()
+    return pairs, tuple((rule.name, n) for rule, n in counted)
 
 
 # -- compare --------------------------------------------------------------------------------------
@@ -208,8 +219,14 @@ def _compare_batches(cols: list[str], comparisons: tuple[cmp.Comparison, ...], k
 
 
 def compare_spark(pairs: DataFrame, std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame,
-                  like_r: pd.DataFrame, comparisons: tuple[cmp.Comparison, ...], *, workers: int = 1) -> DataFrame:
-    """``pairs`` (``l``, ``r`` and any other columns) with a ``gamma_<comparison>`` byte column each."""
+                  like_r: pd.DataFrame, comparisons: tuple[cmp.Comparison, ...], *, workers: int = 1,
+                  broadcast_left: bool = False) -> DataFrame:
+    """``pairs`` (``l``, ``r`` and any other columns) with a ``gamma_<comparison>`` byte column each.
+
+    ``broadcast_left``: ship the list side whole to every task (a list of up to a few hundred thousand
+    rows) instead of shuffling the pairs to it. ``workers``: rapidfuzz threads per task (Spark already
+    runs a task per core).
+    """
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -217,7 +234,7 @@ def compare_spark(pairs: DataFrame, std_l: DataFrame, std_r: DataFrame, like_l: 
     cols += [c for c in like_l.columns if c.startswith("t_") and c in like_r.columns]
     side_l = std_l.select(F.col(ROW).alias("l"), *[F.col(c).alias(f"{c}_l") for c in cols])
     side_r = std_r.select(F.col(ROW).alias("r"), *[F.col(c).alias(f"{c}_r") for c in cols])
-    joined = pairs.join(side_l, on="l").join(side_r, on="r")
+    joined = pairs.join(F.broadcast(side_l) if broadcast_left else side_l, on="l").join(side_r, on="r")
     keep = list(pairs.columns)
     schema = T.StructType([f for f in pairs.schema.fields]
                           + [T.StructField(f"gamma_{c.name}", T.ByteType(), False) for c in comparisons])

@@ -34,7 +34,7 @@ def _clean_token(tok: str) -> str:
 def _tokens(text: str) -> tuple[list[str], int]:
     """Words of a name (initials split, Turkic patronymics joined) and the index of the first word after
     a comma (-1 when there is no comma)."""
-    text = unicodedata.normalize("NFC", _JUNK.sub(" ", text))
+    text = _JUNK.sub(" ", unicodedata.normalize("NFC", text))  # compose first: a combining caron is not junk
     comma = -1
     words: list[str] = []
     for chunk_no, chunk in enumerate(text.split(",")):
@@ -100,8 +100,8 @@ def _assign(words: list[str], comma: int) -> tuple[str, str, str]:
         rest = words[:s] + words[s + 1:]
         return words[s], rest[0], " ".join(rest[1:])
     if n == 2:
-        if kinds[1] == "p":  # "Иван Иванович"
-            return "", words[0], words[1]
+        if kinds[1] == "p":  # "Иван Иванович", or "Петров Иванович" (the given name left out)
+            return ("", words[0], words[1]) if kinds[0] == "g" else (words[0], "", words[1])
         if kinds[0] == "g" and kinds[1] != "g":  # "Иван Иванов"
             return words[1], words[0], ""
         return words[0], words[1], ""
@@ -111,6 +111,8 @@ def _assign(words: list[str], comma: int) -> tuple[str, str, str]:
         return " ".join(words[:gi]), " ".join(words[gi:n - 1]), words[-1]
     if kinds[1] == "p":  # "Иван Иванович Иванов"
         return " ".join(words[2:]), words[0], words[1]
+    if n == 3 and kinds[0] == "g" and kinds[2] == "s" and kinds[1] not in ("g", "s"):
+        return words[2], words[0], words[1]  # "Булат Рамилевч Закиров": a damaged patronymic in the middle
     p = next((i for i in range(n - 2, 0, -1) if kinds[i] == "p"), -1)
     if p > 0:  # a patronymic inside: what follows it is appended to it
         gi = next((i for i in range(1, p) if kinds[i] == "g"), 1)

@@ -22,7 +22,7 @@ GROUPS = (
     ("fn", "fn_canon", "fn_phon", "fn_init", "fn_is_init"),
     ("pt", "pt_init", "pt_is_init"),
     ("by", "bm", "bd"),
-    ("pnum",), ("rank",), ("cat",), ("unit",),
+    ("pnum", "pnum_t", "pnum_d"), ("rank",), ("cat",), ("unit",),
 )
 
 
@@ -70,8 +70,7 @@ def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest
     decoys = make_decoys(run.list.std, n, settings.seed + 7919)
     enc = cmp.encode(decoys, run.registry.std)
     enc = cmp.restrict(enc, run.model.comparisons, source="model")
-    rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
-             else blocking.default_rules(run.list.std, run.registry.std))
+    rules = [blocking.Rule.parse(name.split("+")) for name, _n in run.blocking.rule_pairs]  # the run's own
     blocked = blocking.block(decoys, run.registry.std, rules, max_pairs=max(settings.max_pairs, 1))
     gam = compare_in_chunks(enc, blocked.left, blocked.right, settings.chunk_pairs, settings.workers)
     n_r = len(run.registry.std)
