@@ -1,7 +1,7 @@
 """Scale benchmark (issue 5): `linker match` beside the Splink peer on synthetic rosters of growing size.
 
     python scripts/bench.py --sizes 100000 300000 1000000 [--list-ratio 0.2] [--work DIR] [--no-splink]
-                            [--seed S] [--splink-max-pairs 1e7] [--timeout SECONDS]
+                            [--seed S] [--splink-max-pairs 1e7] [--linker-max-pairs N] [--timeout SECONDS]
 
 For each registry size N a Cyrillic roster (registry N rows, list ``N * list-ratio`` rows) is made once
 with ``linker synth`` and cached in ``--work``. Each tool then runs as a child process on the same files,
@@ -72,9 +72,16 @@ def bench_size(work: Path, n: int, args: argparse.Namespace) -> list[dict]:
     n_list = sum(1 for _ in lst.open(encoding="utf-8")) - 1
     rows = []
     out = d / "linker"
+    extra: list[str] = []
+    if args.linker_max_pairs:
+        cfg = d / f"max_pairs_{args.linker_max_pairs}.toml"
+        cfg.write_text(f"[blocking]\nmax_pairs = {args.linker_max_pairs}\n", encoding="utf-8")
+        extra = ["--config", str(cfg)]
     m = run_tool("linker", [sys.executable, "-m", "linker.cli", "match", str(lst), str(reg), "--out", str(out),
-                            "--force", "-q"], d / "linker.log", args.timeout)
-    row = {"size": n, "list": n_list, "tool": "linker", **m}
+                            "--force", "-q", *extra], d / "linker.log", args.timeout)
+    row = {"size": n, "list": n_list, "tool": "linker", "max_pairs": args.linker_max_pairs, **m}
+    if m["returncode"] != 0:
+        row["error"] = (d / "linker.log").read_text(encoding="utf-8", errors="replace").strip()[-500:]
     if m["returncode"] == 0:
         row.update({k: v for k, v in score(out / "matches.csv", truth).items()
                     if k in ("precision", "recall", "f1", "tp", "fp", "fn")})
@@ -91,6 +98,8 @@ def bench_size(work: Path, n: int, args: argparse.Namespace) -> list[dict]:
         if m["returncode"] == 0:
             row.update({k: v for k, v in score(sp, truth).items()
                         if k in ("precision", "recall", "f1", "tp", "fp", "fn")})
+        else:
+            row["error"] = (d / "splink.log").read_text(encoding="utf-8", errors="replace").strip()[-500:]
         rows.append(row)
     with (work / "bench-results.jsonl").open("a", encoding="utf-8") as fh:
         for r in rows:
@@ -118,6 +127,9 @@ def table(rows: list[dict]) -> str:
         lines.append(f"| **linker / Splink** | **{wall:.2f}** ({'ok' if wall <= 0.3 else 'target 0.3'}) | "
                      f"**{mem:.2f}** ({'ok' if mem <= 0.5 else 'target 0.5'}) | | | "
                      f"**{df1:+.4f}** ({'ok' if df1 > 0 else 'target > 0'}) | |")
+    for r in rows:
+        if r.get("error"):
+            lines += ["", f"{r['tool']} failed (exit {r['returncode']}): `{r['error'].splitlines()[-1]}`"]
     t = by["linker"].get("timings")
     if t:
         known = sum(t.get(s, 0.0) for s in STAGES)
@@ -137,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--splink-max-pairs", type=float, default=1e7,
                     help="Splink's u-sampling pairs and EM cap [1e7]")
+    ap.add_argument("--linker-max-pairs", type=int, default=None,
+                    help="run linker with a config raising [blocking] max_pairs (default: linker's own limit)")
     ap.add_argument("--timeout", type=float, default=None, help="kill a tool run after this many seconds")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
