@@ -21,7 +21,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "sn": ("sn",), "sn_stem": ("sn_stem",), "sn_phon": ("sn_phon",), "sn_init": ("sn_init",),
     "fn": ("fn",), "fn_canon": ("fn_canon",), "fn_phon": ("fn_phon",), "fn_init": ("fn_init",),
     "pt": ("pt",), "pt_init": ("pt_init",),
-    "by": ("by",), "dob": ("by", "bm", "bd"), "dob_swapped": ("by", "bd", "bm"),
+    "by": ("by",), "bm": ("bm",), "bd": ("bd",), "dob": ("by", "bm", "bd"), "dob_swapped": ("by", "bd", "bm"),
     "pnum": ("pnum",), "pnum_t": ("pnum_t",), "pnum_d": ("pnum_d",), "unit": ("unit",), "cat": ("cat",),
 }
 
@@ -94,6 +94,7 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("dob", "sn_init"),                 # date of birth with a name letter
         ("dob", "fn_init"),                 # initials with date of birth (surname damaged)
         ("fn_canon", "pt", "by"),           # given name + patronymic + year (surname damaged)
+        ("fn_canon", "pt", "bm", "bd"),     # ... + day and month (surname damaged and a year digit wrong)
         ("fn_phon", "sn_phon"),             # both names damaged a little
         ("dob_swapped>dob", "sn_init"),     # day and month swapped
         ("fn_canon>sn_stem", "sn_stem>fn_canon"),  # surname and given name swapped

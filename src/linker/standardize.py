@@ -91,6 +91,19 @@ def _key_and_initial(part: str) -> tuple[str, bool]:
     return N.name_key(part), False
 
 
+def _looks_swapped(pair: str) -> bool:
+    """Surname and given-name cells the wrong way round: an initial, or a known given name, sits in the
+    surname cell while the given-name cell holds something else."""
+    surname, _sep, given = pair.rpartition("\x1f")
+    if not surname or not given:
+        return False
+    s_init, g_init = bool(_INITIAL.match(surname)), bool(_INITIAL.match(given))
+    if s_init or g_init:
+        return s_init and not g_init
+    known = N.known_given_keys()
+    return N.name_key(surname) in known and N.name_key(given) not in known
+
+
 def _split_given(text: str) -> tuple[str, str]:
     """A given-name cell that also holds the patronymic or initials ("Иван Иванович", "И.И.")."""
     t = text.strip()
@@ -134,6 +147,9 @@ def _names_frame(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
         has_two = (pt == "") & (second != "")
         fn = fn.where(~has_two, given)
         pt = pt.where(~has_two, second)
+        # a given name typed into the surname column and a surname into the given-name column
+        swap = map_unique(sn + "\x1f" + fn, _looks_swapped).astype(bool)
+        sn, fn = sn.where(~swap, fn), fn.where(~swap, sn)
     return pd.DataFrame({"surname": sn, "first_name": fn, "patronymic": pt,
                          "mixed": flags_mixed, "layout": flags_layout}, index=df.index)
 
@@ -148,6 +164,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     sn = map_unique(names["surname"], lambda t: N.name_key(t).replace(" ", ""))
     out["sn"] = sn
     out["fn"], fn_is_init = map_unique_parts(names["first_name"], _key_and_initial, 2)
+    out["fn"] = map_unique(out["fn"], lambda k: k.replace(" ", ""))   # "Rus-lan" is Ruslan
     out["pt"], pt_is_init = map_unique_parts(names["patronymic"], _key_and_initial, 2)
     out["fn_is_init"] = fn_is_init.astype(bool)
     out["pt_is_init"] = pt_is_init.astype(bool)

@@ -5,7 +5,7 @@ cached.  Data files in ``names/data/``: given_names.csv, surnames.csv, diminutiv
 """
 from __future__ import annotations
 
-from ._given import canonical_given, gender_of, given_variants, phonetic, surname_stem
+from ._given import canonical_given, gender_of, given_variants, known_given_keys, phonetic, surname_stem
 from ._key import name_key
 from ._layout import repair_layout
 from ._parse import parse_full_name, parse_full_names
@@ -13,5 +13,5 @@ from ._script import fold_lookalikes
 
 __all__ = [
     "name_key", "fold_lookalikes", "repair_layout", "parse_full_name", "parse_full_names",
-    "canonical_given", "given_variants", "surname_stem", "gender_of", "phonetic",
+    "canonical_given", "given_variants", "surname_stem", "gender_of", "phonetic", "known_given_keys",
 ]
