@@ -247,16 +247,26 @@ class TermFrequencies:
         return cls(n, f(R["sn_stem"]), f(R["fn_canon"]), f(R["pt"]), codes.astype(np.int64), freq)
 
 
-def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
-          tf: TermFrequencies | None) -> pd.DataFrame:
-    """Per pair: ``mw_<comparison>`` weights (log2 Bayes factors), ``mw_tf`` and the total ``match_weight``."""
-    out = {}
-    total = np.zeros(len(gam))
+def field_weights(model: Model, gam: pd.DataFrame) -> dict[str, np.ndarray]:
+    """``log2(m/u)`` of each comparison's level per pair (0 where a side is missing)."""
     wt = model.weight_table()
+    out = {}
     for c in model.comparisons:
         g = gam[f"gamma_{c.name}"].to_numpy()
-        w = np.where(g >= 0, wt[c.name][np.clip(g, 0, None)], 0.0)
-        out[f"mw_{c.name}"] = w
+        out[c.name] = np.where(g >= 0, wt[c.name][np.clip(g, 0, None)], 0.0)
+    return out
+
+
+def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
+          tf: TermFrequencies | None, *, detail: bool = False) -> pd.DataFrame:
+    """Per pair: the term-frequency adjustment ``mw_tf`` and the total ``match_weight`` (log2 Bayes factor);
+    with ``detail`` also ``mw_<comparison>`` (memory per pair grows with it: the report computes those
+    only for the pairs it shows, with `field_weights`)."""
+    out = {}
+    total = np.zeros(len(gam))
+    for name, w in field_weights(model, gam).items():
+        if detail:
+            out[f"mw_{name}"] = w
         total += w
     adj = np.zeros(len(gam))
     if tf is not None and model.tf and len(gam):

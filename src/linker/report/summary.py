@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..model import field_weights
 from ..settings import Settings
 from .build import DISPLAY_FIELDS, display_table
 
@@ -110,15 +111,23 @@ def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: lis
     disp_l = display_table(run.list)
     disp_r = display_table(run.registry)
     ids_r = run.registry.ids.to_numpy(object)
-    gam = {c.name: sc.gammas[f"gamma_{c.name}"].to_numpy() for c in comps}
-    mw = {c.name: sc.weights[f"mw_{c.name}"].to_numpy() for c in comps}
-    mw_tf = sc.weights["mw_tf"].to_numpy()
-    w = sc.weights["match_weight"].to_numpy()
     # top candidates of each entry: pairs sorted by entry, probability
     order = np.lexsort((sc.right, -sc.pair_p, sc.left)) if len(sc.left) else np.zeros(0, np.int64)
     e_sorted = sc.left[order]
     starts = np.searchsorted(e_sorted, np.arange(len(entries)), side="left")
     ends = np.searchsorted(e_sorted, np.arange(len(entries)), side="right")
+    # evidence only for the pairs shown: a boolean mask of the top candidates, then their weights
+    rank_in_entry = np.arange(len(order)) - starts[e_sorted] if len(order) else np.zeros(0, np.int64)
+    shown = np.zeros(len(sc.left), bool)
+    shown[order[rank_in_entry < MAX_CANDIDATES]] = True
+    idx = np.flatnonzero(shown)
+    pos = np.full(len(sc.left), -1, np.int64)
+    pos[idx] = np.arange(len(idx))
+    sub = sc.gammas.iloc[idx]
+    gam = {c.name: sub[f"gamma_{c.name}"].to_numpy() for c in comps}
+    mw = field_weights(run.model, sub)
+    mw_tf = sc.weights["mw_tf"].to_numpy()
+    w = sc.weights["match_weight"].to_numpy()
     lvals = {f: disp_l[f].to_numpy(object) for f in fields if f in disp_l}
     rvals = {f: disp_r[f].to_numpy(object) for f in fields if f in disp_r}
     labels = {c.name: c.labels for c in comps}
@@ -131,8 +140,8 @@ def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: lis
             cands.append({
                 "registry_id": str(ids_r[j]), "probability": _r(sc.pair_p[k]), "weight": _r(w[k], 3),
                 "registry": {f: str(v[j]) for f, v in rvals.items()},
-                "levels": {c: ("missing" if gam[c][k] < 0 else labels[c][gam[c][k]]) for c in gam},
-                "weights": {**{c: _r(mw[c][k], 3) for c in mw}, "term_frequency": _r(mw_tf[k], 3)},
+                "levels": {c: ("missing" if gam[c][pos[k]] < 0 else labels[c][gam[c][pos[k]]]) for c in gam},
+                "weights": {**{c: _r(mw[c][pos[k]], 3) for c in mw}, "term_frequency": _r(mw_tf[k], 3)},
             })
         flags = [f for f in str(m["flags"].iat[i]).split(";") if f]
         out.append({
