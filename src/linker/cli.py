@@ -227,16 +227,27 @@ def evaluate_cmd(matches_file, truth_file, as_json):
     from .evaluate import evaluate, read_truth
     from .io import read_table
 
-    ev = evaluate(read_table(matches_file), read_truth(truth_file))
-    d = ev.to_dict()
+    from .evaluate_dupes import evaluate_clusters, evaluate_duplicate_listings
+
+    table = read_table(matches_file)
+    if "cluster_id" in table.columns:  # clusters.csv of linker dedupe: pairwise scores
+        d = {"pairs": evaluate_clusters(table, read_table(truth_file), source=matches_file).to_dict()}
+    else:
+        truth = read_truth(truth_file)
+        d = evaluate(table, truth, source=matches_file).to_dict()
+        if "duplicate_of" in table.columns and truth.attrs.get("truth_format") == "entries":
+            d["duplicate_listings"] = evaluate_duplicate_listings(table, truth).to_dict()
     if as_json:
         click.echo(json.dumps(d, indent=1))
         return
-    for key in ("entries", "genuine", "tp", "fp", "fn", "review"):
-        if key in d:
-            click.echo(f"{key:>10}: {d[key]}")
-    for key in ("precision", "recall", "f1"):
-        click.echo(f"{key:>10}: {d[key]:.4f}")
+    for key, value in d.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
+                                              for k, v in value.items()))
+        elif isinstance(value, float):
+            click.echo(f"{key:>22}: {value:.4f}")
+        else:
+            click.echo(f"{key:>22}: {value}")
 
 
 if __name__ == "__main__":  # pragma: no cover
