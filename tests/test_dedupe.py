@@ -45,3 +45,18 @@ def test_febrl1_dedupe(tmp_path):
     truth = truth[truth["a"] < truth["b"]][["a", "b"]]
     assert evaluate_clusters(clusters, truth).f1 >= 0.99
     assert (tmp_path / "o" / "report.html").read_text(encoding="utf-8").count("Content-Security-Policy") == 1
+
+
+def test_match_flags_an_absent_person_listed_twice(tmp_path):
+    from pathlib import Path
+    reg = Path(__file__).resolve().parents[1] / "fixtures" / "ru" / "registry.csv"
+    lst = tmp_path / "list.csv"
+    lst.write_text("№,Фамилия,Имя,Отчество,Дата рождения\n"
+                   "1,Зюзиков,Ипполит,Модестович,03.04.1977\n"
+                   "2,Петров,Аркадий,Львович,11.11.1999\n"
+                   "3,ЗЮЗИКОВ,Ипполит,Модестович,3.4.77\n", encoding="utf-8")
+    res = CliRunner().invoke(main, ["match", str(lst), str(reg), "--out", str(tmp_path / "o"), "-q"])
+    assert res.exit_code == 0, res.output
+    m = pd.read_csv(tmp_path / "o" / "matches.csv", dtype=str, keep_default_na=False)
+    assert m["duplicate_of"].tolist() == ["", "", "1"]
+    assert "duplicate_listing" in m.loc[2, "flags"] and m.loc[2, "decision"] == "no_match"

@@ -33,6 +33,23 @@ def display_table(side) -> pd.DataFrame:
     return out
 
 
+def _link_list_duplicates(run, settings: Settings, decision: np.ndarray, claim_flag: np.ndarray,
+                          dup_of: np.ndarray) -> None:
+    """Entries of the list that are the same person as an earlier entry, in or out of the registry."""
+    from ..listdupes import list_duplicate_pairs
+
+    a, b, _p = list_duplicate_pairs(run.list.std, run.model, threshold=settings.match_threshold,
+                                    max_pairs=settings.max_pairs, chunk=settings.chunk_pairs, workers=settings.workers)
+    for x, y in sorted(zip(a.tolist(), b.tolist())):
+        if decision[y] == "match" and decision[x] != "match":
+            x, y = y, x                       # the confirmed entry is the one the other duplicates
+        if claim_flag[y] or claim_flag[x] == "duplicate_listing" and dup_of[x] == y:
+            continue
+        primary = dup_of[x] if claim_flag[x] == "duplicate_listing" else x
+        claim_flag[y] = "duplicate_listing"
+        dup_of[y] = primary
+
+
 def entry_table(run, settings: Settings) -> pd.DataFrame:
     """One row per list entry: decision, probabilities, best candidate and runner-up (registry rows)."""
     sc = run.scored
@@ -43,6 +60,7 @@ def entry_table(run, settings: Settings) -> pd.DataFrame:
     runner_right = np.where(runner_pair >= 0, sc.right[np.clip(runner_pair, 0, None)] if len(sc.right) else -1, -1)
     decision = e["decision"].to_numpy(object)
     decision, claim_flag, dup_of = resolve_claims(best_right, e["p_best"].to_numpy(), decision)
+    _link_list_duplicates(run, settings, decision, claim_flag, dup_of)
     w = sc.weights["match_weight"].to_numpy()
     best_w = np.where(best_pair >= 0, w[np.clip(best_pair, 0, None)] if len(w) else np.nan, np.nan)
     flags = run.list.std["flags"].to_numpy(object).copy()
