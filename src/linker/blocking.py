@@ -215,7 +215,7 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
         parts_r.append(r)
     if parts_l:
         code = np.concatenate(parts_l).astype(np.int64) * n_r + np.concatenate(parts_r)
-        code = np.unique(code)
+        code = np.sort(pd.unique(code))      # hash out the duplicates first, then sort what is left
         left = (code // n_r).astype(np.int32)
         right = (code % n_r).astype(np.int32)
     else:

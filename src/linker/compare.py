@@ -123,11 +123,11 @@ def _pair_similarity(vocab: np.ndarray, a: np.ndarray, b: np.ndarray, scorer, wo
     if len(a) == 0:
         return np.zeros(0, np.float32)
     key = a.astype(np.int64) * (len(vocab) + 1) + b
-    uniq, inv = np.unique(key, return_inverse=True)
+    inv, uniq = pd.factorize(key, sort=False)          # hashing: no sort of millions of pairs
     ua, ub = uniq // (len(vocab) + 1), uniq % (len(vocab) + 1)
     sims = process.cpdist(vocab[ua].tolist(), vocab[ub].tolist(), scorer=scorer, workers=workers,
                           dtype=np.float32)
-    return np.asarray(sims, np.float32)[inv.ravel()]
+    return np.asarray(sims, np.float32)[inv]
 
 
 def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> dict[str, np.ndarray]:

@@ -35,8 +35,12 @@ def read_labels(path: str) -> pd.DataFrame:
     return df
 
 
-def _json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False, allow_nan=False) + "\n"
+def _json(data: dict, *, compact: bool = False) -> str:
+    """JSON text; ``compact`` uses the C encoder (indentation forces the pure-Python one, 10x slower on a
+    report with 200,000 entries)."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
 def match(list_path: str, registry_path: str, settings: Settings, *, out: str | None = None, force: bool = False,
@@ -61,7 +65,7 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
         html = render_html(report)
         with atomic_output(out, force=force) as tmp:
             (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
-            (tmp / "report.json").write_text(_json(report), encoding="utf-8")
+            (tmp / "report.json").write_text(_json(report, compact=True), encoding="utf-8")
             (tmp / "report.html").write_text(html, encoding="utf-8")
             (tmp / "model.json").write_text(_json(run.model.to_dict()), encoding="utf-8")
             (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")

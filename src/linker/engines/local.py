@@ -32,6 +32,7 @@ class Side:
     mapping: Mapping
     ids: pd.Series
     std: pd.DataFrame
+    display_cache: pd.DataFrame | None = None    # what a reader sees of each row (report.build)
 
 
 @dataclass

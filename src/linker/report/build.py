@@ -19,18 +19,33 @@ def _fmt(x: np.ndarray, digits: int) -> np.ndarray:
     return np.array([f"{v:.{digits}f}" for v in np.asarray(x, float)], dtype=object)
 
 
-def display_table(side) -> pd.DataFrame:
-    """What a reader should see of each row: name parts (parsed from a full name if needed) and fields."""
-    out = display_names(side.raw, side.mapping) if (side.mapping.get("surname") or side.mapping.get("full_name")) \
-        else pd.DataFrame(index=side.raw.index)
+def display_table(side, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """What a reader should see of each row (or of ``rows`` only): name parts, parsed from a full name if
+    needed, and the other mapped fields, as written."""
+    from ..columns import text_column
+
+    if rows is None and getattr(side, "display_cache", None) is not None:
+        return side.display_cache
+    raw = side.raw if rows is None else side.raw.iloc[rows]
+    out = display_names(raw, side.mapping) if (side.mapping.get("surname") or side.mapping.get("full_name")) \
+        else pd.DataFrame(index=raw.index)
     for f in DISPLAY_FIELDS[3:]:
         col = side.mapping.get(f)
         if col:
-            out[f] = side.raw[col]
+            out[f] = raw[col]
     for name in side.mapping.text:
-        from ..columns import text_column
-        out[name] = side.raw[text_column(side.mapping, name)]
+        out[name] = raw[text_column(side.mapping, name)]
+    if rows is None:
+        side.display_cache = out
     return out
+
+
+def registry_display(side, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """display_table of the registry rows a report shows, and each row's position in it (-1 elsewhere)."""
+    uniq = np.unique(rows[rows >= 0])
+    pos = np.full(len(side.raw), -1, np.int64)
+    pos[uniq] = np.arange(len(uniq))
+    return display_table(side, uniq).reset_index(drop=True), pos
 
 
 def _link_list_duplicates(run, settings: Settings, decision: np.ndarray, claim_flag: np.ndarray,
@@ -106,12 +121,13 @@ def matches_frame(run, entries: pd.DataFrame, labelled: np.ndarray) -> pd.DataFr
         "labelled": np.where(labelled, "yes", ""),
     })
     disp_l = display_table(run.list)
-    disp_r = display_table(run.registry)
+    disp_r, rpos = registry_display(run.registry, np.where(show, br, -1))
     for col in disp_l.columns:
         out[f"list_{col}"] = disp_l[col].to_numpy(object)
+    at = rpos[np.clip(br, 0, None)] if len(rpos) else np.zeros(len(br), np.int64)
     for col in disp_r.columns:
         vals = disp_r[col].to_numpy(object)
-        out[f"registry_{col}"] = np.where(show, vals[np.clip(br, 0, None)] if len(vals) else "", "")
+        out[f"registry_{col}"] = np.where(show & (at >= 0), vals[np.clip(at, 0, None)] if len(vals) else "", "")
     return out
 
 

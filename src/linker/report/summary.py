@@ -10,7 +10,7 @@ import pandas as pd
 from .. import __version__
 from ..model import field_weights
 from ..settings import Settings
-from .build import DISPLAY_FIELDS, display_table
+from .build import DISPLAY_FIELDS, display_table, registry_display
 
 THRESHOLD_GRID = tuple(round(float(x), 3) for x in np.r_[np.arange(0.05, 0.95, 0.05), [0.95, 0.97, 0.99, 0.995, 0.999]])
 MAX_CANDIDATES = 3
@@ -109,7 +109,6 @@ def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: lis
     sc = run.scored
     comps = run.model.comparisons
     disp_l = display_table(run.list)
-    disp_r = display_table(run.registry)
     ids_r = run.registry.ids.to_numpy(object)
     # top candidates of each entry: pairs sorted by entry, probability
     order = np.lexsort((sc.right, -sc.pair_p, sc.left)) if len(sc.left) else np.zeros(0, np.int64)
@@ -128,29 +127,43 @@ def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: lis
     mw = field_weights(run.model, sub)
     mw_tf = sc.weights["mw_tf"].to_numpy()
     w = sc.weights["match_weight"].to_numpy()
-    lvals = {f: disp_l[f].to_numpy(object) for f in fields if f in disp_l}
-    rvals = {f: disp_r[f].to_numpy(object) for f in fields if f in disp_r}
+    disp_r, rpos = registry_display(run.registry, sc.right[idx])
+    # plain Python lists: indexing them is far cheaper than numpy scalars in the loops below
+    lvals = {f: disp_l[f].astype(str).tolist() for f in fields if f in disp_l}
+    rvals = {f: disp_r[f].astype(str).tolist() for f in fields if f in disp_r}
     labels = {c.name: c.labels for c in comps}
-    out = []
+    level_text = {c: [("missing" if g < 0 else labels[c][g]) for g in gam[c].tolist()] for c in gam}
+    mw_list = {c: np.round(v, 3).tolist() for c, v in mw.items()}
+    mw_tf_l, w_l, p_l = mw_tf.tolist(), w.tolist(), sc.pair_p.tolist()
+    right_l, order_l = sc.right.tolist(), order.tolist()
+    starts_l, ends_l = starts.tolist(), ends.tolist()
+    pos_l, rpos_l = pos.tolist(), rpos.tolist()
+    ids_r_l = [str(x) for x in ids_r]
     m = matches
+    list_ids, decisions = m["list_id"].astype(str).tolist(), m["decision"].astype(str).tolist()
+    flags_all, labelled = m["flags"].astype(str).tolist(), m["labelled"].tolist()
+    dup_l = m["duplicate_of"].astype(str).tolist()
+    p_best, p_gen, e_w = entries["p_best"].tolist(), entries["p_genuine"].tolist(), entries["weight"].tolist()
+    out = []
     for i in range(len(entries)):
         cands = []
-        for k in order[starts[i]:min(ends[i], starts[i] + MAX_CANDIDATES)]:
-            j = int(sc.right[k])
+        for k in order_l[starts_l[i]:min(ends_l[i], starts_l[i] + MAX_CANDIDATES)]:
+            j, q = right_l[k], pos_l[k]
+            weights = {c: mw_list[c][q] for c in mw_list}
+            weights["term_frequency"] = _r(mw_tf_l[k], 3)
             cands.append({
-                "registry_id": str(ids_r[j]), "probability": _r(sc.pair_p[k]), "weight": _r(w[k], 3),
-                "registry": {f: str(v[j]) for f, v in rvals.items()},
-                "levels": {c: ("missing" if gam[c][pos[k]] < 0 else labels[c][gam[c][pos[k]]]) for c in gam},
-                "weights": {**{c: _r(mw[c][pos[k]], 3) for c in mw}, "term_frequency": _r(mw_tf[k], 3)},
+                "registry_id": ids_r_l[j], "probability": _r(p_l[k]), "weight": _r(w_l[k], 3),
+                "registry": {f: v[rpos_l[j]] for f, v in rvals.items()},
+                "levels": {c: level_text[c][q] for c in level_text},
+                "weights": weights,
             })
-        flags = [f for f in str(m["flags"].iat[i]).split(";") if f]
         out.append({
-            "list_id": str(m["list_id"].iat[i]), "row": i + 1, "decision": str(m["decision"].iat[i]),
-            "probability": _r(entries["p_best"].iat[i]), "genuine_probability": _r(entries["p_genuine"].iat[i]),
-            "weight": _r(entries["weight"].iat[i], 3), "flags": flags,
-            "label": (str(m["decision"].iat[i]) if m["labelled"].iat[i] == "yes" else None),
-            "duplicate_of": (str(m["duplicate_of"].iat[i]) or None),
-            "list": {f: str(v[i]) for f, v in lvals.items()}, "candidates": cands,
+            "list_id": list_ids[i], "row": i + 1, "decision": decisions[i],
+            "probability": _r(p_best[i]), "genuine_probability": _r(p_gen[i]),
+            "weight": _r(e_w[i], 3), "flags": [f for f in flags_all[i].split(";") if f],
+            "label": decisions[i] if labelled[i] == "yes" else None,
+            "duplicate_of": dup_l[i] or None,
+            "list": {f: v[i] for f, v in lvals.items()}, "candidates": cands,
         })
     return out
 
