@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from linker.fields_common import (
@@ -86,7 +87,25 @@ def normalize_personal_number(s: pd.Series) -> pd.Series:
 
     Other identifiers -> upper case with separators removed; missing -> ``""``.
     """
-    return map_unique_series(s, personal_number_key)
+    text = s.fillna("").astype(str)
+    out = pd.Series([""] * len(text), index=text.index, dtype=object)
+    # fast path for the common shape (letters, a separator or none, six digits): the letters decide the
+    # result, and a registry holds few distinct letter pairs among a million numbers
+    parts = text.str.extract(_COMMON_SHAPE)
+    common = parts[0].notna().to_numpy()
+    if common.any():
+        prefix = parts.loc[common, 0]
+        letters = map_unique_series(prefix, lambda p: personal_number_key(p + "-000000"))
+        good = (letters.str.endswith("000000") & (letters.str.len() == prefix.str.len() + 6)).to_numpy()
+        idx = text.index[common][good]
+        out.loc[idx] = (letters[good].str[:-6] + parts.loc[idx, 1]).to_numpy(object)
+        common[np.flatnonzero(common)[~good]] = False
+    if (~common).any():
+        out.loc[text.index[~common]] = map_unique_series(text[~common], personal_number_key).to_numpy(object)
+    return out
+
+
+_COMMON_SHAPE = re.compile(r"^\s*([^\W\d_]{1,2})[\s\-–.]*([0-9]{6})\s*$")
 
 
 # ---------------------------------------------------------------- service category

@@ -70,19 +70,6 @@ def _clean_name(text: str) -> tuple[str, bool, bool]:
     return N.fold_lookalikes(fixed), mixed, repaired
 
 
-_DIGITS = re.compile(r"\d")
-_LETTERS = re.compile(r"[^\W\d_]+")
-
-
-def _pnum_translit(value: str) -> str:
-    """Letters of a personal number keyed like names (so every transliteration agrees), then its digits."""
-    letters = "".join(_LETTERS.findall(unicodedata.normalize("NFC", value)))
-    digits = "".join(_DIGITS.findall(value))
-    if not digits:
-        return ""
-    return N.name_key(letters).replace(" ", "") + digits
-
-
 def _key_and_initial(part: str) -> tuple[str, bool]:
     """(name key, written as an initial only)."""
     m = _INITIAL.match(part)
@@ -187,8 +174,11 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     if mapping.get("personal_number"):
         raw_pn = df[mapping.get("personal_number")]
         out["pnum"] = F.normalize_personal_number(raw_pn).to_numpy(object)
-        out["pnum_t"] = map_unique(raw_pn, _pnum_translit).to_numpy(object)
-        out["pnum_d"] = map_unique(raw_pn, lambda v: "".join(_DIGITS.findall(v))).to_numpy(object)
+        text = raw_pn.fillna("").astype(str).str.normalize("NFC")
+        digits = text.str.replace(r"\D", "", regex=True)
+        letters = map_unique(text.str.replace(r"[\W\d_]", "", regex=True), lambda t: N.name_key(t).replace(" ", ""))
+        out["pnum_t"] = np.where(digits != "", (letters + digits).to_numpy(object), "")
+        out["pnum_d"] = digits.to_numpy(object)
     else:
         out["pnum"] = out["pnum_t"] = out["pnum_d"] = np.array([""] * n, dtype=object)
     out["rank"] = (F.rank_ordinal(df[mapping.get("rank")]).to_numpy(np.int8)
