@@ -23,7 +23,7 @@ from .settings import Settings
 class MatchOutput:
     run: MatchRun
     matches: pd.DataFrame
-    report: dict
+    report: dict        # report.json without its (large) entries list
 
 
 def read_labels(path: str) -> pd.DataFrame:
@@ -59,13 +59,17 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
     matches = matches_frame(run, entries, labelled)
     n_match = int((matches["decision"] == "match").sum())
     chance = chance_test(run, settings, n_match, len(matches)) if settings.decoys > 0 else None
-    report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns)
+    report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
+                          with_entries=False)
     if out is not None:
         from .report.html import render_html
-        html = render_html(report)
+        from .report.summary import entries_json_text
+        head = _json(report, compact=True).rstrip("\n")
+        text = head[:-1] + ',"entries":' + entries_json_text(run, entries, matches, report["fields"]) + "}"
+        html = render_html(report, report_json=text)
         with atomic_output(out, force=force) as tmp:
             (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
-            (tmp / "report.json").write_text(_json(report, compact=True), encoding="utf-8")
+            (tmp / "report.json").write_text(text + "\n", encoding="utf-8")
             (tmp / "report.html").write_text(html, encoding="utf-8")
             (tmp / "model.json").write_text(_json(run.model.to_dict()), encoding="utf-8")
             (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")

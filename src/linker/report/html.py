@@ -165,9 +165,12 @@ def _counts(report: dict) -> dict[str, int | None]:
     return out
 
 
-def render_html(report: dict) -> str:
-    """The whole self-contained report page for ``report`` (the dict also written as report.json)."""
-    payload = embed_json(report)
+def render_html(report: dict, *, report_json: str | None = None) -> str:
+    """The whole self-contained report page for ``report`` (the dict also written as report.json).
+
+    ``report_json``, when given, is that report already serialized as JSON (report.json's text, whose
+    entries may be absent from the ``report`` dict): it is embedded, escaped, instead of encoding again."""
+    payload = _escape_script(report_json) if report_json is not None else embed_json(report)
     chance = report.get("chance_test") or {}
     context = {
         "r": report,

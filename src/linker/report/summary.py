@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -105,7 +106,8 @@ def _breakdowns(run, entries: pd.DataFrame, extra: tuple[str, ...]) -> dict:
     return out
 
 
-def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> list[dict]:
+def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]):
+    """Each entry as a dict, one at a time."""
     sc = run.scored
     comps = run.model.comparisons
     disp_l = display_table(run.list)
@@ -144,7 +146,6 @@ def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: lis
     flags_all, labelled = m["flags"].astype(str).tolist(), m["labelled"].tolist()
     dup_l = m["duplicate_of"].astype(str).tolist()
     p_best, p_gen, e_w = entries["p_best"].tolist(), entries["p_genuine"].tolist(), entries["weight"].tolist()
-    out = []
     for i in range(len(entries)):
         cands = []
         for k in order_l[starts_l[i]:min(ends_l[i], starts_l[i] + MAX_CANDIDATES)]:
@@ -157,19 +158,27 @@ def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: lis
                 "levels": {c: level_text[c][q] for c in level_text},
                 "weights": weights,
             })
-        out.append({
+        yield {
             "list_id": list_ids[i], "row": i + 1, "decision": decisions[i],
             "probability": _r(p_best[i]), "genuine_probability": _r(p_gen[i]),
             "weight": _r(e_w[i], 3), "flags": [f for f in flags_all[i].split(";") if f],
             "label": decisions[i] if labelled[i] == "yes" else None,
             "duplicate_of": dup_l[i] or None,
             "list": {f: v[i] for f, v in lvals.items()}, "candidates": cands,
-        })
-    return out
+        }
+
+
+def entries_json_text(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> str:
+    """The report's entries as one compact JSON array, encoded entry by entry (the C encoder, and no
+    dict of 200,000 entries alive at once)."""
+    enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    return "[" + ",".join(enc(e) for e in _entries_json(run, entries, matches, fields)) + "]"
 
 
 def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Settings, chance,
-                 *, breakdown_columns: tuple[str, ...] = ()) -> dict:
+                 *, breakdown_columns: tuple[str, ...] = (), with_entries: bool = True) -> dict:
+    """report.json as a dict; without ``with_entries`` the ``entries`` key is left for
+    `entries_json_text` (the large part, streamed)."""
     dec = matches["decision"].to_numpy(object)
     flags = matches["flags"].astype(str)
     n = len(matches)
@@ -187,7 +196,7 @@ def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Se
     disp = display_table(run.list)
     fields = [f for f in (*DISPLAY_FIELDS, *run.list.mapping.text) if f in disp.columns]
     dup = int(flags.str.contains("duplicate_listing").sum())
-    return {
+    report = {
         "linker_version": __version__,
         "title": "Verification report",
         "inputs": {"list": {"path": run.list.path, "rows": int(len(run.list.raw))},
@@ -211,5 +220,7 @@ def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Se
         "field_agreement": agreement,
         "breakdowns": _breakdowns(run, matches.assign(decision=dec), breakdown_columns),
         "fields": fields,
-        "entries": _entries_json(run, entries, matches, fields),
     }
+    if with_entries:
+        report["entries"] = list(_entries_json(run, entries, matches, fields))
+    return report
