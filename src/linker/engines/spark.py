@@ -34,14 +34,17 @@ import numpy as np
 import pandas as pd
 
 from .. import blocking, compare as cmp, model as fs
+from ..errors import ConfigError
 from ..settings import Settings
 from .local import MatchRun, Timer, labelled_pairs, load_sides, score_entries
 from .spark_stages import (
-    block_spark, compare_spark, pattern_counts_spark, raw_to_spark, spark_session, standardize_spark,
+    block_spark, compare_spark, compare_spark_encoded, pattern_counts_spark, raw_to_spark, spark_session, standardize_spark,
     to_pandas_rows, u_from_patterns,
 )
 
 
+#: inputs of up to this many rows (list + registry) are compared against a broadcast `Encoded`
+ENCODED_MAX_ROWS = 5_000_000
 #: a list of up to this many rows is broadcast to the compare tasks instead of joined by a shuffle
 BROADCAST_ROWS = 500_000
 
@@ -82,16 +85,22 @@ def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, 
 def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, model_path: str | None = None,
                     labels: pd.DataFrame | None = None, labels_path: str = "labels.csv",
                     log: Callable[[str], None] | None = None, master: str | None = "local[2]",
-                    spark=None) -> MatchRun:
+                    spark=None, compare_by: str = "auto") -> MatchRun:
     """The match pipeline on Spark; returns the `MatchRun` the local engine returns, with the same decisions.
 
     ``master``: a Spark master URL (``local[4]``, ``spark://host:7077``, ``yarn``); ``None`` or an active
     session (under ``spark-submit``) uses the session's own. ``spark``: a session to use instead.
+    ``compare_by``: ``broadcast`` ships the driver's `Encoded` to the tasks and the pairs travel as two
+    integers; ``join`` joins both sides' standardized columns to the pairs (no limit on the registry's
+    size); ``auto`` broadcasts up to `ENCODED_MAX_ROWS` rows.
     """
+    if compare_by not in ("auto", "broadcast", "join"):
+        raise ConfigError(f"compare_by {compare_by!r}: use auto, broadcast or join")
     from pyspark.sql import functions as F
 
     timer = Timer()
     say = log or (lambda _m: None)
+    model = fs.Model.load(model_path) if model_path else None   # a bad model fails before any work
     with timer.stage("spark_start"):
         spark = spark or spark_session(master, quiet=settings.quiet)
     parts = max(int(spark.sparkContext.defaultParallelism), 1)
@@ -100,6 +109,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
     say(f"list {list_path}: {len(side_l.raw):,} rows; registry {registry_path}: {len(side_r.raw):,} rows")
     n_l, n_r = len(side_l.raw), len(side_r.raw)
     small = n_l <= BROADCAST_ROWS
+    by_codes = compare_by == "broadcast" or (compare_by == "auto" and n_l + n_r <= ENCODED_MAX_ROWS)
     cached = []
     try:
         with timer.stage("standardize"):
@@ -111,7 +121,6 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
             cached += [std_l, std_r]
             side_l.std = to_pandas_rows(std_l, like_l).set_axis(side_l.raw.index)
             side_r.std = to_pandas_rows(std_r, like_r).set_axis(side_r.raw.index)
-        model = fs.Model.load(model_path) if model_path else None
         with timer.stage("block"):
             enc = cmp.encode(side_l.std, side_r.std)
             if model is not None:
@@ -119,16 +128,22 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
             rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
                      else blocking.default_rules(side_l.std, side_r.std))
             pairs, rule_pairs = block_spark(std_l, std_r, like_l, like_r, rules, max_pairs=settings.max_pairs,
-                                            log=say)
+                                            log=say, automatic=not settings.blocking_rules)
             cached.append(pairs)
         lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
+
+        def _compare(frame):
+            if by_codes:
+                return compare_spark_encoded(frame, enc)
+            return compare_spark(frame, std_l, std_r, like_l, like_r, enc.comparisons, broadcast_left=small)
+
         with timer.stage("compare"):
             pairs = pairs.withColumn("blocked", F.lit(True))
             keep = (lab[2] == 1) & (lab[1] >= 0)
             if keep.any():  # labelled matches that blocking did not propose become candidate pairs too
                 extra = _pairs_frame(spark, lab[0][keep], lab[1][keep], 1, blocked=np.zeros(int(keep.sum()), bool))
                 pairs = pairs.unionByName(extra).groupBy("l", "r").agg(F.max("blocked").alias("blocked"))
-            got = compare_spark(pairs, std_l, std_r, like_l, like_r, enc.comparisons, broadcast_left=small).toPandas()
+            got = _compare(pairs).toPandas()
             got = got.iloc[np.lexsort((got["r"].to_numpy(), got["l"].to_numpy()))].reset_index(drop=True)
             left, right = got["l"].to_numpy(np.int32), got["r"].to_numpy(np.int32)
             gammas = got[[f"gamma_{c.name}" for c in enc.comparisons]].astype(np.int8)
@@ -138,8 +153,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
         with timer.stage("fit"):
             if model is None:
                 il, ir = random_pairs(n_l, n_r, settings.u_sample_pairs, settings.seed)
-                sample = compare_spark(_pairs_frame(spark, il, ir, parts), std_l, std_r, like_l, like_r,
-                                       enc.comparisons, broadcast_left=small)
+                sample = _compare(_pairs_frame(spark, il, ir, parts))
                 u = u_from_patterns(pattern_counts_spark(sample, enc.comparisons), enc.comparisons)
                 model = fit_model(enc, u, gammas, left, right, lab, n_l, n_r)
     finally:

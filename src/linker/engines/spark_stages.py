@@ -32,8 +32,8 @@ from ..errors import BlockingError
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
-#: the standardized columns `linker.compare.encode` reads (plus every ``t_*`` column)
-COMPARE_COLS = (*cmp.NAME_COLS, "pnum", "cat", "unit", "fn_is_init", "pt_is_init", "by", "bm", "bd", "rank")
+#: standardized columns `linker.compare.encode` never reads (every other one travels with the pairs)
+NOT_COMPARED = ("flags",)
 ROW = "_row"
 
 
@@ -160,11 +160,14 @@ def _keyed(std: DataFrame, like: pd.DataFrame, rules: list[blocking.Rule], side:
 
 def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r: pd.DataFrame,
                 rules: list[blocking.Rule], *, max_pairs: int, dedupe: bool = False,
-                log: Callable[[str], None] | None = None) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
+                log: Callable[[str], None] | None = None, automatic: bool = False
+                ) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
     """(pairs ``l, r`` as the union of every rule's join, pairs per rule before the union).
 
     Every rule's key is one string column beside the rule's number, so counting the pairs of all rules
-    is one job (key frequencies joined, products summed per rule) and building them another.
+    is one job (key frequencies joined, products summed per rule) and building them another. With
+    ``automatic`` (rules linker chose), a rule over a quarter of ``max_pairs`` is left out, as
+    `linker.blocking.block` does.
     """
     from pyspark.sql import functions as F
 
@@ -176,9 +179,16 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
         rows = (cl.join(cr, on=["rule", "key"]).groupBy("rule")
                 .agg(F.sum(F.col("nl") * F.col("nr")).alias("n")).collect())
         per_rule = {int(r["rule"]): int(r["n"] or 0) for r in rows}
-        counted = [(rule, per_rule.get(i, 0) // 2 if dedupe else per_rule.get(i, 0)) for i, rule in enumerate(rules)]
-        if log:
-            for rule, n in counted:
+        counted, kept = [], []
+        for i, rule in enumerate(rules):
+            n = per_rule.get(i, 0) // 2 if dedupe else per_rule.get(i, 0)
+            if automatic and n > max_pairs // 4 and len(rules) > 1:
+                if log:
+                    log(f"  blocking rule {rule.name}: {n:,} pairs, too many: left out")
+                continue
+            counted.append((rule, n))
+            kept.append(i)
+            if log:
                 log(f"  blocking rule {rule.name}: {n:,} pairs")
         total = sum(n for _r, n in counted)
         if total > max_pairs:
@@ -188,7 +198,7 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
                 f"(rule {worst[0].name} alone gives {worst[1]:,}); make that rule stricter, e.g. add \"by\" "
                 f"to it in [blocking] rules, or raise [blocking] max_pairs"
             )
-        pairs = left.join(right, on=["rule", "key"]).select("l", "r")
+        pairs = left.where(F.col("rule").isin(kept)).join(right, on=["rule", "key"]).select("l", "r")
         if dedupe:  # one table against itself: each unordered pair once, never a row with itself
             pairs = pairs.select(F.least("l", "r").alias("l"), F.greatest("l", "r").alias("r")).where("l != r")
         pairs = pairs.distinct().persist()
@@ -230,8 +240,7 @@ def compare_spark(pairs: DataFrame, std_l: DataFrame, std_r: DataFrame, like_l: 
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    cols = [c for c in COMPARE_COLS if c in like_l.columns and c in like_r.columns]
-    cols += [c for c in like_l.columns if c.startswith("t_") and c in like_r.columns]
+    cols = [c for c in like_l.columns if c in like_r.columns and c not in NOT_COMPARED]
     side_l = std_l.select(F.col(ROW).alias("l"), *[F.col(c).alias(f"{c}_l") for c in cols])
     side_r = std_r.select(F.col(ROW).alias("r"), *[F.col(c).alias(f"{c}_r") for c in cols])
     joined = pairs.join(F.broadcast(side_l) if broadcast_left else side_l, on="l").join(side_r, on="r")
@@ -239,6 +248,36 @@ def compare_spark(pairs: DataFrame, std_l: DataFrame, std_r: DataFrame, like_l: 
     schema = T.StructType([f for f in pairs.schema.fields]
                           + [T.StructField(f"gamma_{c.name}", T.ByteType(), False) for c in comparisons])
     return joined.mapInPandas(_compare_batches(cols, comparisons, keep, workers), schema=schema)
+
+
+def _compare_encoded_batches(bc, keep: list[str], workers: int
+                             ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        enc = bc.value
+        for batch in batches:
+            if not len(batch):
+                continue
+            batch = batch.reset_index(drop=True)
+            gam = cmp.compare(enc, batch["l"].to_numpy(np.int64), batch["r"].to_numpy(np.int64), workers=workers)
+            yield pd.concat([batch[keep], gam], axis=1)
+    return run
+
+
+def compare_spark_encoded(pairs: DataFrame, enc: cmp.Encoded, *, workers: int = 1) -> DataFrame:
+    """Like `compare_spark`, with the driver's whole `Encoded` broadcast: the pairs travel as two integers.
+
+    The broadcast holds an int code per row and column of both sides (~40 bytes a registry row) and the
+    vocabularies, so it suits registries up to a few million rows; beyond, `compare_spark` joins the
+    standardized columns to the pairs instead.
+    """
+    from pyspark.sql import types as T
+
+    spark = pairs.sparkSession
+    bc = spark.sparkContext.broadcast(enc)
+    keep = list(pairs.columns)
+    schema = T.StructType([f for f in pairs.schema.fields]
+                          + [T.StructField(f"gamma_{c.name}", T.ByteType(), False) for c in enc.comparisons])
+    return pairs.mapInPandas(_compare_encoded_batches(bc, keep, workers), schema=schema)
 
 
 def pattern_counts_spark(gammas: DataFrame, comparisons: tuple[cmp.Comparison, ...]) -> pd.DataFrame:

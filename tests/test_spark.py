@@ -1,0 +1,146 @@
+"""The Spark engine gives the local engine's pairs, levels, model and decisions (Spark in local[2] mode).
+
+Skipped when pyspark is not importable, unless the CI environment variable is set. One Spark session for
+the module; Spark's start-up dominates the run time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from linker import compare as cmp, model as fs
+from linker.engines.local import load_sides, run_match
+from linker.errors import BlockingError, ConfigError
+from linker.settings import Settings
+from linker.standardize import standardize
+
+if importlib.util.find_spec("pyspark") is None and not os.environ.get("CI"):
+    pytest.skip("pyspark is not installed (pip install pyspark)", allow_module_level=True)
+
+from linker.engines.spark import random_pairs, run_match_spark  # noqa: E402
+from linker.engines.spark_stages import spark_session, u_from_patterns  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+# fewer random pairs for u than the default keeps both engines quick; both draw the same ones
+SETTINGS = Settings(quiet=True, u_sample_pairs=30_000, decoys=0)
+
+
+def paths(name: str) -> tuple[str, str]:
+    return str(ROOT / "fixtures" / name / "list.csv"), str(ROOT / "fixtures" / name / "registry.csv")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    session = spark_session("local[2]", conf={"spark.sql.shuffle.partitions": "4"})
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def local_runs() -> dict:
+    return {name: run_match(*paths(name), SETTINGS) for name in ("ru", "latin")}
+
+
+def assert_same_run(a, b) -> None:
+    pd.testing.assert_frame_equal(a.list.std, b.list.std)
+    pd.testing.assert_frame_equal(a.registry.std, b.registry.std)
+    np.testing.assert_array_equal(a.blocking.left, b.blocking.left)
+    np.testing.assert_array_equal(a.blocking.right, b.blocking.right)
+    assert a.blocking.rule_pairs == b.blocking.rule_pairs
+    np.testing.assert_array_equal(a.scored.left, b.scored.left)
+    np.testing.assert_array_equal(a.scored.right, b.scored.right)
+    pd.testing.assert_frame_equal(a.scored.gammas, b.scored.gammas)
+    for c in a.model.comparisons:
+        np.testing.assert_allclose(a.model.u[c.name], b.model.u[c.name], rtol=1e-12)
+        np.testing.assert_allclose(a.model.m[c.name], b.model.m[c.name], rtol=1e-9)
+    assert a.model.genuine_share == pytest.approx(b.model.genuine_share, rel=1e-9)
+    ea, eb = a.scored.entries, b.scored.entries
+    assert (ea["decision"] == eb["decision"]).all()
+    np.testing.assert_array_equal(ea["best_pair"], eb["best_pair"])
+    np.testing.assert_allclose(ea["p_best"], eb["p_best"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(a.scored.pair_p, b.scored.pair_p, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "compare_by"), [("ru", "broadcast"), ("latin", "join")],
+                         ids=["ru-broadcast-encoded", "latin-joined-columns"])
+def test_same_run_as_local_engine(spark, local_runs, name, compare_by):
+    run = run_match_spark(*paths(name), SETTINGS, spark=spark, compare_by=compare_by)
+    assert_same_run(local_runs[name], run)
+    # the fixtures hold genuine entries: the comparison is not between two empty results
+    assert (run.scored.entries["decision"] == "match").sum() > 100
+    assert {"standardize", "block", "compare", "fit", "score"} <= set(run.timings)
+
+
+def test_model_fitted_on_one_engine_scores_on_the_other(spark, local_runs, tmp_path):
+    local_model = tmp_path / "local.json"
+    local_runs["latin"].model.save(local_model)
+    # a model fitted on the other fixture, so that scoring with it differs from fitting afresh
+    spark_fit = run_match_spark(*paths("ru"), SETTINGS, spark=spark)
+    spark_model = tmp_path / "spark.json"
+    spark_fit.model.save(spark_model)
+    for model_path in (local_model, spark_model):
+        a = run_match(*paths("ru"), SETTINGS, model_path=str(model_path))
+        b = run_match_spark(*paths("ru"), SETTINGS, model_path=str(model_path), spark=spark)
+        assert_same_run(a, b)
+        assert b.model.em_iterations == fs.Model.load(model_path).em_iterations
+
+
+def test_labels_add_unblocked_pairs_and_fix_decisions(spark):
+    list_path, reg_path = paths("latin")
+    side_l, side_r = load_sides(list_path, reg_path, SETTINGS)
+    # entry 0 labelled as the last registry record (no rule proposes that pair), entry 1 as nobody
+    labels = pd.DataFrame({"list_id": [side_l.ids.iloc[0], side_l.ids.iloc[1]],
+                           "registry_id": [side_r.ids.iloc[-1], ""], "label": ["match", "no_match"]})
+    a = run_match(list_path, reg_path, SETTINGS, labels=labels)
+    b = run_match_spark(list_path, reg_path, SETTINGS, labels=labels, spark=spark)
+    assert_same_run(a, b)
+    n_r = len(side_r.raw)
+    pair = 0 * n_r + (n_r - 1)
+    assert pair in set(b.scored.left.astype(np.int64) * n_r + b.scored.right)
+    assert pair not in set(b.blocking.left.astype(np.int64) * n_r + b.blocking.right)
+    assert list(b.scored.entries["decision"][:2]) == ["match", "no_match"]
+
+
+@pytest.mark.parametrize(("rules", "max_pairs", "left_out"),
+                         [(None, 1200, 3), ((("sn_init",), ("by",)), 100, 0)],
+                         ids=["automatic-rules-left-out-then-refused", "user-rules-refused"])
+def test_blocking_limit_as_local_engine(spark, rules, max_pairs, left_out):
+    settings = Settings(quiet=True, max_pairs=max_pairs, blocking_rules=rules)
+    logs: dict[str, list[str]] = {"local": [], "spark": []}
+    with pytest.raises(BlockingError) as local_err:
+        run_match(*paths("ru"), settings, log=logs["local"].append)
+    with pytest.raises(BlockingError) as spark_err:
+        run_match_spark(*paths("ru"), settings, spark=spark, log=logs["spark"].append)
+    assert str(spark_err.value) == str(local_err.value)
+    assert f"over the limit of {max_pairs:,}" in str(spark_err.value)
+    assert logs["spark"] == logs["local"]
+    assert sum("left out" in line for line in logs["spark"]) == left_out
+
+
+def test_unknown_compare_mode_is_refused():
+    with pytest.raises(ConfigError, match="compare_by 'shuffle': use auto, broadcast or join"):
+        run_match_spark(*paths("ru"), SETTINGS, compare_by="shuffle")
+
+
+@pytest.mark.parametrize(("n_left", "n_right", "sample"), [(300, 3000, 5000), (20, 30, 1000), (7, 1, 7)],
+                         ids=["sampled", "cross-product", "exactly-all"])
+def test_random_pairs_and_u_as_estimate_u(n_left, n_right, sample):
+    list_path, reg_path = paths("ru")
+    side_l, side_r = load_sides(list_path, reg_path, SETTINGS)
+    std_l = standardize(side_l.raw.head(n_left), side_l.mapping)
+    std_r = standardize(side_r.raw.head(n_right), side_r.mapping)
+    enc = cmp.encode(std_l, std_r)
+    il, ir = random_pairs(n_left, n_right, sample, seed=3)
+    assert len(il) == min(sample, n_left * n_right)
+    gam = cmp.compare(enc, il, ir)
+    patterns = gam.value_counts().rename("count").reset_index()
+    u = u_from_patterns(patterns, enc.comparisons)
+    expected = fs.estimate_u(enc, n_right, sample=sample, seed=3)
+    for c in enc.comparisons:
+        np.testing.assert_allclose(u[c.name], expected[c.name], rtol=1e-12)
