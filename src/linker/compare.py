@@ -28,8 +28,8 @@ class Comparison:
 COMPARISONS: dict[str, Comparison] = {
     "surname": Comparison("surname", ("else", "fuzzy", "close", "gendered form / ё", "exact"), "surname"),
     "first_name": Comparison(
-        "first_name", ("else", "initial agrees", "fuzzy", "close", "diminutive / variant", "exact"), "first_name"),
-    "patronymic": Comparison("patronymic", ("else", "initial agrees", "fuzzy", "close", "exact"), "patronymic"),
+        "first_name", ("else", "fuzzy", "initial agrees", "close", "diminutive / variant", "exact"), "first_name"),
+    "patronymic": Comparison("patronymic", ("else", "fuzzy", "initial agrees", "close", "exact"), "patronymic"),
     "birth_date": Comparison(
         "birth_date", ("else", "same year", "partial date agrees", "one digit off / day-month swapped", "exact"),
         "birth_date"),
@@ -169,8 +169,8 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     lev = np.zeros(len(il), np.int8)
     first_l = V[fn_l].astype("U1") if len(il) else np.zeros(0, "U1")
     first_r = V[r_fn].astype("U1") if len(il) else np.zeros(0, "U1")
-    lev[(fi_l | fi_r) & (first_l == first_r)] = 1
-    lev[full & (sim_fn >= 0.85)] = 2
+    lev[full & (sim_fn >= 0.85)] = 1
+    lev[(fi_l | fi_r) & (first_l == first_r)] = 2
     lev[full & (sim_fn >= 0.93)] = 3
     lev[full & (fc_l == r_fc)] = 4
     lev[full & (fn_l == r_fn)] = 5
@@ -185,8 +185,8 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
         first_l = V[pt_l].astype("U1") if len(il) else np.zeros(0, "U1")
         first_r = V[pt_r].astype("U1") if len(il) else np.zeros(0, "U1")
         lev = np.zeros(len(il), np.int8)
-        lev[(pi_l | pi_r) & (first_l == first_r)] = 1
-        lev[full & (sim >= 0.85)] = 2
+        lev[full & (sim >= 0.85)] = 1
+        lev[(pi_l | pi_r) & (first_l == first_r)] = 2
         lev[full & (sim >= 0.93)] = 3
         lev[full & (pt_l == pt_r)] = 4
         lev[(pt_l == 0) | (pt_r == 0)] = -1

@@ -31,10 +31,23 @@ from .errors import ConfigError
 ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
     "birth_date": ((0.03, 0.03, 0.04, 0.10, 0.80), 1.0),
     "personal_number": ((0.03, 0.05, 0.04, 0.88), 1.0),
+    # soft fields: people are promoted, transferred, re-filed (mobilized as contract); a list's rank,
+    # category or unit disagreeing is common in real data even where a generator makes it rare
+    "rank": ((0.08, 0.17, 0.75), 0.5),
+    "category": ((0.08, 0.12, 0.80), 0.5),
+    "unit": ((0.15, 0.85), 0.5),
 }
 MODEL_FORMAT = "linker-fs-model/1"
 #: cap (bits) on the boost a rare name value gets over the average agreement weight
 TF_MAX_BOOST = 1.0
+
+
+def monotone(weights: np.ndarray) -> np.ndarray:
+    """Levels are ordered from "else" to "exact": a closer level never weighs less than a looser one.
+
+    Without this a rare level can outweigh exact agreement (u of "diminutive" among random pairs is
+    tiny, so log2(m/u) is large); each weight is capped by the weights of the levels above it."""
+    return np.minimum.accumulate(np.asarray(weights, float)[::-1])[::-1]
 
 
 def _default_m(n_levels: int) -> np.ndarray:
@@ -57,8 +70,8 @@ class Model:
     extra: dict = field(default_factory=dict)
 
     def weight_table(self) -> dict[str, np.ndarray]:
-        """log2(m/u) per comparison and level."""
-        return {c.name: np.log2(self.m[c.name] / self.u[c.name]) for c in self.comparisons}
+        """log2(m/u) per comparison and level, made non-decreasing in the level (see `monotone`)."""
+        return {c.name: monotone(np.log2(self.m[c.name] / self.u[c.name])) for c in self.comparisons}
 
     # -- persistence -------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -72,7 +85,7 @@ class Model:
             "comparisons": [
                 {"name": c.name, "field": c.field, "labels": list(c.labels),
                  "m": [float(x) for x in self.m[c.name]], "u": [float(x) for x in self.u[c.name]],
-                 "weight": [float(x) for x in np.log2(self.m[c.name] / self.u[c.name])]}
+                 "weight": [float(x) for x in monotone(np.log2(self.m[c.name] / self.u[c.name]))]}
                 for c in self.comparisons
             ],
         }
@@ -334,8 +347,12 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
     adj = tf_adjust if tf_adjust is not None else np.zeros(len(g))
     share, it = 0.5, 0
     for it in range(1, max_iter + 1):
-        lm, lu = _log_likelihoods(pat, comps, m, u)
-        w = (lm - lu)[inv] / np.log(2) + adj
+        pw = np.zeros(len(pat))
+        for c in comps:
+            gc = pat[f"gamma_{c.name}"].to_numpy()
+            wt = monotone(np.log2(m[c.name] / u[c.name]))
+            pw += np.where(gc >= 0, wt[np.clip(gc, 0, None)], 0.0)
+        w = pw[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
         mass = np.bincount(inv, weights=pair_p, minlength=len(uniq))
         new_m = {}
