@@ -142,9 +142,11 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, force, quiet)
 @main.command("tune")
 @click.argument("out_dir", metavar="DIR", type=click.Path(path_type=str))
 @click.option("--truth", "truth_file", type=click.Path(path_type=str), help="truth.csv (or pair truth) to measure.")
+@click.option("--labels", "labels_file", type=click.Path(path_type=str),
+              help="labels.csv from a review: measured on the labelled entries.")
 @click.option("--target-precision", type=float, default=0.99, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
-def tune_cmd(out_dir, truth_file, target_precision, as_json):
+def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
     """Precision, recall and F1 of the run in DIR at each threshold; suggests a pair of thresholds.
 
     Without --truth the numbers are estimated from the model's probabilities.
@@ -158,13 +160,24 @@ def tune_cmd(out_dir, truth_file, target_precision, as_json):
     from .errors import InputError
     from .evaluate import read_truth
     from .io import read_table
+    import pandas as pd
+
     from .tune import tune
 
     path = Path(out_dir) / "matches.csv"
     if not path.is_file():
         raise InputError(f"{path}: not found; give the --out directory of a linker match run")
-    result = tune(read_table(path), read_truth(truth_file) if truth_file else None,
-                  target_precision=target_precision)
+    matches = read_table(path)
+    truth = read_truth(truth_file) if truth_file else None
+    if labels_file and truth is None:
+        from .run import read_labels
+        lab = read_labels(labels_file)
+        # a reviewer's decisions are truth for the entries they cover
+        truth = pd.DataFrame({"list_id": lab["list_id"].astype(str).str.strip(),
+                              "registry_id": lab["registry_id"].astype(str).str.strip().where(
+                                  lab["label"].str.strip().str.lower() == "match", "")})
+        matches = matches[matches["list_id"].isin(set(truth["list_id"]))]
+    result = tune(matches, truth, target_precision=target_precision)
     if as_json:
         click.echo(json.dumps({"rows": result.rows, "suggested_match_threshold": result.suggested_match,
                                "suggested_review_threshold": result.suggested_review,
