@@ -1,6 +1,6 @@
 """Where `linker match` spends time and memory: the pipeline in-process, stage by stage.
 
-    python scripts/profile_match.py LIST REGISTRY [--out DIR] [--mode cpu|mem|both] [--top 40]
+    python scripts/profile_match.py LIST REGISTRY [--out DIR] [--mode cpu|mem|both|stages] [--top 40]
                                     [--snapshot-top 0] [--pstats FILE]
 
 Runs ``linker.run.match`` (the library call behind ``linker match``, writing every output into ``--out``,
@@ -14,7 +14,8 @@ after it (``entry_table``, ``matches_frame``, ``chance_test``, ``build_report``,
 ``cpu`` mode (default) profiles with cProfile and prints the top functions by cumulative and by own
 time; ``mem`` mode runs tracemalloc instead (it slows allocation-heavy code 2-3x, so its seconds are not
 the real ones), optionally with the top allocation sites still alive at each stage end
-(``--snapshot-top N``). ``both`` runs the pipeline twice, cpu then mem. Never imported by the package.
+(``--snapshot-top N``). ``both`` runs the pipeline twice, cpu then mem; ``stages`` only times the stages and samples RSS (no
+profiler overhead: the mode for the largest inputs). Never imported by the package.
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("list")
     ap.add_argument("registry")
     ap.add_argument("--out", help="output directory (default: a temporary one, removed afterwards)")
-    ap.add_argument("--mode", choices=("cpu", "mem", "both"), default="cpu")
+    ap.add_argument("--mode", choices=("cpu", "mem", "both", "stages"), default="cpu")
     ap.add_argument("--top", type=int, default=40, help="functions listed per cProfile sort")
     ap.add_argument("--snapshot-top", type=int, default=0,
                     help="mem mode: allocation sites alive at each stage end, top N (slow on big inputs)")
