@@ -8,8 +8,8 @@ a temporary directory by default) and reports per stage: wall seconds, RSS at th
 stage's RSS high-water mark (a sampling thread, every 5 ms) and, in ``mem`` mode, the peak of traced
 Python + NumPy allocations inside the stage (tracemalloc, reset at each stage start). Stages are the
 engine's own (``read`` ... ``score``, hooked through ``engines.local.Timer.stage``) and the report steps
-after it (``entry_table``, ``matches_frame``, ``chance_test``, ``build_report``, ``render_html``,
-``write``), hooked by wrapping those functions; nothing in the package is edited.
+after it (``entry_table``, ``matches_frame``, ``chance_test``, ``build_report``, ``json_dumps``,
+``entries_json``, ``render_html``, ``write``), hooked by wrapping those functions; nothing in the package is edited.
 
 ``cpu`` mode (default) profiles with cProfile and prints the top functions by cumulative and by own
 time; ``mem`` mode runs tracemalloc instead (it slows allocation-heavy code 2-3x, so its seconds are not
@@ -148,6 +148,12 @@ def hooked(mon: Monitor) -> Iterator[None]:
     for fname in ("entry_table", "matches_frame", "chance_test", "build_report"):
         patch(run_mod, fname, _wrap(mon, fname, getattr(run_mod, fname)))
     patch(html_mod, "render_html", _wrap(mon, "render_html", html_mod.render_html))
+    # steps that exist only in some versions of run.match: hooked when present
+    import linker.report.summary as summary_mod
+    if hasattr(summary_mod, "entries_json_text"):
+        patch(summary_mod, "entries_json_text", _wrap(mon, "entries_json", summary_mod.entries_json_text))
+    if hasattr(run_mod, "_json"):
+        patch(run_mod, "_json", _wrap(mon, "json_dumps", run_mod._json))
     orig_atomic = run_mod.atomic_output
 
     @contextlib.contextmanager
