@@ -170,3 +170,10 @@ def test_personal_number_levels():
     g = cmp.compare(enc, np.array([0, 1, 2, 3]), np.array([0, 1, 0, 0]), workers=1)
     # exact; a transliteration; one swap; same digits, other letters
     assert g["gamma_personal_number"].tolist() == [3, 3, 1, 2]
+
+
+def test_keys_shared_by_too_many_records_are_left_out():
+    reg = std([dict(sn="ivanov", fn="a", by=1990)] * 30 + [dict(sn="rare", fn="b", by=1990)])
+    lst = std([dict(sn="ivanov", fn="a", by=1990), dict(sn="rare", fn="b", by=1990)])
+    res = blocking.block(lst, reg, [blocking.Rule.parse(("sn",))], max_pairs=10**6, max_block=10)
+    assert list(zip(res.left.tolist(), res.right.tolist())) == [(1, 30)]

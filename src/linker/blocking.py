@@ -179,8 +179,21 @@ def _join(code_l: np.ndarray, code_r: np.ndarray, dedupe: bool) -> tuple[np.ndar
     return left.astype(np.int32), right.astype(np.int32)
 
 
+def _cap_blocks(code_l: np.ndarray, code_r: np.ndarray, max_block: int) -> tuple[np.ndarray, int]:
+    """List codes with the keys that more than ``max_block`` registry records share taken out (-1), and
+    how many keys that was: a very common key (Иванов Александр in a million) proves little and costs much;
+    the entries that carry it still meet their records through the rules that add a date or a number."""
+    counts = pd.Series(code_r[code_r >= 0]).value_counts()
+    big = counts.index[counts.to_numpy() > max_block]
+    if not len(big):
+        return code_l, 0
+    out = code_l.copy()
+    out[np.isin(out, big.to_numpy())] = -1
+    return out, int(len(big))
+
+
 def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pairs: int,
-          dedupe: bool = False, log=None, automatic: bool = False) -> BlockingResult:
+          dedupe: bool = False, log=None, automatic: bool = False, max_block: int | None = None) -> BlockingResult:
     """The union of the pairs of every rule, sorted by (list row, registry row).
 
     With ``automatic`` (rules linker chose itself), a rule that alone would take more than a quarter of
@@ -189,6 +202,11 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
     counted = []
     for rule in rules:
         cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys)
+        capped = 0
+        if max_block:
+            cl, capped = _cap_blocks(cl, cr, max_block)
+            if dedupe and capped:
+                cr = np.where(cl >= 0, cr, -2)
         n = _count_pairs(cl, cr)
         if dedupe:
             n = n // 2
@@ -198,7 +216,8 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
             continue
         counted.append((rule, cl, cr, n))
         if log:
-            log(f"  blocking rule {rule.name}: {n:,} pairs")
+            note = f" ({capped:,} keys shared by over {max_block:,} records left to other rules)" if capped else ""
+            log(f"  blocking rule {rule.name}: {n:,} pairs{note}")
     total = sum(n for *_, n in counted)
     if total > max_pairs:
         worst = max(counted, key=lambda t: t[3])

@@ -23,7 +23,7 @@ def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float
     enc = cmp.restrict(cmp.encode(std, std), model.comparisons, source="model")
     try:
         rules = blocking.default_rules(std, std)
-        res = blocking.block(std, std, rules, max_pairs=max_pairs, dedupe=True, automatic=True)
+        res = blocking.block(std, std, rules, max_pairs=max_pairs, dedupe=True, automatic=True, max_block=500)
     except blocking.BlockingError:
         return empty
     if not res.n_pairs:

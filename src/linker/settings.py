@@ -48,6 +48,7 @@ class Settings:
     registry_id: str | None = None
     blocking_rules: tuple[tuple[str, ...], ...] | None = None
     max_pairs: int = 50_000_000
+    max_block: int = 500
     chunk_pairs: int = 2_000_000
     u_sample_pairs: int = 1_000_000
     decoys: int = 2000
@@ -118,6 +119,8 @@ def load_config(path: str | Path) -> dict[str, Any]:
         kwargs["blocking_rules"] = tuple(tuple(str(k) for k in r) for r in rules)
     if "max_pairs" in blocking:
         kwargs["max_pairs"] = int(blocking["max_pairs"])
+    if "max_block" in blocking:
+        kwargs["max_block"] = int(blocking["max_block"])
     for key, value in data.items():
         if key not in known:
             raise ConfigError(f"{path}: unknown option {key!r}; known options: {', '.join(sorted(known))}")

@@ -196,7 +196,7 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
         rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
                  else blocking.default_rules(side_l.std, side_r.std))
         blocked = blocking.block(side_l.std, side_r.std, rules, max_pairs=settings.max_pairs, log=say,
-                                 automatic=not settings.blocking_rules)
+                                 automatic=not settings.blocking_rules, max_block=settings.max_block)
     say(f"candidate pairs: {blocked.n_pairs:,}")
     lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
     left, right = add_label_pairs(blocked.left, blocked.right, lab)

@@ -71,7 +71,8 @@ def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest
     enc = cmp.encode(decoys, run.registry.std)
     enc = cmp.restrict(enc, run.model.comparisons, source="model")
     rules = [blocking.Rule.parse(name.split("+")) for name, _n in run.blocking.rule_pairs]  # the run's own
-    blocked = blocking.block(decoys, run.registry.std, rules, max_pairs=max(settings.max_pairs, 1))
+    blocked = blocking.block(decoys, run.registry.std, rules, max_pairs=max(settings.max_pairs, 1),
+                             max_block=settings.max_block)
     gam = compare_in_chunks(enc, blocked.left, blocked.right, settings.chunk_pairs, settings.workers)
     n_r = len(run.registry.std)
     scored = score_entries(run.model, enc, run.tf, blocked.left, blocked.right, gam, n, n_r, settings,
