@@ -128,7 +128,10 @@ def table(rows: list[dict]) -> str:
                      f"**{mem:.2f}** ({'ok' if mem <= 0.5 else 'target 0.5'}) | | | "
                      f"**{df1:+.4f}** ({'ok' if df1 > 0 else 'target > 0'}) | |")
     for r in rows:
-        if r.get("error"):
+        if r["returncode"] < 0:
+            lines += ["", f"{r['tool']} was killed by signal {-r['returncode']} after {r['wall_s']:.0f} s "
+                          "(-9: --timeout; the peak is the RSS reached by then)"]
+        elif r.get("error"):
             lines += ["", f"{r['tool']} failed (exit {r['returncode']}): `{r['error'].splitlines()[-1]}`"]
     t = by["linker"].get("timings")
     if t:
