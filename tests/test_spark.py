@@ -144,3 +144,17 @@ def test_random_pairs_and_u_as_estimate_u(n_left, n_right, sample):
     expected = fs.estimate_u(enc, n_right, sample=sample, seed=3)
     for c in enc.comparisons:
         np.testing.assert_allclose(u[c.name], expected[c.name], rtol=1e-12)
+
+
+def test_cli_engine_spark_writes_the_same_matches(spark, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from linker.cli import main
+    lst, reg = paths("ru")
+    outs = {}
+    for engine in ("local", "spark"):
+        out = tmp_path / engine
+        res = CliRunner().invoke(main, ["match", lst, reg, "--out", str(out), "-q", "--engine", engine])
+        assert res.exit_code == 0, res.output
+        outs[engine] = (out / "matches.csv").read_bytes()
+    assert outs["local"] == outs["spark"]

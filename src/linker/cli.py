@@ -63,10 +63,15 @@ def main() -> None:
               help="labels.csv exported from report.html: a person's decisions win.")
 @click.option("--breakdown", multiple=True, help="A list column to break the results down by (repeatable).")
 @click.option("--seed", type=int, help="Random seed [0].")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Run the stages in this process, or on Apache Spark (pip install 'linker[spark]').")
+@click.option("--spark-master", default="local[2]", show_default=True,
+              help="Spark master URL (local[4], spark://host:7077, yarn) for --engine spark.")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output directory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_maps, list_id, registry_id,
-              match_threshold, review_threshold, model_path, labels_path, breakdown, seed, force, quiet):
+              match_threshold, review_threshold, model_path, labels_path, breakdown, seed, engine, spark_master,
+              force, quiet):
     """Match the people of LIST against REGISTRY and write a verification report into --out."""
     from .io import install_signal_handlers
     from .run import match
@@ -82,7 +87,8 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     )
     say = _say(quiet)
     result = match(list_file, registry_file, settings, out=out, force=force, model_path=model_path,
-                   labels_path=labels_path, breakdown_columns=tuple(breakdown), log=say)
+                   labels_path=labels_path, breakdown_columns=tuple(breakdown), log=say, engine=engine,
+                   spark_master=spark_master)
     rep = result.report
     c = rep["counts"]
     say("mapping: list " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["list"].items()))

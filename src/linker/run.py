@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .engines.local import MatchRun, run_match
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .io import atomic_output, check_output_dir, read_table, write_csv_bytes
 from .report.build import entry_table, matches_frame
 from .report.decoy import chance_test
@@ -45,13 +45,21 @@ def _json(data: dict, *, compact: bool = False) -> str:
 
 def match(list_path: str, registry_path: str, settings: Settings, *, out: str | None = None, force: bool = False,
           model_path: str | None = None, labels_path: str | None = None, breakdown_columns: tuple[str, ...] = (),
-          log: Callable[[str], None] | None = None) -> MatchOutput:
+          log: Callable[[str], None] | None = None, engine: str = "local",
+          spark_master: str | None = "local[2]") -> MatchOutput:
     """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json."""
     if out is not None:
         check_output_dir(out, force=force)
     labels = read_labels(labels_path) if labels_path else None
-    run = run_match(list_path, registry_path, settings, model_path=model_path, labels=labels,
-                    labels_path=labels_path or "labels.csv", log=log)
+    if engine == "spark":
+        from .engines.spark import run_match_spark
+        run = run_match_spark(list_path, registry_path, settings, model_path=model_path, labels=labels,
+                              labels_path=labels_path or "labels.csv", log=log, master=spark_master)
+    elif engine == "local":
+        run = run_match(list_path, registry_path, settings, model_path=model_path, labels=labels,
+                        labels_path=labels_path or "labels.csv", log=log)
+    else:
+        raise ConfigError(f"--engine {engine}: unknown engine; use local or spark")
     entries = entry_table(run, settings)
     labelled = np.zeros(len(entries), bool)
     if labels is not None and len(labels):

@@ -173,6 +173,25 @@ def add_label_pairs(left: np.ndarray, right: np.ndarray, lab) -> tuple[np.ndarra
     return (code // n).astype(np.int32), (code % n).astype(np.int32)
 
 
+def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, left: np.ndarray,
+              right: np.ndarray, lab: tuple[np.ndarray, np.ndarray, np.ndarray], n_l: int, n_r: int) -> fs.Model:
+    """m, the pair prior and the genuine share by EM over entries (labelled matches count in m).
+
+    Every engine calls this on the driver with the candidate pairs' levels."""
+    lab_g = None
+    if len(lab[0]):
+        pk = pd.Series(np.arange(len(left)), index=left.astype(np.int64) * n_r + right)
+        sel = (lab[2] == 1) & (lab[1] >= 0)
+        idx = pk.reindex(lab[0][sel] * n_r + lab[1][sel]).dropna().astype(int).to_numpy()
+        lab_g = gammas.iloc[idx]
+    tf = fs.TermFrequencies.from_encoded(enc)
+    start = fs.Model(enc.comparisons, {c.name: u[c.name] for c in enc.comparisons}, u, 0.5)
+    tf_adj = fs.score(start, enc, gammas, left, right, tf)["mw_tf"].to_numpy()
+    m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
+                                             tf_adjust=tf_adj, labelled=lab_g)
+    return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, em_iterations=iters)
+
+
 def run_match(list_path: str, registry_path: str, settings: Settings, *, model_path: str | None = None,
               labels: pd.DataFrame | None = None, labels_path: str = "labels.csv",
               log: Callable[[str], None] | None = None) -> MatchRun:
@@ -207,18 +226,7 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
     with timer.stage("fit"):
         if model is None:
             u = fs.estimate_u(enc, n_r, sample=settings.u_sample_pairs, seed=settings.seed, workers=settings.workers)
-            lab_g = None
-            if len(lab[0]):
-                pk = pd.Series(np.arange(len(left)), index=left.astype(np.int64) * n_r + right)
-                sel = (lab[2] == 1) & (lab[1] >= 0)
-                idx = pk.reindex(lab[0][sel] * n_r + lab[1][sel]).dropna().astype(int).to_numpy()
-                lab_g = gammas.iloc[idx]
-            tf = fs.TermFrequencies.from_encoded(enc)
-            start = fs.Model(enc.comparisons, {c.name: u[c.name] for c in enc.comparisons}, u, 0.5)
-            tf_adj = fs.score(start, enc, gammas, left, right, tf)["mw_tf"].to_numpy()
-            m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
-                                                     tf_adjust=tf_adj, labelled=lab_g)
-            model = fs.Model(enc.comparisons, m, u, lam, genuine_share=share, em_iterations=iters)
+            model = fit_model(enc, u, gammas, left, right, lab, n_l, n_r)
     tf = fs.TermFrequencies.from_encoded(enc)
     with timer.stage("score"):
         scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab)

@@ -36,7 +36,7 @@ import pandas as pd
 from .. import blocking, compare as cmp, model as fs
 from ..errors import ConfigError
 from ..settings import Settings
-from .local import MatchRun, Timer, labelled_pairs, load_sides, score_entries
+from .local import MatchRun, Timer, fit_model, labelled_pairs, load_sides, score_entries
 from .spark_stages import (
     block_spark, compare_spark, compare_spark_encoded, pattern_counts_spark, raw_to_spark, spark_session, standardize_spark,
     to_pandas_rows, u_from_patterns,
@@ -63,23 +63,6 @@ def _pairs_frame(spark, left: np.ndarray, right: np.ndarray, partitions: int, **
     frame = pd.DataFrame({"l": np.asarray(left, np.int64), "r": np.asarray(right, np.int64), **extra})
     sdf = spark.createDataFrame(frame, schema=schema_of(frame))
     return sdf if sdf.rdd.getNumPartitions() >= partitions else sdf.repartition(partitions)
-
-
-def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, left: np.ndarray,
-              right: np.ndarray, lab: tuple[np.ndarray, np.ndarray, np.ndarray], n_l: int, n_r: int) -> fs.Model:
-    """m, the pair prior and the genuine share by EM over entries, exactly as `local.run_match` fits them."""
-    lab_g = None
-    if len(lab[0]):
-        pk = pd.Series(np.arange(len(left)), index=left.astype(np.int64) * n_r + right)
-        sel = (lab[2] == 1) & (lab[1] >= 0)
-        idx = pk.reindex(lab[0][sel] * n_r + lab[1][sel]).dropna().astype(int).to_numpy()
-        lab_g = gammas.iloc[idx]
-    tf = fs.TermFrequencies.from_encoded(enc)
-    start = fs.Model(enc.comparisons, {c.name: u[c.name] for c in enc.comparisons}, u, 0.5)
-    tf_adj = fs.score(start, enc, gammas, left, right, tf)["mw_tf"].to_numpy()
-    m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
-                                             tf_adjust=tf_adj, labelled=lab_g)
-    return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, em_iterations=iters)
 
 
 def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, model_path: str | None = None,
