@@ -262,10 +262,23 @@ def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, 
     reg = db.register(registry_df, dataset_display_name="registry")
     lst = db.register(list_df, dataset_display_name="list")
     linker = Linker([reg, lst], settings, log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    try:
+        linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    except ValueError:
+        # no pair passes the deterministic rules (a fabricated list): Splink's log2(0) fails; a user
+        # would then set a small prior by hand and go on
+        print("splink_peer: no deterministic matches; prior set to 1e-6", file=sys.stderr)
+        linker._settings_obj._probability_two_random_records_match = 1e-6
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in em:
-        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
+        except ValueError as exc:  # EM drove the match share to 0 (no genuine entries): keep the m so far
+            print(f"splink_peer: EM on {rule} failed ({exc}); m values kept from the previous step",
+                  file=sys.stderr)
+    prior = linker._settings_obj._probability_two_random_records_match
+    if not prior or prior <= 0 or prior != prior:
+        linker._settings_obj._probability_two_random_records_match = 1e-6
     pairs = linker.inference.predict(threshold_match_probability=0.01).as_pandas_dataframe()
 
     # orient each pair as (list id, registry id) whatever order Splink chose
