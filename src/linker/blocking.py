@@ -119,6 +119,13 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
     return rules
 
 
+def choose_rules(blocking_rules, std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
+    """The user's rules (``[blocking] rules`` of the config) when given, else `default_rules`."""
+    if blocking_rules:
+        return [Rule.parse(r) for r in blocking_rules]
+    return default_rules(std_l, std_r)
+
+
 def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...], rkeys: tuple[str, ...]
                ) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a composite key on both sides (shared vocabulary); -1 where a part is empty."""

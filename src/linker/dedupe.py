@@ -100,8 +100,7 @@ def run_dedupe(path: str, settings: Settings, *, log=None) -> DedupeRun:
     say(f"{path}: {n:,} rows")
     with timer.stage("block"):
         enc = cmp.encode(std, std)
-        rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
-                 else blocking.default_rules(std, std))
+        rules = blocking.choose_rules(settings.blocking_rules, std, std)
         blocked = blocking.block(std, std, rules, max_pairs=settings.max_pairs, dedupe=True, log=say,
                                  automatic=not settings.blocking_rules, max_block=settings.max_block)
     say(f"candidate pairs: {blocked.n_pairs:,}")

@@ -187,23 +187,42 @@ def _log_likelihoods(patterns: pd.DataFrame, comps, m, u) -> tuple[np.ndarray, n
     return lm, lu
 
 
+def _m_priors(comps: tuple[Comparison, ...], n_list: int) -> tuple[dict, dict]:
+    """The Dirichlet prior of each comparison's m: (mean, strength in pseudo-pairs)."""
+    prior_m, strength = {}, {}
+    for c in comps:
+        anchor = ANCHORS.get(c.name)
+        if anchor and len(anchor[0]) == len(c.labels):
+            prior_m[c.name], strength[c.name] = np.array(anchor[0], float), anchor[1] * max(n_list, 50)
+        else:
+            prior_m[c.name], strength[c.name] = _default_m(len(c.labels)), 5.0
+    return prior_m, strength
+
+
+def _m_step(patterns: pd.DataFrame, comps: tuple[Comparison, ...], mass: np.ndarray, prior_m: dict,
+            strength: dict, labelled: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    """New m from the match mass of each level pattern, the labelled pairs and the prior."""
+    new_m = {}
+    for c in comps:
+        g = patterns[f"gamma_{c.name}"].to_numpy()
+        ok = g >= 0
+        num = np.bincount(g[ok], weights=mass[ok], minlength=len(c.labels))
+        if labelled is not None and len(labelled):
+            lg = labelled[f"gamma_{c.name}"].to_numpy()
+            num = num + np.bincount(lg[lg >= 0], minlength=len(c.labels))
+        num = np.maximum(num + strength[c.name] * prior_m[c.name], 1e-9)
+        new_m[c.name] = num / num.sum()
+    return new_m
+
+
 def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
            n_list: int, labelled: pd.DataFrame | None = None, max_iter: int = 200, tol: float = 1e-6
            ) -> tuple[dict[str, np.ndarray], float, int]:
     """m and the pair prior by EM over pattern counts, u fixed; returns (m, pair_prior, iterations)."""
     counts = patterns["count"].to_numpy(float) if len(patterns) else np.zeros(0)
     total = counts.sum()
-    m = {}
-    prior_m, strength = {}, {}
-    for c in comps:
-        anchor = ANCHORS.get(c.name)
-        if anchor and len(anchor[0]) == len(c.labels):
-            prior_m[c.name] = np.array(anchor[0], float)
-            strength[c.name] = anchor[1] * max(n_list, 50)
-        else:
-            prior_m[c.name] = _default_m(len(c.labels))
-            strength[c.name] = 5.0
-        m[c.name] = prior_m[c.name].copy()
+    prior_m, strength = _m_priors(comps, n_list)
+    m = {k: v.copy() for k, v in prior_m.items()}
     # each list entry is at most one registry person: matches are at most n_list of the pairs
     lam_max = float(np.clip(n_list / max(total, 1.0), 1e-9, 0.999))
     lam = 0.5 * lam_max
@@ -214,18 +233,7 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
         b = np.log1p(-lam) + lu
         post = np.exp(a - np.logaddexp(a, b))
         w = counts * post
-        new_m = {}
-        for c in comps:
-            g = patterns[f"gamma_{c.name}"].to_numpy()
-            ok = g >= 0
-            num = np.bincount(g[ok], weights=w[ok], minlength=len(c.labels))
-            if labelled is not None and len(labelled):
-                lg = labelled[f"gamma_{c.name}"].to_numpy()
-                lg = lg[lg >= 0]
-                num = num + np.bincount(lg, minlength=len(c.labels))
-            num = num + strength[c.name] * prior_m[c.name]
-            num = np.maximum(num, 1e-9)
-            new_m[c.name] = num / num.sum()
+        new_m = _m_step(patterns, comps, w, prior_m, strength, labelled)
         new_lam = float(np.clip(w.sum() / max(total, 1.0), 1e-9, lam_max))
         delta = max(abs(new_lam - lam), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, lam = new_m, new_lam
@@ -336,14 +344,8 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
     first = np.zeros(len(uniq), np.int64)
     first[inv[::-1]] = np.arange(len(inv))[::-1]
     pat = pd.DataFrame(g[first], columns=cols)
-    prior_m, strength, m = {}, {}, {}
-    for c in comps:
-        anchor = ANCHORS.get(c.name)
-        if anchor and len(anchor[0]) == len(c.labels):
-            prior_m[c.name], strength[c.name] = np.array(anchor[0], float), anchor[1] * max(n_list, 50)
-        else:
-            prior_m[c.name], strength[c.name] = _default_m(len(c.labels)), 5.0
-        m[c.name] = prior_m[c.name].copy()
+    prior_m, strength = _m_priors(comps, n_list)
+    m = {k: v.copy() for k, v in prior_m.items()}
     adj = tf_adjust if tf_adjust is not None else np.zeros(len(g))
     share, it = 0.5, 0
     for it in range(1, max_iter + 1):
@@ -355,16 +357,7 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
         w = pw[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
         mass = np.bincount(inv, weights=pair_p, minlength=len(uniq))
-        new_m = {}
-        for c in comps:
-            gc = pat[f"gamma_{c.name}"].to_numpy()
-            ok = gc >= 0
-            num = np.bincount(gc[ok], weights=mass[ok], minlength=len(c.labels))
-            if labelled is not None and len(labelled):
-                lg = labelled[f"gamma_{c.name}"].to_numpy()
-                num = num + np.bincount(lg[lg >= 0], minlength=len(c.labels))
-            num = np.maximum(num + strength[c.name] * prior_m[c.name], 1e-9)
-            new_m[c.name] = num / num.sum()
+        new_m = _m_step(pat, comps, mass, prior_m, strength, labelled)
         new_share = float(np.clip(genuine.mean() if n_list else 0.5, 1e-4, 1 - 1e-4))
         delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, share = new_m, new_share

@@ -212,8 +212,7 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
         enc = cmp.encode(side_l.std, side_r.std)
         if model is not None:
             enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
-        rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
-                 else blocking.default_rules(side_l.std, side_r.std))
+        rules = blocking.choose_rules(settings.blocking_rules, side_l.std, side_r.std)
         blocked = blocking.block(side_l.std, side_r.std, rules, max_pairs=settings.max_pairs, log=say,
                                  automatic=not settings.blocking_rules, max_block=settings.max_block)
     say(f"candidate pairs: {blocked.n_pairs:,}")

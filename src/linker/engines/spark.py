@@ -108,8 +108,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
             enc = cmp.encode(side_l.std, side_r.std)
             if model is not None:
                 enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
-            rules = ([blocking.Rule.parse(r) for r in settings.blocking_rules] if settings.blocking_rules
-                     else blocking.default_rules(side_l.std, side_r.std))
+            rules = blocking.choose_rules(settings.blocking_rules, side_l.std, side_r.std)
             pairs, rule_pairs = block_spark(std_l, std_r, like_l, like_r, rules, max_pairs=settings.max_pairs,
                                             log=say, automatic=not settings.blocking_rules)
             cached.append(pairs)
