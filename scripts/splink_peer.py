@@ -164,6 +164,7 @@ def prepare(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["first_initial"] = out["first_name"].str[:1]
     if "dob" in cols:
         out["dob"] = _on_unique(df[cols["dob"]], parse_date)
+        out["birth_year"] = out["dob"].str[:4]
     if "personal_number" in cols:
         out["personal_number"] = _on_unique(df[cols["personal_number"]], clean_number)
     if "unit" in cols:
@@ -197,7 +198,8 @@ def _name_comparison(col: str, initials: bool) -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name=col, comparison_levels=levels)
 
 
-def build_settings(fields: set[str], initials: set[str]) -> tuple[SettingsCreator, list, list]:
+def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = False
+                   ) -> tuple[SettingsCreator, list, list]:
     """Settings, deterministic rules (for the prior) and EM blocking rules for the fields present;
     ``initials``: the name fields written as initials somewhere (they get an "initial agrees" level)."""
     comparisons = []
@@ -227,8 +229,14 @@ def build_settings(fields: set[str], initials: set[str]) -> tuple[SettingsCreato
         return all(f in fields for f in fs)
 
     rules = []
-    for fs in (("surname",), ("first_name", "dob"), ("dob",), ("personal_number",), ("soc_sec_id",),
-               ("surname_mp", "first_initial"), ("first_name", "patronymic"), ("postcode", "street_number")):
+    loose = (("surname",), ("first_name", "dob"), ("dob",), ("personal_number",), ("soc_sec_id",),
+             ("surname_mp", "first_initial"), ("first_name", "patronymic"), ("postcode", "street_number"))
+    # at a million rows the loose rules propose over 600M comparisons (block_on("surname") alone 395M);
+    # a competent user tightens each with an initial or the birth year
+    tight = (("surname", "first_initial"), ("first_name", "dob"), ("dob", "first_initial"), ("personal_number",),
+             ("soc_sec_id",), ("surname_mp", "first_initial", "birth_year"),
+             ("first_name", "patronymic", "birth_year"), ("postcode", "street_number"))
+    for fs in (tight if tight_blocking else loose):
         if have(*fs):
             rules.append(block_on(*fs))
     deterministic = [block_on(*fs) for fs in (("surname", "first_name", "dob"), ("personal_number",),
@@ -249,14 +257,16 @@ def build_settings(fields: set[str], initials: set[str]) -> tuple[SettingsCreato
 
 
 def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, seed: int = 1,
-         max_pairs: float = 5e6) -> pd.DataFrame:
+         max_pairs: float = 5e6, tight_blocking: bool | None = None) -> pd.DataFrame:
     """Train and predict; one row per list entry (its best pair), in list order."""
     fields = {c for c in list_df.columns if list_df[c].notna().any()} & \
              {c for c in registry_df.columns if registry_df[c].notna().any()}
     fields.discard("unique_id")
     initials = {f for f in ("first_name", "patronymic") if f in fields
                 and (list_df[f].str.len().eq(1).any() or registry_df[f].str.len().eq(1).any())}
-    settings, deterministic, em = build_settings(fields, initials)
+    if tight_blocking is None:  # as a user would at this size: tighten the rules for large registries
+        tight_blocking = len(registry_df) > 300_000
+    settings, deterministic, em = build_settings(fields, initials, tight_blocking)
     db = DuckDBAPI()
     # registered in this order so that the registry is the left side ("_l") of every pair
     reg = db.register(registry_df, dataset_display_name="registry")
@@ -309,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=0.9, help="match when probability >= this")
     ap.add_argument("--truth", type=Path, help="truth file: print precision, recall, F1")
     ap.add_argument("--seed", type=int, default=1, help="seed of the u sampling (reproducible runs)")
+    ap.add_argument("--tight-blocking", choices=("auto", "yes", "no"), default="auto",
+                    help="tighten the prediction rules with an initial or the birth year (auto: registry > 300k rows)")
     ap.add_argument("--max-pairs", type=float, default=5e6,
                     help="pairs sampled for u, and cap of EM pairs (Splink suggests 1e7 and up; "
                          "5e6 takes ~20 s on 2 cores)")
@@ -319,7 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     registry_df = prepare(read_table(args.registry), str(args.registry))
     if list_df["unique_id"].duplicated().any() or registry_df["unique_id"].duplicated().any():
         raise SystemExit("duplicate ids in the list or the registry; give each row a unique id")
-    matches = link(list_df, registry_df, args.threshold, seed=args.seed, max_pairs=args.max_pairs)
+    tight = {"auto": None, "yes": True, "no": False}[args.tight_blocking]
+    matches = link(list_df, registry_df, args.threshold, seed=args.seed, max_pairs=args.max_pairs,
+                   tight_blocking=tight)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     matches.to_csv(args.out, index=False)
     n_match = int(matches["decision"].eq("match").sum())

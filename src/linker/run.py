@@ -70,15 +70,17 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
     report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
                           with_entries=False)
     if out is not None:
-        from .report.html import render_html
-        from .report.summary import entries_json_text
+        from .report.html import write_html
+        from .report.summary import entries_json_pieces
         head = _json(report, compact=True).rstrip("\n")
-        text = head[:-1] + ',"entries":' + entries_json_text(run, entries, matches, report["fields"]) + "}"
-        html = render_html(report, report_json=text)
         with atomic_output(out, force=force) as tmp:
             (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
-            (tmp / "report.json").write_text(text + "\n", encoding="utf-8")
-            (tmp / "report.html").write_text(html, encoding="utf-8")
+            with open(tmp / "report.json", "w", encoding="utf-8") as f:   # streamed: entries in pieces
+                f.write(head[:-1] + ',"entries":')
+                for piece in entries_json_pieces(run, entries, matches, report["fields"]):
+                    f.write(piece)
+                f.write("}\n")
+            write_html(tmp / "report.html", report, tmp / "report.json")
             (tmp / "model.json").write_text(_json(run.model.to_dict()), encoding="utf-8")
             (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")
     return MatchOutput(run, matches, report)

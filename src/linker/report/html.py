@@ -165,11 +165,12 @@ def _counts(report: dict) -> dict[str, int | None]:
     return out
 
 
-def render_html(report: dict, *, report_json: str | None = None) -> str:
+def render_html(report: dict, *, report_json: str | None = None, payload_hash: str | None = None) -> str:
     """The whole self-contained report page for ``report`` (the dict also written as report.json).
 
     ``report_json``, when given, is that report already serialized as JSON (report.json's text, whose
-    entries may be absent from the ``report`` dict): it is embedded, escaped, instead of encoding again."""
+    entries may be absent from the ``report`` dict): it is embedded, escaped, instead of encoding again.
+    ``payload_hash`` overrides the hash of the embedded text (for `write_html`, which streams it)."""
     payload = _escape_script(report_json) if report_json is not None else embed_json(report)
     chance = report.get("chance_test") or {}
     context = {
@@ -187,9 +188,29 @@ def render_html(report: dict, *, report_json: str | None = None) -> str:
         "blocking": report.get("blocking") or {},
         "model": report.get("model") or {},
         "csp": Markup(CSP),  # a constant: literal quotes, as browsers and auditors read it
-        "report_hash": report_hash(payload),
+        "report_hash": payload_hash or report_hash(payload),
         "data_json": Markup(payload),
         "css": Markup(_asset("report.css")),
         "js": Markup(_asset("report.js")),
     }
     return _environment().get_template("report.html.j2").render(**context)
+
+
+def write_html(path, report: dict, json_path) -> None:
+    """Write report.html for ``report`` whose full JSON text is already in the file ``json_path``,
+    streaming that text into the page's data block (escaped) instead of holding it in memory twice.
+    The file holds compact JSON (no raw newline inside) and a final newline, which is left out."""
+    import uuid
+
+    digest = hashlib.sha256()
+    with open(json_path, encoding="utf-8") as src:
+        for piece in iter(lambda: src.read(1 << 22), ""):
+            digest.update(_escape_script(piece.replace("\n", "")).encode("utf-8"))
+    sentinel = "LINKERDATA" + uuid.uuid4().hex
+    page = render_html(report, report_json=sentinel, payload_hash=digest.hexdigest()[:16])
+    before, after = page.split(sentinel)
+    with open(path, "w", encoding="utf-8") as out, open(json_path, encoding="utf-8") as src:
+        out.write(before)
+        for piece in iter(lambda: src.read(1 << 22), ""):
+            out.write(_escape_script(piece.replace("\n", "")))  # compact JSON has no raw newline but the last
+        out.write(after)

@@ -168,11 +168,27 @@ def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: lis
         }
 
 
-def entries_json_text(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> str:
-    """The report's entries as one compact JSON array, encoded entry by entry (the C encoder, and no
-    dict of 200,000 entries alive at once)."""
+def entries_json_pieces(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str], *,
+                        batch: int = 5000):
+    """The report's entries as a compact JSON array, in pieces of ``batch`` entries (the C encoder per
+    entry; neither all entries nor all their text alive at once)."""
     enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-    return "[" + ",".join(enc(e) for e in _entries_json(run, entries, matches, fields)) + "]"
+    yield "["
+    buf: list[str] = []
+    first = True
+    for e in _entries_json(run, entries, matches, fields):
+        buf.append(enc(e))
+        if len(buf) >= batch:
+            yield ("" if first else ",") + ",".join(buf)
+            first, buf = False, []
+    if buf:
+        yield ("" if first else ",") + ",".join(buf)
+    yield "]"
+
+
+def entries_json_text(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> str:
+    """`entries_json_pieces` as one string."""
+    return "".join(entries_json_pieces(run, entries, matches, fields))
 
 
 def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Settings, chance,
