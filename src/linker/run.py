@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -10,7 +11,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .engines.local import MatchRun, run_match
+from .engines.local import MatchRun, Timer, run_match
 from .errors import ConfigError, InputError
 from .io import atomic_output, check_output_dir, read_table, write_csv_bytes
 from .report.build import entry_table, matches_frame
@@ -60,19 +61,25 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
                         labels_path=labels_path or "labels.csv", log=log)
     else:
         raise ConfigError(f"--engine {engine}: unknown engine; use local or spark")
-    entries = entry_table(run, settings)
-    labelled = np.zeros(len(entries), bool)
-    if labels is not None and len(labels):
-        labelled = run.list.ids.isin(set(labels["list_id"].astype(str).str.strip())).to_numpy()
-    matches = matches_frame(run, entries, labelled)
+    timer = Timer()
+    timer.timings = run.timings
+    with timer.stage("decide"):          # per entry, duplicate listings (the list against itself)
+        entries = entry_table(run, settings)
+        labelled = np.zeros(len(entries), bool)
+        if labels is not None and len(labels):
+            labelled = run.list.ids.isin(set(labels["list_id"].astype(str).str.strip())).to_numpy()
+        matches = matches_frame(run, entries, labelled)
     n_match = int((matches["decision"] == "match").sum())
-    chance = chance_test(run, settings, n_match, len(matches)) if settings.decoys > 0 else None
-    report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
-                          with_entries=False)
+    with timer.stage("chance_test"):
+        chance = chance_test(run, settings, n_match, len(matches)) if settings.decoys > 0 else None
+    with timer.stage("report"):
+        report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
+                              with_entries=False)
     if out is not None:
         from .report.html import write_html
         from .report.summary import entries_json_pieces
         head = _json(report, compact=True).rstrip("\n")
+        t_write = time.perf_counter()
         with atomic_output(out, force=force) as tmp:
             (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
             with open(tmp / "report.json", "w", encoding="utf-8") as f:   # streamed: entries in pieces
@@ -82,5 +89,6 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
                 f.write("}\n")
             write_html(tmp / "report.html", report, tmp / "report.json")
             (tmp / "model.json").write_text(_json(run.model.to_dict()), encoding="utf-8")
+            run.timings["write"] = round(time.perf_counter() - t_write, 3)
             (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")
     return MatchOutput(run, matches, report)
