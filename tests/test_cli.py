@@ -154,3 +154,22 @@ def test_interrupted_run_leaves_output_as_it_was(tmp_path, sig):
     assert proc.returncode != 0 and "Traceback" not in err
     assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]   # no temporary left behind
+
+
+def test_tune_estimates_and_measures(matched, tmp_path):
+    import shutil
+    kind, out = matched
+    d = tmp_path / "copy"
+    shutil.copytree(out, d)
+    est = CliRunner().invoke(main, ["tune", str(d), "--json"])
+    assert est.exit_code == 0, est.output
+    rows = json.loads(est.stdout)["rows"]
+    assert all("precision" not in r for r in rows)
+    res = CliRunner().invoke(main, ["tune", str(d), "--truth", str(FIX / kind / "truth.csv"), "--json"])
+    assert res.exit_code == 0, res.output
+    measured = json.loads(res.stdout)
+    at = {r["threshold"]: r for r in measured["rows"]}
+    # the label-free estimate is honest: within 2 points of the measured precision at the default
+    assert abs(at[0.9]["est_precision"] - at[0.9]["precision"]) <= 0.02
+    curve = json.loads((d / "report.json").read_text(encoding="utf-8"))["threshold_curve"]
+    assert all(p["precision"] is not None for p in curve)

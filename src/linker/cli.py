@@ -145,6 +145,32 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, force, quiet)
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
+def _draw_measured_curve(out_dir: Path, rows: list[dict]) -> None:
+    """Put the measured precision/recall into DIR/report.json's threshold curve and redraw report.html
+    (each file written beside itself, then renamed over it)."""
+    import json
+    import os
+
+    from .report.html import write_html
+
+    rj = out_dir / "report.json"
+    if not rj.is_file():
+        return
+    report = json.loads(rj.read_text(encoding="utf-8"))
+    measured = {r["threshold"]: r for r in rows}
+    for point in report.get("threshold_curve") or []:
+        r = measured.get(point.get("threshold"))
+        if r is not None:
+            point["precision"], point["recall"] = r.get("precision"), r.get("recall")
+    tmp_json, tmp_html = out_dir / ".report.json.tmp", out_dir / ".report.html.tmp"
+    tmp_json.write_text(json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    report.pop("entries", None)
+    write_html(tmp_html, report, tmp_json)
+    os.replace(tmp_json, rj)
+    os.replace(tmp_html, out_dir / "report.html")
+    click.echo(f"measured curve drawn in {out_dir / 'report.html'}", err=True)
+
+
 @main.command("tune")
 @click.argument("out_dir", metavar="DIR", type=click.Path(path_type=str))
 @click.option("--truth", "truth_file", type=click.Path(path_type=str), help="truth.csv (or pair truth) to measure.")
@@ -184,6 +210,8 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
                                   lab["label"].str.strip().str.lower() == "match", "")})
         matches = matches[matches["list_id"].isin(set(truth["list_id"]))]
     result = tune(matches, truth, target_precision=target_precision)
+    if result.measured:
+        _draw_measured_curve(Path(out_dir), result.rows)
     if as_json:
         click.echo(json.dumps({"rows": result.rows, "suggested_match_threshold": result.suggested_match,
                                "suggested_review_threshold": result.suggested_review,
