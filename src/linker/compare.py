@@ -56,6 +56,15 @@ class Encoded:
     comparisons: tuple[Comparison, ...]
 
     @property
+    def first_letter(self) -> np.ndarray:
+        """Code of the first letter of each name-vocabulary entry (0 for the empty entry)."""
+        cached = getattr(self, "_first_letter", None)
+        if cached is None:
+            cached = pd.factorize(pd.Series([v[:1] for v in self.vocab["name"]], dtype=object))[0]
+            self._first_letter = cached
+        return cached
+
+    @property
     def n_left(self) -> int:
         return len(next(iter(self.left.values())))
 
@@ -150,7 +159,10 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     r_fn = np.where(swapped, R["sn"][ir], R["fn"][ir])
     r_fc = np.where(swapped, R["sn_stem"][ir], fc_r)
     l_stem = L["sn_stem"][il]
-    sim_sn = np.where(swapped, _pair_similarity(V, sn_l, r_sn, jw, workers), straight)
+    sim_sn = straight.copy()
+    sw = np.flatnonzero(swapped)          # crosswise similarity only where the order was swapped (rare)
+    if len(sw):
+        sim_sn[sw] = _pair_similarity(V, sn_l[sw], r_sn[sw], jw, workers)
 
     # surname
     lev = np.zeros(len(il), np.int8)
@@ -164,11 +176,13 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     # given name: initials, diminutives
     fn_l = L["fn"][il]
     fi_l, fi_r = L["fn_is_init"][il], np.where(swapped, False, R["fn_is_init"][ir])
-    sim_fn = np.where(swapped, _pair_similarity(V, fc_l, r_fc, jw, workers), straight_fn)
+    sim_fn = straight_fn.copy()
+    if len(sw):
+        sim_fn[sw] = _pair_similarity(V, fc_l[sw], r_fc[sw], jw, workers)
     full = ~fi_l & ~fi_r
     lev = np.zeros(len(il), np.int8)
-    first_l = V[fn_l].astype("U1") if len(il) else np.zeros(0, "U1")
-    first_r = V[r_fn].astype("U1") if len(il) else np.zeros(0, "U1")
+    first = enc.first_letter
+    first_l, first_r = first[fn_l], first[r_fn]
     lev[full & (sim_fn >= 0.85)] = 1
     lev[(fi_l | fi_r) & (first_l == first_r)] = 2
     lev[full & (sim_fn >= 0.93)] = 3
@@ -182,8 +196,7 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
         pi_l, pi_r = L["pt_is_init"][il], R["pt_is_init"][ir]
         sim = _pair_similarity(V, pt_l, pt_r, jw, workers)
         full = ~pi_l & ~pi_r
-        first_l = V[pt_l].astype("U1") if len(il) else np.zeros(0, "U1")
-        first_r = V[pt_r].astype("U1") if len(il) else np.zeros(0, "U1")
+        first_l, first_r = first[pt_l], first[pt_r]
         lev = np.zeros(len(il), np.int8)
         lev[full & (sim >= 0.85)] = 1
         lev[(pi_l | pi_r) & (first_l == first_r)] = 2
@@ -194,9 +207,13 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     return out
 
 
-def _digits8(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    v = y.astype(np.int64) * 10000 + m.astype(np.int64) * 100 + d
-    return np.stack([(v // 10 ** k) % 10 for k in range(8)], axis=1)
+def _digits_differing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many of the 8 digits of two YYYYMMDD numbers differ (no 8-column matrix built)."""
+    count = np.zeros(len(a), np.int8)
+    for _ in range(8):
+        count += (a % 10) != (b % 10)
+        a, b = a // 10, b // 10
+    return count
 
 
 def _date_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
@@ -210,7 +227,8 @@ def _date_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
     lev[yl == yr] = 1
     partial = ~full & (yl == yr) & ((ml == 0) | (mr == 0) | (ml == mr)) & ((dl == 0) | (dr == 0) | (dl == dr))
     lev[partial] = 2
-    hamming = (_digits8(yl, ml, dl) != _digits8(yr, mr, dr)).sum(axis=1)
+    hamming = _digits_differing(yl.astype(np.int64) * 10000 + ml.astype(np.int64) * 100 + dl,
+                                yr.astype(np.int64) * 10000 + mr.astype(np.int64) * 100 + dr)
     swapped = (yl == yr) & (ml == dr) & (dl == mr)
     lev[full & ((hamming == 1) | swapped)] = 3
     lev[full & (yl == yr) & (ml == mr) & (dl == dr)] = 4
