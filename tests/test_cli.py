@@ -140,7 +140,7 @@ def test_interrupted_run_leaves_output_as_it_was(tmp_path, sig):
     import signal
     import time
     from linker.synth import synth, write_synth
-    write_synth(tmp_path / "r", *synth(20000, 2000, seed=5))
+    write_synth(tmp_path / "r", *synth(60000, 6000, seed=5))   # big enough to be running after 3 s
     out = tmp_path / "o"
     out.mkdir()
     (out / "old.txt").write_text("previous run")
