@@ -23,7 +23,7 @@ Command-line options override the file.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,3 @@ def make_settings(config: str | Path | None = None, **overrides: Any) -> Setting
         return Settings(**kwargs)
     except TypeError as exc:
         raise ConfigError(f"invalid option: {exc}") from None
-
-
-def with_(settings: Settings, **changes: Any) -> Settings:
-    return replace(settings, **changes)

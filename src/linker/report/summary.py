@@ -186,15 +186,10 @@ def entries_json_pieces(run, entries: pd.DataFrame, matches: pd.DataFrame, field
     yield "]"
 
 
-def entries_json_text(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> str:
-    """`entries_json_pieces` as one string."""
-    return "".join(entries_json_pieces(run, entries, matches, fields))
-
-
 def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Settings, chance,
                  *, breakdown_columns: tuple[str, ...] = (), with_entries: bool = True) -> dict:
     """report.json as a dict; without ``with_entries`` the ``entries`` key is left for
-    `entries_json_text` (the large part, streamed)."""
+    `entries_json_pieces` (the large part, streamed)."""
     dec = matches["decision"].to_numpy(object)
     flags = matches["flags"].astype(str)
     n = len(matches)
