@@ -31,7 +31,6 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import run_measured  # noqa: E402

@@ -199,6 +199,18 @@ def _cap_blocks(code_l: np.ndarray, code_r: np.ndarray, max_block: int) -> tuple
     return out, int(len(big))
 
 
+def check_total(counted: list[tuple[Rule, int]], max_pairs: int) -> None:
+    """Refuse, with the rule to tighten, when the rules together would propose over ``max_pairs``."""
+    total = sum(n for _rule, n in counted)
+    if total > max_pairs:
+        worst, n = max(counted, key=lambda t: t[1])
+        raise BlockingError(
+            f"blocking would compare {total:,} pairs, over the limit of {max_pairs:,} "
+            f"(rule {worst.name} alone gives {n:,}); make that rule stricter, e.g. add \"by\" "
+            f"to it in [blocking] rules, or raise [blocking] max_pairs"
+        )
+
+
 def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pairs: int,
           dedupe: bool = False, log=None, automatic: bool = False, max_block: int | None = None) -> BlockingResult:
     """The union of the pairs of every rule, sorted by (list row, registry row).
@@ -225,14 +237,7 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
         if log:
             note = f" ({capped:,} keys shared by over {max_block:,} records left to other rules)" if capped else ""
             log(f"  blocking rule {rule.name}: {n:,} pairs{note}")
-    total = sum(n for *_, n in counted)
-    if total > max_pairs:
-        worst = max(counted, key=lambda t: t[3])
-        raise BlockingError(
-            f"blocking would compare {total:,} pairs, over the limit of {max_pairs:,} "
-            f"(rule {worst[0].name} alone gives {worst[3]:,}); make that rule stricter, e.g. add \"by\" "
-            f"to it in [blocking] rules, or raise [blocking] max_pairs"
-        )
+    check_total([(rule, n) for rule, _cl, _cr, n in counted], max_pairs)
     parts_l, parts_r = [], []
     n_r = max(len(std_r), 1)
     for rule, cl, cr, _n in counted:

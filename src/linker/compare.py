@@ -107,20 +107,10 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame) -> Encoded:
 
     comps = [COMPARISONS["surname"]]
     both = lambda c: _present(std_l, c) and _present(std_r, c)  # noqa: E731
-    if both("fn"):
-        comps.append(COMPARISONS["first_name"])
-    if both("pt"):
-        comps.append(COMPARISONS["patronymic"])
-    if both("by"):
-        comps.append(COMPARISONS["birth_date"])
-    if both("pnum"):
-        comps.append(COMPARISONS["personal_number"])
-    if both("rank"):
-        comps.append(COMPARISONS["rank"])
-    if both("cat"):
-        comps.append(COMPARISONS["category"])
-    if both("unit"):
-        comps.append(COMPARISONS["unit"])
+    for name, col in (("first_name", "fn"), ("patronymic", "pt"), ("birth_date", "by"),
+                      ("personal_number", "pnum"), ("rank", "rank"), ("category", "cat"), ("unit", "unit")):
+        if both(col):
+            comps.append(COMPARISONS[name])
     for c in std_l.columns:
         if c.startswith("t_") and both(c):
             comps.append(text_comparison(int(c[2:]), std_l.attrs.get("text_names", {}).get(c, c)))

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import blocking, compare as cmp, model as fs
-from .columns import Mapping, detect_fields, ids_of, text_column
+from .columns import Mapping, detect_fields, ids_of
 from .engines.local import Side, Timer, compare_in_chunks
 from .errors import InputError
 from .io import read_table

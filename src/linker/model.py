@@ -17,14 +17,13 @@ Labels (a person's decisions) add their pairs to the m counts with full weight.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .compare import COMPARISONS, Comparison, Encoded, compare, text_comparison
+from .compare import COMPARISONS, Comparison, Encoded, compare
 from .errors import ConfigError
 
 #: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)

@@ -27,7 +27,6 @@ import pandas as pd
 
 from .. import blocking, compare as cmp
 from ..columns import Mapping
-from ..errors import BlockingError
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -190,14 +189,7 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
             kept.append(i)
             if log:
                 log(f"  blocking rule {rule.name}: {n:,} pairs")
-        total = sum(n for _r, n in counted)
-        if total > max_pairs:
-            worst = max(counted, key=lambda t: t[1])
-            raise BlockingError(
-                f"blocking would compare {total:,} pairs, over the limit of {max_pairs:,} "
-                f"(rule {worst[0].name} alone gives {worst[1]:,}); make that rule stricter, e.g. add \"by\" "
-                f"to it in [blocking] rules, or raise [blocking] max_pairs"
-            )
+        blocking.check_total(counted, max_pairs)
         pairs = left.where(F.col("rule").isin(kept)).join(right, on=["rule", "key"]).select("l", "r")
         if dedupe:  # one table against itself: each unordered pair once, never a row with itself
             pairs = pairs.select(F.least("l", "r").alias("l"), F.greatest("l", "r").alias("r")).where("l != r")

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from ..assign import resolve_claims
 from ..settings import Settings
 from ..standardize import display_names
