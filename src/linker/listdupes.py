@@ -22,7 +22,12 @@ def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float
         return empty
     enc = cmp.restrict(cmp.encode(std, std), model.comparisons, source="model")
     try:
-        rules = blocking.default_rules(std, std)
+        # two listings of one person share a date or a number far more often than not: only rules that
+        # carry one (the name rules alone would pair every namesake pair of a large list)
+        rules = [r for r in blocking.default_rules(std, std)
+                 if set(r.list_keys) & {"by", "dob", "dob_swapped", "bm", "bd", "pnum", "pnum_d"}]
+        if not rules:
+            return empty
         res = blocking.block(std, std, rules, max_pairs=max_pairs, dedupe=True, automatic=True, max_block=500)
     except blocking.BlockingError:
         return empty
