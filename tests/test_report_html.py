@@ -209,3 +209,10 @@ def test_large_report_renders_every_entry() -> None:
 def test_hostile_strings_cover_each_escape() -> None:
     joined = "".join(HOSTILE)
     assert all(c in joined for c in "<>&\u2028\u2029")
+
+
+def test_headline_counts_duplicate_listings_once() -> None:
+    from linker.report.html import render_html
+    page = render_html({"counts": {"total": 10, "match": 8, "review": 1, "no_match": 1, "duplicate_listings": 2,
+                                   "confirmed_people": 6}})
+    assert '<span data-count="confirmed_people">6</span> distinct people' in page

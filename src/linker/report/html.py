@@ -51,7 +51,7 @@ VERDICTS = {
     ),
 }
 
-_COUNT_KEYS = ("total", "match", "review", "no_match", "duplicate_listings", "labelled")
+_COUNT_KEYS = ("total", "match", "review", "no_match", "duplicate_listings", "labelled", "confirmed_people")
 
 
 def _json_default(obj: Any) -> Any:
