@@ -173,3 +173,23 @@ def test_tune_estimates_and_measures(matched, tmp_path):
     assert abs(at[0.9]["est_precision"] - at[0.9]["precision"]) <= 0.02
     curve = json.loads((d / "report.json").read_text(encoding="utf-8"))["threshold_curve"]
     assert all(p["precision"] is not None for p in curve)
+
+
+def test_config_file_sets_mapping_rules_and_thresholds(tmp_path):
+    cfg = tmp_path / "linker.toml"
+    cfg.write_text('match_threshold = 0.95\nreview_threshold = 0.2\n[list.map]\nfull_name = "Ф.И.О."\n'
+                   '[blocking]\nrules = [["sn_stem", "fn_canon"], ["pnum_d"], ["dob", "sn_init"]]\nmax_block = 200\n',
+                   encoding="utf-8")
+    out = tmp_path / "o"
+    res = CliRunner().invoke(main, ["match", str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"),
+                                    "--out", str(out), "-q", "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert rep["thresholds"] == {"match": 0.95, "review": 0.2}
+    assert [r["name"] for r in rep["blocking"]["rules"]] == ["sn_stem+fn_canon", "pnum_d", "dob+sn_init"]
+    assert rep["mapping"]["list"]["full_name"] == "Ф.И.О."
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[blocking]\nrules = [[\"surname\"]]\n", encoding="utf-8")
+    res = run("match", str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), "--out", str(tmp_path / "b"),
+              "--config", str(bad))
+    assert res.returncode == 2 and res.stderr.startswith("Error: blocking rule ['surname']: unknown key 'surname'")

@@ -65,6 +65,10 @@ class Settings:
                 f"review-threshold {self.review_threshold} is above match-threshold {self.match_threshold}; "
                 "the review band lies below the match threshold"
             )
+        if self.blocking_rules:          # a wrong key fails now, before any file is read
+            from .blocking import Rule
+            for rule in self.blocking_rules:
+                Rule.parse(rule)
         for side, mapping in (("list", self.list_map), ("registry", self.registry_map)):
             for fld, _col in mapping:
                 if fld not in FIELDS and not fld.startswith("text:"):
