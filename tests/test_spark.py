@@ -158,3 +158,12 @@ def test_cli_engine_spark_writes_the_same_matches(spark, tmp_path: Path) -> None
         assert res.exit_code == 0, res.output
         outs[engine] = (out / "matches.csv").read_bytes()
     assert outs["local"] == outs["spark"]
+
+
+def test_keys_shared_by_too_many_records_are_capped_like_local(spark) -> None:
+    lst, reg = paths("ru")
+    s = Settings(quiet=True, max_block=3)
+    local = run_match(lst, reg, s)
+    remote = run_match_spark(lst, reg, s, spark=spark)
+    assert local.blocking.rule_pairs == remote.blocking.rule_pairs
+    assert (local.scored.entries["decision"] == remote.scored.entries["decision"]).all()

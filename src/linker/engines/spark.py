@@ -110,7 +110,8 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
                 enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
             rules = blocking.choose_rules(settings.blocking_rules, side_l.std, side_r.std)
             pairs, rule_pairs = block_spark(std_l, std_r, like_l, like_r, rules, max_pairs=settings.max_pairs,
-                                            log=say, automatic=not settings.blocking_rules)
+                                            log=say, automatic=not settings.blocking_rules,
+                                            max_block=settings.max_block)
             cached.append(pairs)
         lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
 

@@ -159,7 +159,7 @@ def _keyed(std: DataFrame, like: pd.DataFrame, rules: list[blocking.Rule], side:
 
 def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r: pd.DataFrame,
                 rules: list[blocking.Rule], *, max_pairs: int, dedupe: bool = False,
-                log: Callable[[str], None] | None = None, automatic: bool = False
+                log: Callable[[str], None] | None = None, automatic: bool = False, max_block: int | None = None
                 ) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
     """(pairs ``l, r`` as the union of every rule's join, pairs per rule before the union).
 
@@ -170,11 +170,17 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
     """
     from pyspark.sql import functions as F
 
-    left = _keyed(std_l, like_l, rules, "list", "l").persist()
+    keyed_l = left = _keyed(std_l, like_l, rules, "list", "l").persist()
     right = _keyed(std_r, like_r, rules, "registry", "r").persist()
     try:
         cl = left.groupBy("rule", "key").agg(F.count("*").alias("nl"))
         cr = right.groupBy("rule", "key").agg(F.count("*").alias("nr"))
+        capped: dict[int, int] = {}
+        if max_block:  # keys shared by over max_block registry records are left to the other rules
+            capped = {int(r["rule"]): int(r["count"]) for r in
+                      cr.where(F.col("nr") > max_block).groupBy("rule").count().collect()}
+            cr = cr.where(F.col("nr") <= max_block)
+            left = left.join(cr.select("rule", "key"), on=["rule", "key"], how="left_semi")
         rows = (cl.join(cr, on=["rule", "key"]).groupBy("rule")
                 .agg(F.sum(F.col("nl") * F.col("nr")).alias("n")).collect())
         per_rule = {int(r["rule"]): int(r["n"] or 0) for r in rows}
@@ -188,7 +194,9 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
             counted.append((rule, n))
             kept.append(i)
             if log:
-                log(f"  blocking rule {rule.name}: {n:,} pairs")
+                note = (f" ({capped[i]:,} keys shared by over {max_block:,} records left to other rules)"
+                        if capped.get(i) else "")
+                log(f"  blocking rule {rule.name}: {n:,} pairs{note}")
         blocking.check_total(counted, max_pairs)
         pairs = left.where(F.col("rule").isin(kept)).join(right, on=["rule", "key"]).select("l", "r")
         if dedupe:  # one table against itself: each unordered pair once, never a row with itself
@@ -196,7 +204,7 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
         pairs = pairs.distinct().persist()
         pairs.count()
     finally:
-        left.unpersist()
+        keyed_l.unpersist()
         right.unpersist()
     return pairs, tuple((rule.name, n) for rule, n in counted)
 
