@@ -167,3 +167,17 @@ def test_keys_shared_by_too_many_records_are_capped_like_local(spark) -> None:
     remote = run_match_spark(lst, reg, s, spark=spark)
     assert local.blocking.rule_pairs == remote.blocking.rule_pairs
     assert (local.scored.entries["decision"] == remote.scored.entries["decision"]).all()
+
+
+def test_dedupe_on_spark_gives_the_local_clusters(spark, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from linker.cli import main
+    roster = str(ROOT / "fixtures" / "ru" / "list.csv")
+    outs = {}
+    for engine in ("local", "spark"):
+        res = CliRunner().invoke(main, ["dedupe", roster, "--out", str(tmp_path / engine), "-q", "--engine", engine])
+        assert res.exit_code == 0, res.output
+        outs[engine] = (tmp_path / engine / "clusters.csv").read_bytes()
+    assert outs["local"] == outs["spark"]
+    assert b"\n" in outs["local"]

@@ -110,9 +110,12 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
 @click.option("--id", "id_col", help="Id column (default: detected, else the row number).")
 @click.option("--threshold", type=float, help="Pair probability from which two rows are linked [0.9].")
 @click.option("--seed", type=int, help="Random seed [0].")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Run the stages in this process, or on Apache Spark.")
+@click.option("--spark-master", default="local[2]", show_default=True, help="Spark master URL for --engine spark.")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output directory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
-def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, force, quiet):
+def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, engine, spark_master, force, quiet):
     """Find the rows of ROSTER that are the same person; write clusters.csv and a report into --out.
 
     \b
@@ -130,7 +133,11 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, force, quiet)
     check_output_dir(out, force=force)
     settings = make_settings(config, match_threshold=threshold, seed=seed,
                              list_map=parse_map_options(maps) or None, list_id=id_col, quiet=quiet)
-    run = run_dedupe(roster, settings, log=_say(quiet))
+    if engine == "spark":
+        from .engines.spark import run_dedupe_spark
+        run = run_dedupe_spark(roster, settings, log=_say(quiet), master=spark_master)
+    else:
+        run = run_dedupe(roster, settings, log=_say(quiet))
     clusters = clusters_frame(run)
     report = dedupe_report(run, clusters, settings)
     with atomic_output(out, force=force) as tmp:

@@ -38,7 +38,9 @@ class DedupeRun:
     timings: dict
 
 
-def load_roster(path: str, settings: Settings) -> Side:
+def load_roster(path: str, settings: Settings, *, standardized: bool = True) -> Side:
+    """The roster read and mapped (every column not mapped to a field is compared as text), standardized
+    unless ``standardized=False`` (an engine that standardizes elsewhere)."""
     raw = read_table(path)
     found = detect_fields(list(raw.columns), settings.list_map, path=path)
     if settings.list_id:
@@ -53,7 +55,7 @@ def load_roster(path: str, settings: Settings) -> Side:
     mapping = Mapping(tuple(sorted(found.items(), key=lambda kv: FIELDS.index(kv[0]))), text)
     object.__setattr__(mapping, "_text_cols", {c: c for c in text})
     ids = ids_of(raw, mapping, path=path, side="list")
-    return Side(path, raw, mapping, ids, standardize(raw, mapping))
+    return Side(path, raw, mapping, ids, standardize(raw, mapping) if standardized else pd.DataFrame())
 
 
 def cluster_links(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float,
@@ -109,6 +111,14 @@ def run_dedupe(path: str, settings: Settings, *, log=None) -> DedupeRun:
             gam = compare_in_chunks(enc, blocked.left, blocked.right, settings.chunk_pairs, settings.workers, pb)
     with timer.stage("fit"):
         u = fs.estimate_u(enc, n, sample=settings.u_sample_pairs, seed=settings.seed, workers=settings.workers)
+    return finish_dedupe(side, enc, blocked, gam, u, settings, timer)
+
+
+def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult, gam: pd.DataFrame,
+                  u: dict[str, np.ndarray], settings: Settings, timer: Timer) -> DedupeRun:
+    """m and the pair prior by EM over the pairs' level patterns, scores, clusters (every engine)."""
+    n = len(side.std)
+    with timer.stage("fit"):
         m, lam, iters = fs.fit_em(fs.pattern_counts([gam]), enc.comparisons, u, n_list=max(n // 10, 1))
         model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters)
     with timer.stage("score"):

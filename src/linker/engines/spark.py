@@ -147,3 +147,49 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
         scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab)
         model.genuine_share = scored.genuine_share
     return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings)
+
+
+def run_dedupe_spark(path: str, settings: Settings, *, log: Callable[[str], None] | None = None,
+                     master: str | None = "local[2]", spark=None):
+    """`linker dedupe` on Spark: standardize, block (one table against itself) and compare in Spark, then
+    the local engine's fit, scores and clusters (`dedupe.finish_dedupe`) on the driver."""
+    from ..dedupe import finish_dedupe, load_roster
+
+    timer = Timer()
+    say = log or (lambda _m: None)
+    with timer.stage("spark_start"):
+        spark = spark or spark_session(master, quiet=settings.quiet)
+    parts = max(int(spark.sparkContext.defaultParallelism), 1)
+    with timer.stage("read"):
+        side = load_roster(path, settings, standardized=False)
+    n = len(side.raw)
+    say(f"{path}: {n:,} rows")
+    cached = []
+    try:
+        with timer.stage("standardize"):
+            std, like = standardize_spark(raw_to_spark(spark, side.raw, partitions=parts), side.raw, side.mapping)
+            std = std.persist()
+            cached.append(std)
+            side.std = to_pandas_rows(std, like).set_axis(side.raw.index)
+        with timer.stage("block"):
+            enc = cmp.encode(side.std, side.std)
+            rules = blocking.choose_rules(settings.blocking_rules, side.std, side.std)
+            pairs, rule_pairs = block_spark(std, std, like, like, rules, max_pairs=settings.max_pairs, dedupe=True,
+                                            log=say, automatic=not settings.blocking_rules,
+                                            max_block=settings.max_block)
+            cached.append(pairs)
+        with timer.stage("compare"):
+            got = compare_spark_encoded(pairs, enc).toPandas()
+            got = got.iloc[np.lexsort((got["r"].to_numpy(), got["l"].to_numpy()))].reset_index(drop=True)
+            left, right = got["l"].to_numpy(np.int32), got["r"].to_numpy(np.int32)
+            gammas = got[[f"gamma_{c.name}" for c in enc.comparisons]].astype(np.int8).reset_index(drop=True)
+            blocked = blocking.BlockingResult(left, right, rule_pairs)
+        say(f"candidate pairs: {blocked.n_pairs:,}")
+        with timer.stage("fit"):
+            il, ir = random_pairs(n, n, settings.u_sample_pairs, settings.seed)
+            sample = compare_spark_encoded(_pairs_frame(spark, il, ir, parts), enc)
+            u = u_from_patterns(pattern_counts_spark(sample, enc.comparisons), enc.comparisons)
+    finally:
+        for frame in cached:
+            frame.unpersist()
+    return finish_dedupe(side, enc, blocked, gammas, u, settings, timer)
