@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -18,15 +17,10 @@ from linker.report.html import render_html
 sys.path.insert(0, str(Path(__file__).parent))
 from report_sample import HOSTILE, build_report  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
+from browser_support import launch, require_chromium  # noqa: E402
+
 pytestmark = pytest.mark.browser
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing (apt-get install -y chromium)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = require_chromium()
 
 
 def fold(text: str) -> str:
@@ -36,7 +30,7 @@ def fold(text: str) -> str:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = launch(pw)
         yield b
         b.close()
 

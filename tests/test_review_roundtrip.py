@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,15 +11,12 @@ from click.testing import CliRunner
 
 from linker.cli import main
 
-CHROMIUM = "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).parent))
+from browser_support import launch, require_chromium  # noqa: E402
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ru"
 pytestmark = pytest.mark.browser
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing (apt-get install -y chromium)", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is missing", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+sync_api = require_chromium()
 
 
 def _match(out: Path, *extra: str) -> pd.DataFrame:
@@ -36,8 +33,7 @@ def test_browser_review_then_rerun(tmp_path: Path) -> None:
     to_pick = next(e for e in report["entries"] if len(e["candidates"]) >= 2 and e is not to_reject)
     requests: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch(pw)
         ctx = browser.new_context(accept_downloads=True)
         page = ctx.new_page()
         page.on("request", lambda r: requests.append(r.url))
