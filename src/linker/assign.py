@@ -28,17 +28,29 @@ class EntryFit:
     iterations: int
 
 
+def _segments(entry: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """Pairs grouped by entry without a per-pair Python loop: (order that groups them, or None when
+    ``entry`` is already non-decreasing as blocking returns it; start of each group in that order; entry of
+    each group)."""
+    order = None
+    if len(entry) > 1 and bool((entry[1:] < entry[:-1]).any()):
+        order = np.argsort(entry, kind="stable")
+        entry = entry[order]
+    starts = np.flatnonzero(np.r_[True, entry[1:] != entry[:-1]]) if len(entry) else np.zeros(0, np.int64)
+    return order, starts, entry[starts]
+
+
 def _entry_logsumexp(entry: np.ndarray, logbf: np.ndarray, n_entries: int) -> np.ndarray:
-    """log sum_k exp(logbf) per entry; -inf where an entry has no pairs."""
+    """log sum_k exp(logbf) per entry; -inf where an entry has no pairs (segment reductions, no ufunc.at)."""
     out = np.full(n_entries, -np.inf)
     if len(entry) == 0:
         return out
-    mx = np.full(n_entries, -np.inf)
-    np.maximum.at(mx, entry, logbf)
-    s = np.zeros(n_entries)
-    np.add.at(s, entry, np.exp(logbf - mx[entry]))
-    has = s > 0
-    out[has] = mx[has] + np.log(s[has])
+    order, starts, ents = _segments(entry)
+    x = logbf if order is None else logbf[order]
+    mx = np.maximum.reduceat(x, starts)
+    lengths = np.diff(np.r_[starts, len(x)])
+    s = np.add.reduceat(np.exp(x - np.repeat(mx, lengths)), starts)
+    out[ents] = mx + np.log(s)
     return out
 
 
@@ -85,13 +97,33 @@ def decide(entry: np.ndarray, right: np.ndarray, pair_p: np.ndarray, genuine: np
     runner = np.full(n_entries, -1, np.int64)
     ncand = np.bincount(entry, minlength=n_entries) if len(entry) else np.zeros(n_entries, np.int64)
     if len(entry):
-        # order pairs by entry, then probability descending, then registry row for a stable tie-break
-        order = np.lexsort((right, -pair_p, entry))
-        e_sorted = entry[order]
-        first = np.r_[True, e_sorted[1:] != e_sorted[:-1]]
-        best[e_sorted[first]] = order[first]
-        second = np.r_[False, ~first[1:]] & np.r_[False, first[:-1]]
-        runner[e_sorted[second]] = order[second]
+        # highest probability per entry, ties to the lowest registry row; then the same without the best
+        n_r = int(right.max()) + 1
+        key = entry.astype(np.int64) * n_r + right
+        order = None if not bool((key[1:] < key[:-1]).any()) else np.argsort(key, kind="stable")
+        e_s = entry if order is None else entry[order]
+        p_s = np.asarray(pair_p, float) if order is None else np.asarray(pair_p, float)[order]
+        starts = np.flatnonzero(np.r_[True, e_s[1:] != e_s[:-1]])
+        lengths = np.diff(np.r_[starts, len(e_s)])
+        seg = np.repeat(np.arange(len(starts)), lengths)
+
+        def first_max(p: np.ndarray) -> np.ndarray:
+            top = np.maximum.reduceat(p, starts)
+            at = np.flatnonzero(p == top[seg])
+            firsts = at[np.r_[True, seg[at][1:] != seg[at][:-1]]]
+            pos = np.full(len(starts), -1, np.int64)
+            pos[seg[firsts]] = firsts
+            return pos
+
+        b = first_max(p_s)
+        p2 = p_s.copy()
+        p2[b] = -np.inf
+        r = first_max(p2)
+        r[lengths < 2] = -1
+        to_pair = (lambda k: k) if order is None else (lambda k: order[k])
+        best[e_s[starts]] = to_pair(b)
+        two = r >= 0
+        runner[e_s[starts][two]] = to_pair(r[two])
     p_best = np.where(best >= 0, pair_p[np.clip(best, 0, None)] if len(pair_p) else 0.0, 0.0)
     p_run = np.where(runner >= 0, pair_p[np.clip(runner, 0, None)] if len(pair_p) else 0.0, 0.0)
     p_cand = np.bincount(entry, weights=pair_p, minlength=n_entries) if len(entry) else np.zeros(n_entries)

@@ -277,44 +277,111 @@ def field_weights(model: Model, gam: pd.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
-def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
-          tf: TermFrequencies | None, *, detail: bool = False) -> pd.DataFrame:
-    """Per pair: the term-frequency adjustment ``mw_tf`` and the total ``match_weight`` (log2 Bayes factor);
-    with ``detail`` also ``mw_<comparison>`` (memory per pair grows with it: the report computes those
-    only for the pairs it shows, with `field_weights`)."""
-    out = {}
-    total = np.zeros(len(gam))
-    for name, w in field_weights(model, gam).items():
-        if detail:
-            out[f"mw_{name}"] = w
-        total += w
+@dataclass
+class Patterns:
+    """The distinct level patterns of the candidate pairs (a few thousand rows whatever the number of
+    pairs) and the pattern of each pair: weights are summed once per pattern and gathered per pair."""
+
+    frame: pd.DataFrame     # one row per distinct pattern, columns gamma_<comparison>, sorted
+    inv: np.ndarray         # pattern row of each pair
+
+    @classmethod
+    def of(cls, gammas: pd.DataFrame, comps: tuple[Comparison, ...]) -> Patterns:
+        cols = [f"gamma_{c.name}" for c in comps]
+        base = 1 + max(len(c.labels) for c in comps)
+        if base ** len(cols) >= 2 ** 62:      # too many comparisons for one int64 code: rows as tuples
+            g = gammas[cols].to_numpy(np.int16)
+            uniq, inv = np.unique(g, axis=0, return_inverse=True)
+            return cls(pd.DataFrame(uniq, columns=cols), inv.ravel().astype(np.int32))
+        code = np.zeros(len(gammas), np.int64)
+        for col in cols:
+            code *= base
+            code += gammas[col].to_numpy()
+            code += 1
+        inv, uniq = pd.factorize(code, sort=True)      # hashing, then only the distinct codes are sorted
+        digits = {}
+        rest = np.asarray(uniq, np.int64)
+        for col in reversed(cols):
+            digits[col] = (rest % base - 1).astype(np.int16)
+            rest = rest // base
+        return cls(pd.DataFrame({col: digits[col] for col in cols}), inv.astype(np.int32))
+
+    def weights(self, model: Model) -> np.ndarray:
+        """The match weight (without term frequencies) of each pattern: the sum of its fields' weights."""
+        return pattern_weights(self.frame, model.comparisons, model.m, model.u)
+
+
+def pattern_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict) -> np.ndarray:
+    pw = np.zeros(len(frame))
+    for c in comps:
+        gc = frame[f"gamma_{c.name}"].to_numpy()
+        wt = monotone(np.log2(m[c.name] / u[c.name]))
+        pw += np.where(gc >= 0, wt[np.clip(gc, 0, None)], 0.0)
+    return pw
+
+
+def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir: np.ndarray,
+                  tf: TermFrequencies) -> np.ndarray:
+    """Per pair, the term-frequency adjustment of the weight (bits): agreement on a rare name value counts
+    more (at most TF_MAX_BOOST), on a common one less, and a common whole name is discounted once.
+
+    Every term depends only on the pair's level and its registry row, so the logarithms are taken once
+    per registry row and level and gathered per pair."""
     adj = np.zeros(len(gam))
-    if tf is not None and model.tf and len(gam):
-        floor = 1.0 / max(tf.n, 1)
-        R = enc.right
-        parts = []
-        for name, col, top_levels, freq in (("surname", "sn_stem", (3, 4), tf.sn_stem),
-                                            ("first_name", "fn_canon", (4, 5), tf.fn_canon),
-                                            ("patronymic", "pt", (4,), tf.pt)):
-            if f"gamma_{name}" not in gam:
-                continue
-            g = gam[f"gamma_{name}"].to_numpy()
-            hit = np.isin(g, top_levels)
-            ufreq = np.maximum(freq[R[col][ir]], floor)
-            uavg = model.u[name][np.clip(g, 0, None)]
+    if not len(gam):
+        return adj
+    floor = 1.0 / max(tf.n, 1)
+    R = enc.right
+    parts = []
+    for name, col, top_levels, freq in (("surname", "sn_stem", (3, 4), tf.sn_stem),
+                                        ("first_name", "fn_canon", (4, 5), tf.fn_canon),
+                                        ("patronymic", "pt", (4,), tf.pt)):
+        if f"gamma_{name}" not in gam:
+            continue
+        g = gam[f"gamma_{name}"].to_numpy()
+        ufreq_r = np.maximum(freq[R[col]], floor)              # per registry row
+        hit = np.zeros(len(g), bool)
+        for level in top_levels:
+            at = g == level
+            hit |= at
             # a rare value earns at most TF_MAX_BOOST bits: a list's names are drawn from people who exist
             # (genuine or copied), so rarity in the registry is weaker evidence than random-pair u says
-            a = np.where(hit, np.minimum(np.log2(uavg / ufreq), TF_MAX_BOOST), 0.0)
-            adj += a
-            parts.append((hit, ufreq))
-        # whole name: the product of the parts' frequencies is replaced by the whole name's own frequency
-        if len(parts) == 3:
-            hit = parts[0][0] & parts[1][0] & parts[2][0]
-            wc = tf.whole_codes_r[ir]
-            ok = hit & (wc >= 0)
-            prod = parts[0][1] * parts[1][1] * parts[2][1]
-            whole = np.where(ok, tf.whole_freq[np.clip(wc, 0, None)], 1.0)
-            adj += np.where(ok, np.minimum(0.0, np.log2(prod / np.maximum(whole, floor))), 0.0)
+            boost_r = np.minimum(np.log2(u[name][level] / ufreq_r), TF_MAX_BOOST)
+            adj += np.where(at, boost_r[ir], 0.0)
+        parts.append((hit, ufreq_r))
+    # whole name: the product of the parts' frequencies is replaced by the whole name's own frequency
+    if len(parts) == 3:
+        hit = parts[0][0] & parts[1][0] & parts[2][0]
+        wc = tf.whole_codes_r
+        prod_r = parts[0][1] * parts[1][1] * parts[2][1]
+        whole_r = np.where(wc >= 0, tf.whole_freq[np.clip(wc, 0, None)], 1.0)
+        term_r = np.where(wc >= 0, np.minimum(0.0, np.log2(prod_r / np.maximum(whole_r, floor))), 0.0)
+        adj += np.where(hit, term_r[ir], 0.0)
+    return adj
+
+
+def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
+          tf: TermFrequencies | None, *, detail: bool = False, patterns: Patterns | None = None,
+          tf_adjust: np.ndarray | None = None) -> pd.DataFrame:
+    """Per pair: the term-frequency adjustment ``mw_tf`` and the total ``match_weight`` (log2 Bayes factor);
+    with ``detail`` also ``mw_<comparison>`` (memory per pair grows with it: the report computes those
+    only for the pairs it shows, with `field_weights`). ``patterns`` (`Patterns.of` the same pairs) and
+    ``tf_adjust`` (`tf_adjustment` with this model's u) save recomputing them."""
+    out = {}
+    if detail:
+        total = np.zeros(len(gam))
+        for name, w in field_weights(model, gam).items():
+            out[f"mw_{name}"] = w
+            total += w
+    else:
+        patterns = patterns if patterns is not None else Patterns.of(gam, model.comparisons)
+        total = patterns.weights(model)[patterns.inv] if len(gam) else np.zeros(0)
+    if tf_adjust is not None:
+        adj = tf_adjust
+    elif tf is not None and model.tf:
+        adj = tf_adjustment(model.u, enc, gam, ir, tf)
+    else:
+        adj = np.zeros(len(gam))
     out["mw_tf"] = adj
     out["match_weight"] = total + adj
     return pd.DataFrame(out, index=gam.index)
@@ -323,7 +390,7 @@ def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.
 def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray],
                    *, n_list: int, n_registry: int, tf_adjust: np.ndarray | None = None, miss_rate: float = 0.01,
                    labelled: pd.DataFrame | None = None, max_iter: int = 100, tol: float = 1e-5,
-                   ) -> tuple[dict[str, np.ndarray], float, float, int]:
+                   patterns: Patterns | None = None) -> tuple[dict[str, np.ndarray], float, float, int]:
     """m, the pair prior and the genuine share by EM over *entries*: each entry is at most one registry person.
 
     Pairwise EM lets the namesakes and near-namesakes that blocking gathers pose as matches (random-pair u
@@ -332,35 +399,21 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
     """
     from .assign import entry_posteriors
 
-    cols = [f"gamma_{c.name}" for c in comps]
-    g = gammas[cols].to_numpy(np.int16)
-    base = 1 + max(len(c.labels) for c in comps)
-    code = np.zeros(len(g), np.int64)
-    for k in range(g.shape[1]):
-        code = code * base + (g[:, k] + 1)
-    uniq, inv = np.unique(code, return_inverse=True)
-    inv = inv.ravel()
-    first = np.zeros(len(uniq), np.int64)
-    first[inv[::-1]] = np.arange(len(inv))[::-1]
-    pat = pd.DataFrame(g[first], columns=cols)
+    pats = patterns if patterns is not None else Patterns.of(gammas, comps)
+    pat, inv = pats.frame, pats.inv
     prior_m, strength = _m_priors(comps, n_list)
     m = {k: v.copy() for k, v in prior_m.items()}
-    adj = tf_adjust if tf_adjust is not None else np.zeros(len(g))
+    adj = tf_adjust if tf_adjust is not None else np.zeros(len(inv))
     share, it = 0.5, 0
     for it in range(1, max_iter + 1):
-        pw = np.zeros(len(pat))
-        for c in comps:
-            gc = pat[f"gamma_{c.name}"].to_numpy()
-            wt = monotone(np.log2(m[c.name] / u[c.name]))
-            pw += np.where(gc >= 0, wt[np.clip(gc, 0, None)], 0.0)
-        w = pw[inv] + adj
+        w = pattern_weights(pat, comps, m, u)[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
-        mass = np.bincount(inv, weights=pair_p, minlength=len(uniq))
+        mass = np.bincount(inv, weights=pair_p, minlength=len(pat))
         new_m = _m_step(pat, comps, mass, prior_m, strength, labelled)
         new_share = float(np.clip(genuine.mean() if n_list else 0.5, 1e-4, 1 - 1e-4))
         delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, share = new_m, new_share
         if delta < tol:
             break
-    pair_prior = float(np.clip(share * n_list / max(len(g), 1), 1e-9, 0.999))
+    pair_prior = float(np.clip(share * n_list / max(len(inv), 1), 1e-9, 0.999))
     return m, pair_prior, share, it

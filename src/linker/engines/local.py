@@ -127,9 +127,10 @@ def labelled_pairs(labels: pd.DataFrame | None, list_side: Side, reg_side: Side,
 
 def score_entries(model: fs.Model, enc: cmp.Encoded, tf: fs.TermFrequencies, left: np.ndarray, right: np.ndarray,
                   gammas: pd.DataFrame, n_list: int, n_reg: int, settings: Settings, *, fit_share: bool,
-                  lab: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> Scored:
+                  lab: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                  patterns: fs.Patterns | None = None, tf_adjust: np.ndarray | None = None) -> Scored:
     """Weights per pair, the genuine share (fitted or the model's), and decisions per entry."""
-    weights = fs.score(model, enc, gammas, left, right, tf)
+    weights = fs.score(model, enc, gammas, left, right, tf, patterns=patterns, tf_adjust=tf_adjust)
     w = weights["match_weight"].to_numpy()
     fixed = None
     if lab is not None and len(lab[0]):
@@ -174,21 +175,22 @@ def add_label_pairs(left: np.ndarray, right: np.ndarray, lab) -> tuple[np.ndarra
 
 
 def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, left: np.ndarray,
-              right: np.ndarray, lab: tuple[np.ndarray, np.ndarray, np.ndarray], n_l: int, n_r: int) -> fs.Model:
+              right: np.ndarray, lab: tuple[np.ndarray, np.ndarray, np.ndarray], n_l: int, n_r: int, *,
+              patterns: fs.Patterns | None = None, tf_adjust: np.ndarray | None = None) -> fs.Model:
     """m, the pair prior and the genuine share by EM over entries (labelled matches count in m).
 
-    Every engine calls this on the driver with the candidate pairs' levels."""
+    Every engine calls this on the driver with the candidate pairs' levels. ``patterns`` and
+    ``tf_adjust`` (with these u) are computed here when not given."""
     lab_g = None
     if len(lab[0]):
         pk = pd.Series(np.arange(len(left)), index=left.astype(np.int64) * n_r + right)
         sel = (lab[2] == 1) & (lab[1] >= 0)
         idx = pk.reindex(lab[0][sel] * n_r + lab[1][sel]).dropna().astype(int).to_numpy()
         lab_g = gammas.iloc[idx]
-    tf = fs.TermFrequencies.from_encoded(enc)
-    start = fs.Model(enc.comparisons, {c.name: u[c.name] for c in enc.comparisons}, u, 0.5)
-    tf_adj = fs.score(start, enc, gammas, left, right, tf)["mw_tf"].to_numpy()
+    if tf_adjust is None:
+        tf_adjust = fs.tf_adjustment(u, enc, gammas, right, fs.TermFrequencies.from_encoded(enc))
     m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
-                                             tf_adjust=tf_adj, labelled=lab_g)
+                                             tf_adjust=tf_adjust, labelled=lab_g, patterns=patterns)
     return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, em_iterations=iters)
 
 
@@ -222,12 +224,17 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
     with timer.stage("compare"):
         with Progress("compare", total=len(left), quiet=settings.quiet, unit="pairs") as pb:
             gammas = compare_in_chunks(enc, left, right, settings.chunk_pairs, settings.workers, pb)
+    tf = fs.TermFrequencies.from_encoded(enc)
     with timer.stage("fit"):
+        patterns = fs.Patterns.of(gammas, enc.comparisons)
         if model is None:
             u = fs.estimate_u(enc, n_r, sample=settings.u_sample_pairs, seed=settings.seed, workers=settings.workers)
-            model = fit_model(enc, u, gammas, left, right, lab, n_l, n_r)
-    tf = fs.TermFrequencies.from_encoded(enc)
+            tf_adj = fs.tf_adjustment(u, enc, gammas, right, tf)
+            model = fit_model(enc, u, gammas, left, right, lab, n_l, n_r, patterns=patterns, tf_adjust=tf_adj)
+        else:
+            tf_adj = fs.tf_adjustment(model.u, enc, gammas, right, tf) if model.tf else np.zeros(len(left))
     with timer.stage("score"):
-        scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab)
+        scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab,
+                               patterns=patterns, tf_adjust=tf_adj)
         model.genuine_share = scored.genuine_share
     return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings)
