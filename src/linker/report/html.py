@@ -15,7 +15,7 @@ import json
 import math
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Iterable
 
 import jinja2
 from markupsafe import Markup
@@ -194,6 +194,51 @@ def render_html(report: dict, *, report_json: str | None = None, payload_hash: s
         "js": Markup(_asset("report.js")),
     }
     return _environment().get_template("report.html.j2").render(**context)
+
+
+_BYTE_ESCAPES = tuple((raw.encode("utf-8"), esc.encode("ascii")) for raw, esc in _JSON_ESCAPES.items())
+
+
+def _escape_script_bytes(data: bytes) -> bytes:
+    """`_escape_script` on UTF-8 text (each escaped character's bytes occur nowhere else in UTF-8)."""
+    for raw, esc in _BYTE_ESCAPES:
+        if raw in data:
+            data = data.replace(raw, esc)
+    return data
+
+
+def write_json_and_html(json_path, html_path, report: dict, chunks: Iterable[str]) -> None:
+    """Write report.json, the concatenation of ``chunks`` and a newline, and report.html for ``report``
+    embedding that text (escaped), in one pass: each chunk is encoded once and written to both files; the
+    page's hash of the embedded text, known only at the end, is written over a placeholder of its length."""
+    import uuid
+
+    digest = hashlib.sha256()
+    data_mark = "LINKERDATA" + uuid.uuid4().hex
+    hash_mark = uuid.uuid4().hex[:16]
+    page = render_html(report, report_json=data_mark, payload_hash=hash_mark)
+    before, after = (part.encode("utf-8") for part in page.split(data_mark))
+    if before.count(hash_mark.encode()) + after.count(hash_mark.encode()) != page.count(hash_mark):
+        raise RuntimeError("report.html: the hash placeholder is not where the page was rendered")
+    with open(json_path, "wb") as js, open(html_path, "wb") as out:
+        out.write(before)
+        for chunk in chunks:
+            data = chunk.encode("utf-8")
+            js.write(data)
+            data = _escape_script_bytes(data)
+            digest.update(data)
+            out.write(data)
+        js.write(b"\n")
+        size = out.tell()
+        out.write(after)
+        real = digest.hexdigest()[:16].encode()
+        mark = hash_mark.encode()
+        for base, part in ((0, before), (size, after)):
+            at = part.find(mark)
+            while at >= 0:
+                out.seek(base + at)
+                out.write(real)
+                at = part.find(mark, at + len(mark))
 
 
 def write_html(path, report: dict, json_path) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import repeat
+from json.encoder import encode_basestring as _jstr
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,7 @@ import pandas as pd
 from .. import __version__
 from ..model import field_weights
 from ..settings import Settings
-from .build import DISPLAY_FIELDS, display_table, registry_display
+from .build import DISPLAY_FIELDS, display_table
 
 THRESHOLD_GRID = tuple(round(float(x), 3) for x in np.r_[np.arange(0.05, 0.95, 0.05), [0.95, 0.97, 0.99, 0.995, 0.999]])
 MAX_CANDIDATES = 3
@@ -106,84 +108,275 @@ def _breakdowns(run, entries: pd.DataFrame, extra: tuple[str, ...]) -> dict:
     return out
 
 
-def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]):
-    """Each entry as a dict, one at a time."""
-    sc = run.scored
-    comps = run.model.comparisons
-    disp_l = display_table(run.list)
-    ids_r = run.registry.ids.to_numpy(object)
-    # top candidates of each entry: pairs sorted by entry, probability
-    order = np.lexsort((sc.right, -sc.pair_p, sc.left)) if len(sc.left) else np.zeros(0, np.int64)
-    e_sorted = sc.left[order]
-    starts = np.searchsorted(e_sorted, np.arange(len(entries)), side="left")
-    ends = np.searchsorted(e_sorted, np.arange(len(entries)), side="right")
-    # evidence only for the pairs shown: a boolean mask of the top candidates, then their weights
-    rank_in_entry = np.arange(len(order)) - starts[e_sorted] if len(order) else np.zeros(0, np.int64)
-    shown = np.zeros(len(sc.left), bool)
-    shown[order[rank_in_entry < MAX_CANDIDATES]] = True
-    idx = np.flatnonzero(shown)
-    pos = np.full(len(sc.left), -1, np.int64)
-    pos[idx] = np.arange(len(idx))
-    sub = sc.gammas.iloc[idx]
-    gam = {c.name: sub[f"gamma_{c.name}"].to_numpy() for c in comps}
-    mw = field_weights(run.model, sub)
-    mw_tf = sc.weights["mw_tf"].to_numpy()
-    w = sc.weights["match_weight"].to_numpy()
-    disp_r, rpos = registry_display(run.registry, sc.right[idx])
-    # plain Python lists: indexing them is far cheaper than numpy scalars in the loops below
-    lvals = {f: disp_l[f].astype(str).tolist() for f in fields if f in disp_l}
-    rvals = {f: disp_r[f].astype(str).tolist() for f in fields if f in disp_r}
-    labels = {c.name: c.labels for c in comps}
-    level_text = {c: [("missing" if g < 0 else labels[c][g]) for g in gam[c].tolist()] for c in gam}
-    mw_list = {c: np.round(v, 3).tolist() for c, v in mw.items()}
-    mw_tf_l, w_l, p_l = mw_tf.tolist(), w.tolist(), sc.pair_p.tolist()
-    right_l, order_l = sc.right.tolist(), order.tolist()
-    starts_l, ends_l = starts.tolist(), ends.tolist()
-    pos_l, rpos_l = pos.tolist(), rpos.tolist()
-    ids_r_l = [str(x) for x in ids_r]
-    m = matches
-    list_ids, decisions = m["list_id"].astype(str).tolist(), m["decision"].astype(str).tolist()
-    flags_all, labelled = m["flags"].astype(str).tolist(), m["labelled"].tolist()
-    dup_l = m["duplicate_of"].astype(str).tolist()
-    p_best, p_gen, e_w = entries["p_best"].tolist(), entries["p_genuine"].tolist(), entries["weight"].tolist()
-    for i in range(len(entries)):
-        cands = []
-        for k in order_l[starts_l[i]:min(ends_l[i], starts_l[i] + MAX_CANDIDATES)]:
-            j, q = right_l[k], pos_l[k]
-            weights = {c: mw_list[c][q] for c in mw_list}
-            weights["term_frequency"] = _r(mw_tf_l[k], 3)
-            cands.append({
-                "registry_id": ids_r_l[j], "probability": _r(p_l[k]), "weight": _r(w_l[k], 3),
-                "registry": {f: v[rpos_l[j]] for f, v in rvals.items()},
-                "levels": {c: level_text[c][q] for c in level_text},
-                "weights": weights,
-            })
-        yield {
-            "list_id": list_ids[i], "row": i + 1, "decision": decisions[i],
-            "probability": _r(p_best[i]), "genuine_probability": _r(p_gen[i]),
-            "weight": _r(e_w[i], 3), "flags": [f for f in flags_all[i].split(";") if f],
-            "label": decisions[i] if labelled[i] == "yes" else None,
-            "duplicate_of": dup_l[i] or None,
-            "list": {f: v[i] for f, v in lvals.items()}, "candidates": cands,
-        }
+def shown_pairs(left: np.ndarray, right: np.ndarray, p: np.ndarray, k: int = MAX_CANDIDATES, *,
+                chunk: int = 1 << 22) -> np.ndarray:
+    """Indices of each entry's first ``k`` pairs in the order of ``np.lexsort((right, -p, left))`` (entry,
+    probability descending, registry row; ties in input order), in that order, without sorting every pair:
+    per entry only the pairs at or above its k-th largest distinct probability are sorted (pairs grouped by
+    entry are scanned in chunks; ungrouped input is grouped by a stable sort first)."""
+    n = len(left)
+    if n == 0 or k <= 0:
+        return np.zeros(0, np.int64)
+    if bool(np.any(left[1:] < left[:-1])):
+        perm = np.argsort(left, kind="stable")
+        return perm[shown_pairs(left[perm], right[perm], p[perm], k, chunk=chunk)]
+    keep = []
+    a = 0
+    while a < n:
+        b = min(a + chunk, n)
+        if b < n:                                  # end the chunk with an entry
+            b = int(np.searchsorted(left, left[b - 1], side="right"))
+        ll, q = left[a:b], p[a:b]
+        st = np.flatnonzero(np.r_[True, ll[1:] != ll[:-1]])
+        cnt = np.diff(np.r_[st, len(ll)])
+        top = np.maximum.reduceat(q, st)
+        has_nan = np.isnan(top)                    # lexsort puts NaN last: such entries keep every pair
+        thr = np.repeat(np.where(has_nan, -np.inf, top), cnt)
+        for _ in range(k - 1):                     # the next lower distinct value (-inf: none left)
+            thr = np.repeat(np.maximum.reduceat(np.where(q < thr, q, -np.inf), st), cnt)
+        sel = q >= thr
+        if has_nan.any():
+            sel |= np.isnan(q)
+        keep.append(a + np.flatnonzero(sel))
+        a = b
+    idx = np.concatenate(keep)
+    idx = idx[np.lexsort((right[idx], -p[idx], left[idx]))]
+    le = left[idx]
+    first = np.flatnonzero(np.r_[True, le[1:] != le[:-1]])
+    rank = np.arange(len(idx)) - np.repeat(first, np.diff(np.r_[first, len(idx)]))
+    return idx[rank < k]
+
+
+def _jfloats(x, digits: int) -> np.ndarray:
+    """The JSON text of `_r` (``digits``) of each value: the shortest repr of the rounded float, ``null``
+    where not finite. Python's ``round`` is monotone, so it is called only at both ends of each run of
+    sorted distinct values that NumPy's rounding puts together (and on every value of a run whose ends
+    differ): formatting every float would cost microseconds per value."""
+    x = np.asarray(x, dtype=float)
+    out = np.full(len(x), "null", dtype=object)
+    fin = np.isfinite(x)
+    zero = fin & (x == 0)
+    out[zero] = np.where(np.signbit(x[zero]), "-0.0", "0.0")     # the signs np.unique would merge
+    rest = np.flatnonzero(fin & (x != 0))
+    if not len(rest):
+        return out
+    u, inv = np.unique(x[rest], return_inverse=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        approx = np.round(u, digits)            # only groups values: any grouping gives the same text
+    starts = np.flatnonzero(np.r_[True, approx[1:] != approx[:-1]])
+    ends = np.r_[starts[1:], len(u)] - 1
+
+    def fmt(vals: list[float]) -> list[str]:
+        return list(map(float.__repr__, map(round, vals, repeat(digits))))
+
+    rounded = list(map(round, u[starts].tolist(), repeat(digits)))
+    text = np.repeat(np.array(list(map(float.__repr__, rounded)), dtype=object), ends - starts + 1)
+    multi = np.flatnonzero(ends > starts)               # runs of one value are done
+    r_lo = np.array(rounded, dtype=float)[multi]
+    r_hi = np.array(list(map(round, u[ends[multi]].tolist(), repeat(digits))), dtype=float)
+    for k in multi[(r_lo != r_hi) | (np.signbit(r_lo) != np.signbit(r_hi))].tolist():
+        i, j = int(starts[k]), int(ends[k]) + 1
+        text[i:j] = fmt(u[i:j].tolist())
+    out[rest] = text[inv.reshape(-1)]
+    return out
+
+
+def _jstrs(values) -> np.ndarray:
+    """The JSON text (ensure_ascii=False, as the report's encoder writes it) of each string."""
+    return np.array(list(map(_jstr, values)), dtype=object)
+
+
+def _rows_display(side, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """`registry_display` of ``rows`` (each distinct row once, in row order, and each row's position in that
+    table), found with a mask over the side's rows instead of sorting them; the table keeps the side's index."""
+    n = len(side.raw)
+    mask = np.zeros(n, bool)
+    mask[rows[rows >= 0]] = True
+    uniq = np.flatnonzero(mask)
+    pos = np.cumsum(mask, dtype=np.int64) - 1
+    pos[~mask] = -1
+    return display_table(side, uniq), pos
+
+
+def _jfloat_strict(x: float) -> str:
+    if not math.isfinite(x):
+        raise ValueError(f"Out of range float values are not JSON compliant: {x!r}")
+    return float.__repr__(x)
+
+
+def _fill(parts: list, n: int) -> np.ndarray:
+    """Tokens of ``n`` records: each part a constant string or one string per record; adjacent constants
+    are merged. Joined row by row they give each record's text."""
+    merged: list = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    tok = np.empty((n, len(merged)), dtype=object)
+    for j, part in enumerate(merged):
+        tok[:, j] = part
+    return tok
+
+
+def _dict_parts(keys: list[str], cols: list) -> list:
+    """Parts of a JSON object with these keys and value columns (`_fill`)."""
+    parts: list = ["{"]
+    for i, (key, col) in enumerate(zip(keys, cols)):
+        parts += [("," if i else "") + _jstr(key) + ":", col]
+    return parts + ["}"]
+
+
+def _evidence_texts(model, gam: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of levels ``gam`` (one per distinct combination shown): the text of a candidate's
+    ``"levels":{...},"weights":{...`` up to its term-frequency value, and the rest of that object."""
+    n = len(gam)
+    mw = field_weights(model, gam)
+    lev: dict[str, np.ndarray] = {}
+    for c in model.comparisons:                 # as a dict: a repeated name keeps its place, the last value
+        g = gam[f"gamma_{c.name}"].to_numpy().astype(np.int64)
+        lev[c.name] = np.array([_jstr(x) for x in (*c.labels, "missing")], dtype=object)[g]
+    wtxt = {}
+    for name, v in mw.items():                  # a few distinct weights per comparison (one per level)
+        u, inv = np.unique(np.round(np.asarray(v, np.float64), 3).view(np.int64), return_inverse=True)
+        wtxt[name] = np.array([_jfloat_strict(x) for x in u.view(np.float64).tolist()], dtype=object)[inv.reshape(-1)]
+    keys = list(dict.fromkeys([*mw, "term_frequency"]))
+    at = keys.index("term_frequency")
+    pre: list = ['"levels":', *_dict_parts(list(lev), list(lev.values())), ',"weights":{']
+    for i, key in enumerate(keys[:at + 1]):
+        pre.append(("," if i else "") + _jstr(key) + ":")
+        if key != "term_frequency":
+            pre.append(wtxt[key])
+    post: list = []
+    for key in keys[at + 1:]:
+        post += ["," + _jstr(key) + ":", wtxt[key]]
+    post.append("}")
+    return tuple(np.array(["".join(r) for r in _fill(parts, n).tolist()] if n else [], dtype=object)
+                 for parts in (pre, post))
+
+
+class _EntriesText:
+    """What the report shows of each entry (list row, up to MAX_CANDIDATES candidates with their evidence),
+    prepared once for the shown pairs only, then written as JSON text entry range by entry range."""
+
+    def __init__(self, run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]):
+        sc = run.scored
+        comps = run.model.comparisons
+        n = len(entries)
+        self.n = n
+        idx = shown_pairs(sc.left, sc.right, sc.pair_p)             # by entry, then rank
+        ent = sc.left[idx].astype(np.int64)
+        self.cstart = np.searchsorted(ent, np.arange(n + 1), side="left")
+        self.ncand = np.diff(self.cstart)
+        self.rank = np.arange(len(idx)) - np.repeat(self.cstart[:-1], self.ncand)
+        self.right = sc.right[idx]
+        self.p_txt = _jfloats(sc.pair_p[idx], 6)
+        self.w_txt = _jfloats(sc.weights["match_weight"].to_numpy()[idx], 3)
+        self.tf_txt = _jfloats(sc.weights["mw_tf"].to_numpy()[idx], 3)
+        # levels and per-comparison weights depend on the levels only: one text per distinct combination
+        sub = sc.gammas.iloc[idx]
+        gam = [sub[f"gamma_{c.name}"].to_numpy().astype(np.int64) for c in comps]   # -1: missing
+        if math.prod(len(c.labels) + 1 for c in comps) < 1 << 62:
+            code = np.zeros(len(idx), np.int64)
+            for c, g in zip(comps, gam):
+                code = code * (len(c.labels) + 1) + (g + 1)
+        else:                                       # too many comparisons for one integer per combination
+            code = np.unique(np.stack(gam, axis=1), axis=0, return_inverse=True)[1].reshape(-1)
+        _, first, self.combo = np.unique(code, return_index=True, return_inverse=True)
+        self.combo = self.combo.reshape(-1)
+        self.combo_pre, self.combo_post = _evidence_texts(run.model, sub.iloc[first])
+        post = self.combo_post
+        self.post_const = post[0] if len(post) and (post == post[0]).all() else None
+        disp_l = display_table(run.list)
+        disp_r, self.rpos = _rows_display(run.registry, self.right)
+        self.lfields = list(dict.fromkeys(f for f in fields if f in disp_l))
+        self.rfields = list(dict.fromkeys(f for f in fields if f in disp_r))
+        self.lvals = [disp_l[f].astype(str).to_numpy(object) for f in self.lfields]
+        self.rvals = [disp_r[f].astype(str).to_numpy(object) for f in self.rfields]
+        self.ids_r = run.registry.ids.to_numpy(object)
+        m = matches
+        self.list_ids = m["list_id"].astype(str).to_numpy(object)
+        self.decisions = m["decision"].astype(str).to_numpy(object)
+        self.flags = m["flags"].astype(str).to_numpy(object)
+        self.labelled = m["labelled"].to_numpy(object) == "yes"
+        self.dup = m["duplicate_of"].astype(str).to_numpy(object)
+        self.p_best_txt = _jfloats(entries["p_best"].to_numpy(float), 6)
+        self.p_gen_txt = _jfloats(entries["p_genuine"].to_numpy(float), 6)
+        self.e_w_txt = _jfloats(entries["weight"].to_numpy(float), 3)
+        self._flag_text: dict[str, str] = {}
+
+    def _flags(self, values: np.ndarray) -> np.ndarray:
+        cache = self._flag_text
+        out = []
+        for s in values.tolist():
+            t = cache.get(s)
+            if t is None:
+                t = cache[s] = "[" + ",".join(_jstr(f) for f in s.split(";") if f) + "]"
+            out.append(t)
+        return np.array(out, dtype=object)
+
+    def _candidates(self, a: int, b: int) -> np.ndarray:
+        """Tokens of the candidates ``a:b`` (rank order within entries); the first of an entry opens with
+        '{', the others with ',{'."""
+        k = b - a
+        right = self.right[a:b]
+        at = self.rpos[right]
+        combo = self.combo[a:b]
+        parts = [np.where(self.rank[a:b] > 0, ',{"registry_id":', '{"registry_id":').astype(object),
+                 _jstrs(map(str, self.ids_r[right].tolist())),
+                 ',"probability":', self.p_txt[a:b], ',"weight":', self.w_txt[a:b],
+                 ',"registry":', *_dict_parts(self.rfields, [_jstrs(v[at].tolist()) for v in self.rvals]), ",",
+                 self.combo_pre[combo], self.tf_txt[a:b],
+                 self.post_const if self.post_const is not None else self.combo_post[combo], "}"]
+        return _fill(parts, k)
+
+    def text(self, i0: int, i1: int) -> str:
+        """Entries ``i0:i1`` as JSON objects joined by commas (with a leading comma unless ``i0`` is 0)."""
+        rows = np.arange(i0, i1)
+        dec = _jstrs(self.decisions[i0:i1].tolist())
+        dup = self.dup[i0:i1]
+        head = [np.where(rows > 0, ',{"list_id":', '{"list_id":').astype(object),
+                _jstrs(self.list_ids[i0:i1].tolist()),
+                ',"row":', np.array(list(map(str, (rows + 1).tolist())), dtype=object),
+                ',"decision":', dec,
+                ',"probability":', self.p_best_txt[i0:i1],
+                ',"genuine_probability":', self.p_gen_txt[i0:i1],
+                ',"weight":', self.e_w_txt[i0:i1],
+                ',"flags":', self._flags(self.flags[i0:i1]),
+                ',"label":', np.where(self.labelled[i0:i1], dec, "null").astype(object),
+                ',"duplicate_of":', np.where(dup == "", "null", _jstrs(dup.tolist())).astype(object),
+                ',"list":', *_dict_parts(self.lfields, [_jstrs(v[i0:i1].tolist()) for v in self.lvals]),
+                ',"candidates":[']
+        htok = _fill(head, i1 - i0)
+        a, b = int(self.cstart[i0]), int(self.cstart[i1])
+        ctok = self._candidates(a, b)
+        m1, m2 = htok.shape[1], ctok.shape[1]
+        tok = np.full((i1 - i0, m1 + MAX_CANDIDATES * m2 + 1), "", dtype=object)
+        tok[:, :m1] = htok
+        nc = self.ncand[i0:i1]
+        cs = self.cstart[i0:i1] - a
+        for r in range(MAX_CANDIDATES):
+            has = nc > r
+            tok[has, m1 + r * m2:m1 + (r + 1) * m2] = ctok[cs[has] + r]
+        tok[:, -1] = "]}"
+        return "".join(tok.ravel().tolist())
 
 
 def entries_json_pieces(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str], *,
                         batch: int = 5000):
-    """The report's entries as a compact JSON array, in pieces of ``batch`` entries (the C encoder per
-    entry; neither all entries nor all their text alive at once)."""
-    enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    """The report's entries as a compact JSON array, in pieces of ``batch`` entries: the same text as
+    ``json.dumps(list_of_entry_dicts, ensure_ascii=False, separators=(",", ":"))``, written column-wise
+    (every string and number encoded as the C encoder would, then joined), for the shown pairs only."""
+    et = _EntriesText(run, entries, matches, fields)
     yield "["
-    buf: list[str] = []
-    first = True
-    for e in _entries_json(run, entries, matches, fields):
-        buf.append(enc(e))
-        if len(buf) >= batch:
-            yield ("" if first else ",") + ",".join(buf)
-            first, buf = False, []
-    if buf:
-        yield ("" if first else ",") + ",".join(buf)
+    for i0 in range(0, et.n, batch):
+        yield et.text(i0, min(i0 + batch, et.n))
     yield "]"
+
+
+def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> list[dict]:
+    """Each entry as a dict (report.json's entries read back)."""
+    return json.loads("".join(entries_json_pieces(run, entries, matches, fields)))
 
 
 def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Settings, chance,
@@ -233,5 +426,5 @@ def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Se
         "fields": fields,
     }
     if with_entries:
-        report["entries"] = list(_entries_json(run, entries, matches, fields))
+        report["entries"] = _entries_json(run, entries, matches, fields)
     return report
