@@ -574,3 +574,43 @@ def test_sigterm_mid_write_leaves_output_unchanged(tmp_path: Path) -> None:
     assert proc.returncode != 0 and "finished" not in stdout and "Terminated" in stderr
     assert _tree(out) == {"old.txt": b"old"}
     assert _siblings(out) == ["out"]
+
+
+# ------------------------------------------------------------------ large files (>= 1 MB: the lazy UTF-8 path)
+
+def _big_rows(n: int = 30_000) -> list[list[str]]:
+    ranks = ["рядовой", "сержант", " майор ", "капитан"]
+    return [[f"R{i:07d}", ["Иванов", "Щукина", "Ёлкин"][i % 3], ranks[i % 4], f"ЖК-{i:06d}"] for i in range(n)]
+
+
+def _expected(rows: list[list[str]]) -> dict[str, list[str]]:
+    return {h: [r[j].strip() for r in rows] for j, h in enumerate(["id", "Фамилия", "Звание", "Номер"])}
+
+
+def test_large_utf8_file_reads_exactly_and_shares_repeated_cells() -> None:
+    rows = _big_rows()
+    text = "id,Фамилия,Звание,Номер\n" + "".join(",".join(r) + "\n" for r in rows)
+    assert len(text.encode("utf-8")) > 1 << 20
+    df = read_table(_write("big.csv", "\ufeff" + text))
+    assert {c: df[c].tolist() for c in df.columns} == _expected(rows)
+    assert df.attrs["encoding"] == "UTF-8" and df.attrs["delimiter"] == ","
+    assert np.asarray(df.attrs["line_numbers"]).tolist() == list(range(2, len(rows) + 2))
+    rank = df["Звание"].to_numpy()
+    assert rank[0] is rank[4] and rank[2] == "майор"  # a repeated value is one string object, trimmed
+
+
+def test_large_file_with_blank_lines_and_a_multiline_cell_keeps_line_numbers() -> None:
+    rows = _big_rows()
+    body = "".join(",".join(r) + "\n" + ("\n" if i == 10 else "") for i, r in enumerate(rows))
+    df = read_table(_write("big.csv", "id,Фамилия,Звание,Номер\n" + body + 'R9,"Ив\nанов",майор,1\n'))
+    lines = np.asarray(df.attrs["line_numbers"]).tolist()
+    assert lines[10] == 12 and lines[11] == 14 and lines[-1] == len(rows) + 3
+    assert df["Фамилия"].iloc[-1] == "Ив\nанов" and len(df) == len(rows) + 1
+
+
+def test_large_cp1251_file_is_not_taken_for_utf8() -> None:
+    rows = _big_rows()
+    text = "id,Фамилия,Звание,Номер\n" + "".join(",".join(r) + "\n" for r in rows)
+    df = read_table(_write("big.csv", text.encode("cp1251")))
+    assert df.attrs["encoding"] == "Windows-1251"
+    assert {c: df[c].tolist() for c in df.columns} == _expected(rows)

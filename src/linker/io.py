@@ -165,7 +165,33 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     raise InputError(f"{name}: cannot decode the text (tried {_TRIED}); re-save the file as CSV UTF-8")
 
 
+def _utf8_start(data: bytes) -> str | None:
+    """The text's first ``_SAMPLE + 1`` characters (leading BOMs removed) when ``data`` is a large file of
+    valid UTF-8 that `_decode` would read as UTF-8, checked by Arrow without decoding the whole file; None
+    when the whole text must be decoded (small, UTF-16 BOM, NUL bytes, not UTF-8, or a blank start)."""
+    if len(data) < (1 << 20) or data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    import codecs
+
+    import pyarrow as pa
+
+    try:
+        pa.LargeStringArray.from_buffers(
+            1, pa.py_buffer(np.array([0, len(data)], dtype=np.int64)), pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return None  # not UTF-8: _decode finds the code page
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    size = 4 * (_SAMPLE + 1) + 4
+    text, used = codecs.utf_8_decode(body[:size], "strict", False)  # an incomplete last character waits
+    text = text.lstrip("\ufeff")
+    if (len(text) <= _SAMPLE and used < len(body)) or not text or text.isspace():
+        return None
+    return text[: _SAMPLE + 1]
+
+
 def _detect_delimiter(text: str, path: Path) -> str:
+    """The delimiter, from the text's first ``_SAMPLE`` characters (``text`` may be just its first
+    ``_SAMPLE + 1``: whether there is more decides where the sample is cut)."""
     if path.suffix.lower() in (".tsv", ".tab"):
         return "\t"
     sample = text[:_SAMPLE]
@@ -193,16 +219,21 @@ def _detect_delimiter(text: str, path: Path) -> str:
 
 
 def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
-    if not data.strip() or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
-        raise _empty(name)
-    text, encoding = _decode(data, name)
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        raise _empty(name)
-    head = text[:_SAMPLE]
+    if not data or data.isspace() or data in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        raise _empty(name)  # (isspace: what strip() removes, without copying the file)
+    start = _utf8_start(data)  # a large valid UTF-8 file is only decoded in full if the slow path needs it
+    if start is None:
+        text, encoding = _decode(data, name)
+        text = text.lstrip("\ufeff")
+        if not text or text.isspace():
+            raise _empty(name)
+        start = text[: _SAMPLE + 1]
+    else:
+        text, encoding = None, "utf-8"
+    head = start[:_SAMPLE]
     if len(_CONTROL.findall(head)) > max(2, len(head) // 100):
         raise _binary(name)
-    delim = _detect_delimiter(text, path)
+    delim = _detect_delimiter(start, path)
     utf8 = data[3:] if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf") else data
     if encoding != "utf-8":
         utf8 = text.encode("utf-8")
@@ -210,6 +241,8 @@ def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
     if fast is not None:
         df = _finish(name, *fast, check_len=False)
     else:
+        if text is None:
+            text = data.decode("utf-8-sig").lstrip("\ufeff")
         header, columns, lines = _slow_parse(text, delim, name)
         df = _finish(name, header, columns, lines, check_len=len(text) > MAX_CELL)
     df.attrs["encoding"] = _ENC_NAMES.get(encoding, encoding.upper())
@@ -217,8 +250,10 @@ def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
     return df
 
 
-def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.ndarray], np.ndarray] | None:
+def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], np.ndarray, np.ndarray] | None:
     """pyarrow read with every column as string; None when the slow path must decide (any doubt).
+
+    The columns come back as the rows of one 2-d object array, which becomes the frame's block as it is.
 
     Without quotes in the file, rows with fewer fields are set aside by line number, parsed apart and
     padded; rows with more fields are collected and reported at once.
@@ -231,7 +266,7 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
     if len(first) > MAX_CELL:
         return None
     quoted = b'"' in utf8
-    if utf8.count(b'"') % 2:
+    if quoted and utf8.count(b'"') % 2:
         return None  # maybe an unclosed quote: the slow path finds its line
     odd: list[tuple[int, str, int]] = []  # (line, text, fields) of rows whose width differs
 
@@ -261,9 +296,12 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
     except (pa.ArrowException, csv.Error, StopIteration, UnicodeDecodeError):
         return None
     rows = table.num_rows + len(odd)
-    if utf8.count(b"\r") != utf8.count(b"\r\n"):
+    if b"\r" in utf8 and utf8.count(b"\r") != utf8.count(b"\r\n"):
         return None  # CR-only line ends: lines cannot be counted by newlines
-    nonblank = _nonblank_lines(utf8)
+    # lines (a last one without its newline included); when pyarrow found as many rows, every line is one
+    # row (rows <= non-blank lines <= lines, pyarrow skipping blank ones) and no numpy pass is needed
+    total = utf8.count(b"\n") + (not utf8.endswith(b"\n"))
+    nonblank = np.arange(1, total + 1, dtype=np.int64) if total == rows else _nonblank_lines(utf8)
     if table.num_columns != width or len(nonblank) != rows:
         return None  # a record spans several lines (multi-line cell, or a swallowed quote)
     if quoted and _ends_inside_quotes(utf8.rstrip(b"\r\n").rsplit(b"\n", 1)[-1].decode("utf-8"), delim):
@@ -276,20 +314,40 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], list[np.
     table_at = np.setdiff1d(np.arange(rows - 1), odd_at) if odd else slice(None)
     odd_cells = [next(csv.reader([t], delimiter=delim)) for _, t, _ in odd]
     header: list[str] = []
-    columns: list[np.ndarray] = []
+    block = np.empty((table.num_columns, rows - 1), dtype=object)  # one row per column: the frame's block
     for j, col in enumerate(table.columns):
-        col = pc.utf8_trim_whitespace(col)
-        header.append(col[0].as_py() if col else "")
-        col = col.slice(1)
-        if len(col) and pc.max(pc.utf8_length(col)).as_py() > MAX_CELL:
+        top = pc.utf8_trim_whitespace(col.slice(0, 1))
+        header.append(top[0].as_py() if len(top) else "")
+        cells, longest = _trimmed_strings(col.slice(1))
+        if longest > MAX_CELL:
+            col = pc.utf8_trim_whitespace(col.slice(1))
             row = pc.index(pc.greater(pc.utf8_length(col), MAX_CELL), True).as_py()
             raise _long_cell(name, f"line {lines[table_at][row]}", header[-1], len(col[row].as_py()))
-        values = np.empty(rows - 1, dtype=object)
-        values[table_at] = col.to_numpy(zero_copy_only=False)
+        block[j, table_at] = cells
         if odd:
-            values[odd_at] = [r[j].strip() if j < len(r) else "" for r in odd_cells]
-        columns.append(values)
-    return header, columns, lines
+            block[j, odd_at] = [r[j].strip() if j < len(r) else "" for r in odd_cells]
+    return header, block, lines
+
+
+def _trimmed_strings(col: Any) -> tuple[np.ndarray, int]:
+    """A pyarrow string column as an object array of whitespace-trimmed ``str``, and the longest length.
+
+    A column that repeats its values (names, dates, ranks, units; judged on its first 20,000 cells) is
+    dictionary-encoded first: each distinct value is trimmed and made a Python string once, and the rows
+    share it (faster, and far less memory than a string object per cell)."""
+    import pyarrow.compute as pc
+
+    if len(col) == 0:
+        return np.empty(0, dtype=object), 0
+    sample = col.slice(0, 20_000)
+    if pc.count_distinct(sample).as_py() < 0.7 * len(sample):
+        enc = pc.dictionary_encode(col.combine_chunks())
+        distinct = pc.utf8_trim_whitespace(enc.dictionary)
+        longest = pc.max(pc.utf8_length(distinct)).as_py() or 0
+        cells = distinct.to_numpy(zero_copy_only=False)[enc.indices.to_numpy(zero_copy_only=False)]
+        return cells, longest
+    trimmed = pc.utf8_trim_whitespace(col)
+    return trimmed.to_numpy(zero_copy_only=False), pc.max(pc.utf8_length(trimmed)).as_py() or 0
 
 
 def _nonblank_lines(utf8: bytes) -> np.ndarray:
@@ -370,12 +428,18 @@ def _ends_inside_quotes(text: str, delim: str) -> bool:
 
 
 # -------------------------------------------------------------------------------------- finish
-def _finish(name: str, header: list[str], columns: list[np.ndarray], lines: np.ndarray | None,
+def _finish(name: str, header: list[str], columns: list[np.ndarray] | np.ndarray, lines: np.ndarray | None,
             *, check_len: bool, where: str | None = "line") -> pd.DataFrame:
-    """Header checks, the header-only and long-cell checks, then the DataFrame (index 0..n-1)."""
+    """Header checks, the header-only and long-cell checks, then the DataFrame (index 0..n-1).
+
+    ``columns`` is a list of 1-d arrays or a 2-d object array holding one column per row."""
     at_header = f"{name}:{where} 1" if where else name
+    block = columns if isinstance(columns, np.ndarray) and columns.ndim == 2 else None
+    columns = list(columns)
     header = [h.replace("\ufeff", "").strip() for h in header]
     keep = [j for j, h in enumerate(header) if h or not _all_empty(columns[j])]  # unnamed blank columns
+    if len(keep) != len(columns):
+        block = None
     header, columns = [header[j] for j in keep], [columns[j] for j in keep]
     if not header:
         raise _empty(name)
@@ -400,7 +464,10 @@ def _finish(name: str, header: list[str], columns: list[np.ndarray], lines: np.n
                 i = int(np.argmax(lengths > MAX_CELL))
                 at = f"{where} {lines[i]}" if lines is not None else f"data row {i + 1}"
                 raise _long_cell(name, at, h, int(lengths[i]))
-    df = pd.DataFrame(dict(zip(header, columns)), index=pd.RangeIndex(n), dtype=object)
+    if block is not None:  # already the consolidated block pandas would build: no copy
+        df = pd.DataFrame(block.T, columns=header, index=pd.RangeIndex(n), dtype=object, copy=False)
+    else:
+        df = pd.DataFrame(dict(zip(header, columns)), index=pd.RangeIndex(n), dtype=object)
     if lines is not None:
         df.attrs["line_numbers"] = LineNumbers(lines)
     return df
