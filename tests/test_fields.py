@@ -405,3 +405,28 @@ def test_parse_dates_vectorized_equals_scalar() -> None:
     assert out.index.equals(s.index)
     expected = [parse_date_text(_scalar_text(v), 2030) for v in s]
     assert [tuple(r) for r in out.itertuples(index=False)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(alphabet=st.sampled_from(list("0123456789./- гмартмаяjaniv")), max_size=16),
+    st.builds(lambda d, sep, m, y: f"{d}{sep}{m}{sep}{y}", st.integers(0, 40), st.sampled_from(list("./- ")),
+              st.sampled_from(["3", "03", "13", "марта", "МАЯ", "iii", "xyz", "г"]), st.integers(0, 2200)),
+    st.builds(lambda d, m, y, tail: f"{d} {m} {y}{tail}", st.integers(0, 40),
+              st.sampled_from(["марта", "мая", "мае", "янв", "jan", "iii", "г", "рожд", "март"]),
+              st.integers(0, 2200), st.sampled_from(["", " г.", " г", " г..", " гг"]))))
+def test_parse_date_fast_paths_agree_with_the_general_path(text: str) -> None:
+    """The regex fast paths of parse_date_text read a common date exactly as the general tokenizer does."""
+    import re
+
+    import linker.fields_dates as fd
+
+    fast = parse_date_text(text)
+    never = re.compile(r"(?!)")
+    saved = fd._DMY, fd._YMD, fd._D_MONTH_Y
+    fd._DMY = fd._YMD = fd._D_MONTH_Y = never
+    try:
+        general = parse_date_text(text)
+    finally:
+        fd._DMY, fd._YMD, fd._D_MONTH_Y = saved
+    assert fast == general

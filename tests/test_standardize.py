@@ -47,3 +47,108 @@ def test_missing_values(value):
     r = standardize(pd.DataFrame({"s": [value], "f": [value], "p": [value], "d": [value], "n": [value]}), SEPARATE)
     row = r.iloc[0]
     assert row["sn"] == "" and row["fn"] == "" and row["by"] == 0 and row["pnum"] == ""
+
+
+# ---------------------------------------------------------------- the vectorized paths equal the scalars
+
+import numpy as np  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from linker import names as N  # noqa: E402
+from linker.standardize import (  # noqa: E402
+    _clean_name, _key_and_initial, _looks_swapped, _parse_full_names, _personal_numbers,
+    _personal_numbers_scalar, _split_given,
+)
+
+WORDS = ["Иванов", "Иван", "Иванович", "И.", "И.И.", "Petrov", "Гасан", "оглы", "Кызы", "X", "Ковальская", "-",
+         "Младший", "Ivanovna", "ИВАНОВ", "IVANOV", "Bdfyjd", "Cthutq", "Шмфтщм", "Ивaнов", "Журав-лев", "К0ЗЛОВ",
+         "Фадеєв", "Саша", "Ай-Хаан", ".", ",", "Иванов,", "Петров.", "d'Artagnan", "Ghjcnj", "Е", "Zhukov"]
+ODD = list("аИйЁoOaCx0.,-'`’;[]\t\u00a0\u0301\x1f_ь ")
+WORD = st.one_of(st.sampled_from(WORDS), st.text(st.sampled_from(ODD + list("ИвановPetr")), min_size=1, max_size=5))
+NAME = st.lists(st.tuples(WORD, st.sampled_from([" ", " ", "  ", "\t", ", ", "."])), max_size=8).map(
+    lambda ws: "".join(w + s for w, s in ws).strip(" ") if ws else "")
+
+
+def _scalar_full(text: str) -> tuple:
+    clean, mixed, repaired = _clean_name(text)
+    return (*N.parse_full_name(clean), mixed, repaired)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(NAME, max_size=30))
+def test_full_names_word_by_word_equal_the_scalar_parse(texts: list[str]) -> None:
+    """Splitting full names into words and parsing them by shape gives exactly `_clean_name` + parse."""
+    values = np.array(list(dict.fromkeys(texts)), dtype=object)
+    got = _parse_full_names(values)
+    for i, text in enumerate(values):
+        assert tuple(col[i] for col in got) == _scalar_full(text), text
+
+
+def test_full_names_fast_path_cases() -> None:
+    texts = ["Иванов Иван Иванович", "Алиев Рустам Гасан оглы", "Алиев Рустам Гасан оглы кызы", "оглы Иван",
+             "IVANOV Ivan", "Иван Иванович Иванов", "Bdfyjd Cthutq", " Иванов  И. И. ", "A B C D E F G",
+             "Иванов Иван Иванович Младший Старший Второй Третий", "", "   ", "...", "Иванов, Иван"]
+    got = _parse_full_names(np.array(texts, dtype=object))
+    for i, text in enumerate(texts):
+        assert tuple(col[i] for col in got) == _scalar_full(text), text
+
+
+PNUM = st.one_of(
+    st.builds(lambda a, s, d: a + s + d, st.text(st.sampled_from(list("АБЁЙЯABab0З")), min_size=0, max_size=3),
+              st.sampled_from(["", "-", " ", ".", "–", "--", "\n", "_"]),
+              st.text(st.sampled_from(list("0123456789ОЗ٣")), min_size=5, max_size=7)),
+    st.text(max_size=10))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(PNUM, max_size=20))
+def test_personal_numbers_fast_path_equals_the_scalar_path(values: list[str]) -> None:
+    s = pd.Series(values, dtype=object, index=np.arange(len(values)) * 3)
+    fast = _personal_numbers(s)
+    slow = _personal_numbers_scalar(s)
+    for a, b in zip(fast, slow):
+        assert a.tolist() == b.tolist()
+
+
+def _reference_names(row: dict, mapping: Mapping) -> tuple:
+    """sn, fn, pt keys and the flags of one row, straight from the scalar functions."""
+    get = lambda f: row.get(mapping.get(f), "") if mapping.get(f) else ""  # noqa: E731
+    flags = [False, False]
+
+    def cleaned(text: str) -> str:
+        t, m, r = _clean_name(text)
+        flags[0] |= m
+        flags[1] |= r
+        return t
+
+    if mapping.get("full_name") and not mapping.get("surname"):
+        sn, fn, pt = N.parse_full_name(cleaned(get("full_name")))
+    else:
+        sn, fn, pt = cleaned(get("surname")), cleaned(get("first_name")), cleaned(get("patronymic"))
+        given, second = _split_given(fn)
+        if pt == "" and second != "":
+            fn, pt = given, second
+        if _looks_swapped(sn + "\x1f" + fn):
+            sn, fn = fn, sn
+    fk = _key_and_initial(fn)[0].replace(" ", "")
+    return N.name_key(sn).replace(" ", ""), fk, _key_and_initial(pt)[0], flags[0], flags[1]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(WORD, st.sampled_from(WORDS + ["", "Иван Иванович", "И.И.", "Иван\x1fИ"]),
+                          st.sampled_from(["", "Иванович", "И."])), min_size=1, max_size=12))
+def test_separate_columns_equal_the_scalar_functions(rows: list[tuple[str, str, str]]) -> None:
+    df = pd.DataFrame(rows, columns=["s", "f", "p"]).assign(d="", n="")
+    out = standardize(df, SEPARATE)
+    for i, r in enumerate(df.to_dict("records")):
+        sn, fn, pt, mixed, repaired = _reference_names(r, SEPARATE)
+        assert (out["sn"][i], out["fn"][i], out["pt"][i]) == (sn, fn, pt)
+        assert ("mixed_script" in out["flags"][i], "layout_repaired" in out["flags"][i]) == (mixed, repaired)
+
+
+def test_empty_frame_keeps_the_columns_and_dtypes() -> None:
+    full = standardize(pd.DataFrame({"fio": pd.Series([], dtype=object)}), FULL)
+    sep = standardize(pd.DataFrame({c: pd.Series([], dtype=object) for c in "sfpdn"}), SEPARATE)
+    assert len(full) == len(sep) == 0
+    assert list(full.columns) == list(sep.columns) and full["by"].dtype == np.int16 and full["rank"].dtype == np.int8

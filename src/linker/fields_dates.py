@@ -66,6 +66,10 @@ _TIME = re.compile(
 _FLOAT_INT = re.compile(r"^(\d+)\.0+$")
 _TOKENS = re.compile(r"\d+|[^\W\d_]+")
 _DAYS_IN_MONTH = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# fast paths of parse_date_text: 05.03.1990 / 5/3/90, 1990-03-05, 5 марта 1990 г. (ASCII digits only)
+_DMY = re.compile(r"([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{2}|[0-9]{4})")
+_YMD = re.compile(r"([0-9]{4})[./-]([0-9]{1,2})[./-]([0-9]{1,2})")
+_D_MONTH_Y = re.compile(r"([0-9]{1,2}) ([^\W\d_]+) ([0-9]{4})(?: г\.?)?")
 
 
 def _is_leap(year: int) -> bool:
@@ -198,6 +202,16 @@ def parse_date_text(text: str, reference_year: int = 2022) -> DateParts:
     t = text.strip().lower()
     if not t:
         return 0, 0, 0, False
+    # the common shapes first, read exactly as the general path below reads them
+    m = _DMY.fullmatch(t)
+    if m:
+        return _settle(_year_of(m.group(3), reference_year), int(m.group(2)), int(m.group(1)))
+    m = _YMD.fullmatch(t)
+    if m:
+        return _settle(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _D_MONTH_Y.fullmatch(t)
+    if m and _month_of(m.group(2)):
+        return _settle(int(m.group(3)), _month_of(m.group(2)), int(m.group(1)))
     t = _TIME.sub("", t).strip()
     m = _FLOAT_INT.match(t)
     if m:

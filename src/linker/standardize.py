@@ -18,20 +18,32 @@ Output columns (one row per input row, same index):
 ``cat``        category code; ``unit`` unit code; ``t_<name>`` generic text keys
 ``flags``      ``;``-joined row flags: ``empty_name``, ``invalid_date``, ``mixed_script``, ``layout_repaired``
 =============  ==============================================================================
+
+How it is computed: every column is factorized once and each scalar function (name keys, stems, phonetic
+codes, layout repair, ...) runs once per distinct value; the results travel as integer codes into a small
+array of values (`Coded`) and are expanded to rows only at the end.  A full name is split at its spaces
+and the expensive word functions run once per distinct word; names are then grouped by the shape of their
+words (kind and capitals, `names._parse._plan`) and assembled by vectorized string joins.  Personal
+numbers of the common shape (``АБ-123456``) are split and joined by pyarrow.  Whatever falls outside these
+fast paths (commas, odd whitespace, non-NFC text, unusual numbers, non-string cells) goes through the
+scalar functions, so the result is exactly theirs.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import chain
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+from pandas._libs import lib
 
 from . import fields as F
 from . import names as N
 from .columns import Mapping, text_column
+from .names import _parse as P
 
 
 def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -103,108 +115,379 @@ def _split_given(text: str) -> tuple[str, str]:
     return t, ""
 
 
-def _names_frame(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """Raw surname, first_name, patronymic per row in the source spelling, plus row flags."""
-    n = len(df)
-    empty = pd.Series([""] * n, index=df.index, dtype=object)
-    cols = {f: (df[mapping.get(f)] if mapping.get(f) else empty) for f in ("surname", "first_name", "patronymic")}
-    flags_mixed = pd.Series(False, index=df.index)
-    flags_layout = pd.Series(False, index=df.index)
+class Coded:
+    """A column as integer ``codes`` (one per row) into an object array of ``values`` (which may repeat)."""
 
-    def cleaned(s: pd.Series) -> pd.Series:
-        nonlocal flags_mixed, flags_layout
-        text, mixed, repaired = map_unique_parts(s, _clean_name, 3)
-        flags_mixed = flags_mixed | mixed.astype(bool)
-        flags_layout = flags_layout | repaired.astype(bool)
-        return text
+    __slots__ = ("codes", "values")
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
+        self.codes = codes
+        self.values = values
+
+    def rows(self) -> np.ndarray:
+        """The value of every row."""
+        return self.values[self.codes]
+
+    def map(self, func: Callable[[str], object]) -> Coded:
+        """``func`` applied once per value."""
+        return Coded(self.codes, _objects([func(v) for v in self.values]))
+
+    def test(self, func: Callable[[str], object]) -> np.ndarray:
+        """``bool(func(value))`` of every row, computed once per value."""
+        return np.fromiter((bool(func(v)) for v in self.values), bool, len(self.values))[self.codes]
+
+    def compact(self) -> Coded:
+        """The same column with each distinct value once."""
+        if len(self.values) < 2:
+            return self
+        inverse, uniques = pd.factorize(self.values, sort=False)
+        return Coded(inverse[self.codes], np.asarray(uniques, dtype=object))
+
+
+def _objects(items: list) -> np.ndarray:
+    """A 1-d object array of ``items`` (tuples stay whole)."""
+    return np.fromiter(items, dtype=object, count=len(items))
+
+
+def _coded(s: pd.Series) -> Coded:
+    """``s`` factorized as ``s.fillna("").astype(str)`` would be (without converting a column of str)."""
+    values = s.to_numpy(dtype=object)
+    if not (s.dtype == object and lib.is_string_array(values, skipna=False)):
+        values = s.fillna("").astype(str).to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, sort=False)
+    return Coded(codes, np.asarray(uniques, dtype=object))
+
+
+def _blank(n: int) -> Coded:
+    return Coded(np.zeros(n, dtype=np.intp), _objects([""]))
+
+
+def _choose(cond: np.ndarray, a: Coded, b: Coded) -> Coded:
+    """``a`` where ``cond``, else ``b`` (row by row)."""
+    values = np.concatenate([a.values, b.values])
+    return Coded(np.where(cond, a.codes, b.codes + len(a.values)), values).compact()
+
+
+def _cleaned(col: Coded) -> tuple[Coded, np.ndarray, np.ndarray]:
+    """`_clean_name` of a column: (text, mixed_script per row, layout_repaired per row)."""
+    results = [_clean_name(v) for v in col.values]
+    text = _objects([r[0] for r in results])
+    mixed = np.fromiter((r[1] for r in results), bool, len(results))
+    repaired = np.fromiter((r[2] for r in results), bool, len(results))
+    return Coded(col.codes, text).compact(), mixed[col.codes], repaired[col.codes]
+
+
+# ------------------------------------------------------------------ full names, word by word
+
+_MAX_WORDS = 6            # names with more words take the scalar path
+_KINDS = "ipgs?"          # the kinds of `names._parse._kind`, in code order
+
+
+def _piece(chunk: str) -> tuple[bool, bool, bool, tuple[str, ...]]:
+    """One space-separated piece of a full name: (fast path applies, mixed script, layout repaired, words).
+
+    For a text whose pieces are free of other whitespace and in NFC, `_clean_name` works piece by piece
+    (NFC, `repair_layout` on ``\\S+``, `fold_lookalikes` on ``\\w+``), and so do the words of
+    `names._parse._tokens` as long as the cleaned piece holds no comma."""
+    if not chunk:
+        return True, False, False, ()
+    if _SPACE.search(chunk) or not unicodedata.is_normalized("NFC", chunk):
+        return False, False, False, ()
+    mixed = bool(_CYR.search(chunk) and _LAT.search(chunk))
+    fixed = N.repair_layout(chunk)
+    clean = N.fold_lookalikes(fixed)
+    if "," in clean or _SPACE.search(clean) or not unicodedata.is_normalized("NFC", clean):
+        return False, mixed, fixed != chunk, ()
+    return True, mixed, fixed != chunk, tuple(P.chunk_words(clean))
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(start, start + count)`` for each pair."""
+    total = int(counts.sum())
+    before = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) - np.repeat(before - starts, counts)
+
+
+def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(surname, first name, patronymic, mixed_script, layout_repaired) of each full name in ``values``:
+    exactly ``_clean_name`` then ``parse_full_name``, computed per distinct word where the text allows."""
+    m = len(values)
+    out = [np.full(m, "", dtype=object) for _ in range(3)]
+    mixed = np.zeros(m, dtype=bool)
+    layout = np.zeros(m, dtype=bool)
+    if m == 0:
+        return (*out, mixed, layout)
+    pieces = [v.split(" ") for v in values]
+    counts = np.fromiter(map(len, pieces), np.int64, m)
+    flat = _objects(list(chain.from_iterable(pieces)))
+    del pieces
+    pcodes, pvalues = pd.factorize(flat, sort=False)
+    del flat
+    info = [_piece(c) for c in pvalues]
+    starts = np.cumsum(counts) - counts
+    ok = np.logical_and.reduceat(np.fromiter((i[0] for i in info), bool, len(info))[pcodes], starts)
+    mixed[:] = np.logical_or.reduceat(np.fromiter((i[1] for i in info), bool, len(info))[pcodes], starts)
+    layout[:] = np.logical_or.reduceat(np.fromiter((i[2] for i in info), bool, len(info))[pcodes], starts)
+
+    # words of each distinct piece -> ids into one table of word strings
+    table: dict[str, int] = {}
+    words: list[str] = []
+    ids: list[int] = []
+    for _ok, _m, _r, ws in info:
+        for w in ws:
+            k = table.get(w)
+            if k is None:
+                k = table[w] = len(words)
+                words.append(w)
+            ids.append(k)
+    nwords = np.fromiter((len(i[3]) for i in info), np.int64, len(info))
+    first = np.cumsum(nwords) - nwords
+    piece_rows = np.repeat(np.arange(m), counts)
+    tcount = nwords[pcodes]
+    tok = np.asarray(ids, dtype=np.int64)[_ranges(first[pcodes], tcount)] if ids else np.zeros(0, np.int64)
+    tok_row = np.repeat(piece_rows, tcount)
+    row_tokens = np.bincount(tok_row, minlength=m)
+    pos = np.arange(len(tok)) - np.repeat(np.cumsum(row_tokens) - row_tokens, row_tokens)
+
+    # Turkic patronymics ("Гасан оглы") join the word before them
+    turkic = np.fromiter((w.lower() in P._TURKIC for w in words), bool, len(words))
+    joins = turkic[tok] & (pos > 0) if len(tok) else np.zeros(0, bool)
+    if joins.any():
+        begin = ~joins
+        word_of = np.cumsum(begin) - 1
+        heads = np.flatnonzero(begin)
+        size = np.bincount(word_of)
+        code = tok[heads].copy()
+        for w in np.flatnonzero(size > 1):
+            text = " ".join(words[t] for t in tok[heads[w]:heads[w] + size[w]])
+            k = table.get(text)
+            if k is None:
+                k = table[text] = len(words)
+                words.append(text)
+            code[w] = k
+        tok, tok_row = code, tok_row[heads]
+        row_tokens = np.bincount(tok_row, minlength=m)
+        pos = np.arange(len(tok)) - np.repeat(np.cumsum(row_tokens) - row_tokens, row_tokens)
+
+    fast = ok & (row_tokens <= _MAX_WORDS)
+    if fast.any():
+        attr = np.fromiter((_KINDS.index(P._kind(w)) * 2 + P._is_caps(w) for w in [*words, ""]), np.int64,
+                           len(words) + 1)         # code -1 (no word) reads the last entry
+        word_text = _objects([*words, ""])           # code -1 (no word) reads ""
+        grid = np.full((m, _MAX_WORDS), -1, dtype=np.int64)
+        keep = pos < _MAX_WORDS
+        grid[tok_row[keep], pos[keep]] = tok[keep]
+        digits = np.where(grid >= 0, attr[grid] + 1, 0)
+        sig = row_tokens + (_MAX_WORDS + 1) * (digits @ (11 ** np.arange(_MAX_WORDS, dtype=np.int64)))
+        rows = np.flatnonzero(fast)
+        shapes, inverse = np.unique(sig[rows], return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(shapes)))])
+        space = np.array(" ", dtype=object)
+        for g, shape in enumerate(shapes.tolist()):
+            n, rest = shape % (_MAX_WORDS + 1), shape // (_MAX_WORDS + 1)
+            codes = [(rest // 11 ** j) % 11 - 1 for j in range(n)]
+            plan = P._plan(tuple(_KINDS[c // 2] for c in codes), tuple(bool(c % 2) for c in codes), -1)
+            sel = rows[order[bounds[g]:bounds[g + 1]]]
+            for part, idx in zip(out, plan):
+                if not idx:
+                    continue
+                acc = word_text[grid[sel, idx[0]]]
+                for i in idx[1:]:
+                    acc = acc + space + word_text[grid[sel, i]]
+                part[sel] = acc
+    for r in np.flatnonzero(~fast):
+        text, mixed[r], layout[r] = _clean_name(values[r])
+        out[0][r], out[1][r], out[2][r] = N.parse_full_name(text)
+    return (*out, mixed, layout)
+
+
+# ------------------------------------------------------------------ names of one side
+
+def _swapped(sn: Coded, fn: Coded) -> np.ndarray:
+    """`_looks_swapped` of every row's (surname, given name), from per-value facts."""
+    def facts(col: Coded) -> tuple[np.ndarray, ...]:
+        known = N.known_given_keys()
+        f = [(bool(v), bool(_INITIAL.match(v)), bool(v) and N.name_key(v) in known, "\x1f" in v)
+             for v in col.values]
+        return tuple(np.fromiter((x[k] for x in f), bool, len(f))[col.codes] for k in range(4))
+
+    s_full, s_init, s_known, s_sep = facts(sn)
+    g_full, g_init, g_known, g_sep = facts(fn)
+    swap = s_full & g_full & np.where(s_init | g_init, s_init & ~g_init, s_known & ~g_known)
+    for r in np.flatnonzero(s_sep | g_sep):   # a separator inside a cell: as the scalar splits it
+        swap[r] = _looks_swapped(sn.values[sn.codes[r]] + "\x1f" + fn.values[fn.codes[r]])
+    return swap
+
+
+def _names_coded(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Coded, np.ndarray, np.ndarray]:
+    """Surname, first name, patronymic (coded) in the source spelling, and the mixed_script and
+    layout_repaired row flags; the same as the scalar functions applied row by row (see `_names_frame`)."""
+    n = len(df)
+
+    def column(field: str) -> tuple[Coded, np.ndarray, np.ndarray]:
+        col = mapping.get(field)
+        if not col:
+            return _blank(n), np.zeros(n, bool), np.zeros(n, bool)
+        return _cleaned(_coded(df[col]))
 
     if mapping.get("full_name") and not mapping.get("surname"):
-        full = cleaned(df[mapping.get("full_name")])
-        sn, fn, pt = map_unique_parts(full, N.parse_full_name, 3)
+        full = _coded(df[mapping.get("full_name")])
+        sn_v, fn_v, pt_v, mixed_v, layout_v = _parse_full_names(full.values)
+        sn, fn, pt = (Coded(full.codes, v).compact() for v in (sn_v, fn_v, pt_v))
+        mixed, layout = mixed_v[full.codes], layout_v[full.codes]
         # parts given in separate columns too (rare) fill the gaps
-        if mapping.get("first_name"):
-            fn = fn.where(fn != "", cleaned(cols["first_name"]))
-        if mapping.get("patronymic"):
-            pt = pt.where(pt != "", cleaned(cols["patronymic"]))
-    else:
-        sn = cleaned(cols["surname"])
-        fn = cleaned(cols["first_name"])
-        pt = cleaned(cols["patronymic"])
-        given, second = map_unique_parts(fn, _split_given, 2)
-        has_two = (pt == "") & (second != "")
-        fn = fn.where(~has_two, given)
-        pt = pt.where(~has_two, second)
-        # a given name typed into the surname column and a surname into the given-name column
-        swap = map_unique(sn + "\x1f" + fn, _looks_swapped).astype(bool)
-        sn, fn = sn.where(~swap, fn), fn.where(~swap, sn)
-    return pd.DataFrame({"surname": sn, "first_name": fn, "patronymic": pt,
-                         "mixed": flags_mixed, "layout": flags_layout}, index=df.index)
+        for field in ("first_name", "patronymic"):
+            if mapping.get(field):
+                extra, m, lay = column(field)
+                mixed, layout = mixed | m, layout | lay
+                if field == "first_name":
+                    fn = _choose(fn.test(lambda v: v != ""), fn, extra)
+                else:
+                    pt = _choose(pt.test(lambda v: v != ""), pt, extra)
+        return sn, fn, pt, mixed, layout
+
+    (sn, m1, l1), (fn, m2, l2), (pt, m3, l3) = column("surname"), column("first_name"), column("patronymic")
+    split = fn.map(_split_given)
+    given = Coded(fn.codes, _objects([g for g, _ in split.values]))
+    second = Coded(fn.codes, _objects([t for _, t in split.values]))
+    has_two = pt.test(lambda v: v == "") & second.test(lambda v: v != "")
+    fn = _choose(has_two, given, fn)
+    pt = _choose(has_two, second, pt)
+    # a given name typed into the surname column and a surname into the given-name column
+    swap = _swapped(sn, fn)
+    sn, fn = _choose(swap, fn, sn), _choose(swap, sn, fn)
+    return sn, fn, pt, m1 | m2 | m3, l1 | l2 | l3
+
+
+def _names_frame(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
+    """Raw surname, first_name, patronymic per row in the source spelling, plus row flags."""
+    sn, fn, pt, mixed, layout = _names_coded(df, mapping)
+    return pd.DataFrame({"surname": sn.rows(), "first_name": fn.rows(), "patronymic": pt.rows(),
+                         "mixed": mixed, "layout": layout}, index=df.index)
+
+
+# ------------------------------------------------------------------ personal numbers
+
+# the common shape: one or two Cyrillic capitals, an optional hyphen, dash, dot or space, six digits (RE2 and
+# Python agree on it); normalize_personal_number reads it as the prefix's letters + the digits
+_PNUM_COMMON = r"^(?P<letters>[А-ЯЁ]{1,2})[ \-–.]?(?P<digits>[0-9]{6})$"
+
+
+def _personal_numbers_scalar(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pnum, pnum_t, pnum_d) of any column, value by value."""
+    pnum = F.normalize_personal_number(s).to_numpy(object)
+    text = s.fillna("").astype(str).str.normalize("NFC")
+    digits = text.str.replace(r"\D", "", regex=True)
+    letters = map_unique(text.str.replace(r"[\W\d_]", "", regex=True), lambda t: N.name_key(t).replace(" ", ""))
+    pnum_t = np.where(digits != "", (letters + digits).to_numpy(object), "")
+    return pnum, pnum_t, digits.to_numpy(object)
+
+
+def _personal_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pnum, pnum_t, pnum_d): `F.normalize_personal_number`; the letters transliteration-keyed followed by
+    the digits (``""`` without digits); the digits.  Numbers of the common shape are split by pyarrow and
+    their letters keyed once per distinct prefix; the rest go through `_personal_numbers_scalar`."""
+    values = s.to_numpy(dtype=object)
+    if not len(s) or not (s.dtype == object and lib.is_string_array(values, skipna=False)):
+        return _personal_numbers_scalar(s)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(values, type=pa.string())
+    parts = pc.extract_regex(text, _PNUM_COMMON)
+    common = parts.is_valid().to_numpy(zero_copy_only=False)
+    blank = pc.equal(text, "").to_numpy(zero_copy_only=False)   # missing: "" in all three
+    pnum = np.full(len(s), "", dtype=object)
+    pnum_t = pnum.copy()
+    pnum_d = pnum.copy()
+    if common.any():
+        parts = parts.filter(pa.array(common))
+        prefix = parts.field("letters").dictionary_encode()
+        letters = prefix.dictionary.to_pylist()
+        digits = parts.field("digits").to_numpy(zero_copy_only=False).astype(object)
+        at = prefix.indices.to_numpy()
+        keyed = [F.personal_number_key(p + "-000000") for p in letters]
+        good = np.array([k.endswith("000000") and len(k) == len(p) + 6 for k, p in zip(keyed, letters)], bool)
+        head = _objects([k[:-6] for k in keyed])
+        translit = _objects([N.name_key(p).replace(" ", "") for p in letters])
+        rows = np.flatnonzero(common)
+        ok = good[at]
+        pnum[rows[ok]] = head[at[ok]] + digits[ok]
+        pnum_t[rows[ok]] = translit[at[ok]] + digits[ok]
+        pnum_d[rows[ok]] = digits[ok]
+        common[rows[~ok]] = False
+    if not (common | blank).all():
+        rest = np.flatnonzero(~(common | blank))
+        a, b, c = _personal_numbers_scalar(s.iloc[rest])
+        pnum[rest], pnum_t[rest], pnum_d[rest] = a, b, c
+    return pnum, pnum_t, pnum_d
+
+
+# ------------------------------------------------------------------ the table
+
+_FLAGS = ("empty_name", "invalid_date", "mixed_script", "layout_repaired")
+_FLAG_TEXT = _objects([";".join(f for k, f in enumerate(_FLAGS) if bits >> k & 1) for bits in range(16)])
 
 
 def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     """The derived keys of one side (see the module docstring)."""
     idx = df.index
     n = len(df)
-    names = _names_frame(df, mapping)
-    out = pd.DataFrame(index=idx)
+    surname, first, patronymic, mixed, layout = _names_coded(df, mapping)
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
-    sn = map_unique(names["surname"], lambda t: N.name_key(t).replace(" ", ""))
-    out["sn"] = sn
-    out["fn"], fn_is_init = map_unique_parts(names["first_name"], _key_and_initial, 2)
-    out["fn"] = map_unique(out["fn"], lambda k: k.replace(" ", ""))   # "Rus-lan" is Ruslan
-    out["pt"], pt_is_init = map_unique_parts(names["patronymic"], _key_and_initial, 2)
-    out["fn_is_init"] = fn_is_init.astype(bool)
-    out["pt_is_init"] = pt_is_init.astype(bool)
-    out["fn_canon"] = map_unique(out["fn"], lambda k: N.canonical_given(k) if len(k) > 1 else k)
-    out["sn_stem"] = map_unique(out["sn"], N.surname_stem)
-    out["sn_phon"] = map_unique(out["sn_stem"], N.phonetic)
-    out["fn_phon"] = map_unique(out["fn_canon"], N.phonetic)
-    for col in ("fn", "pt", "sn"):
-        out[f"{col}_init"] = map_unique(out[col], lambda k: k[:1])
+    sn = surname.map(lambda t: N.name_key(t).replace(" ", "")).compact()
+    fn_key = first.map(_key_and_initial)
+    fn_is_init = np.fromiter((i for _, i in fn_key.values), bool, len(fn_key.values))[first.codes]
+    fn = Coded(first.codes, _objects([k.replace(" ", "") for k, _ in fn_key.values])).compact()  # "Rus-lan"
+    pt_key = patronymic.map(_key_and_initial)
+    pt_is_init = np.fromiter((i for _, i in pt_key.values), bool, len(pt_key.values))[patronymic.codes]
+    pt = Coded(patronymic.codes, _objects([k for k, _ in pt_key.values])).compact()
+    fn_canon = fn.map(lambda k: N.canonical_given(k) if len(k) > 1 else k)
+    sn_stem = sn.map(N.surname_stem)
+    sn_rows, fn_rows = sn.rows(), fn.rows()
+    data: dict[str, np.ndarray] = {
+        "sn": sn_rows, "fn": fn_rows, "pt": pt.rows(), "fn_is_init": fn_is_init, "pt_is_init": pt_is_init,
+        "fn_canon": fn_canon.rows(), "sn_stem": sn_stem.rows(), "sn_phon": sn_stem.map(N.phonetic).rows(),
+        "fn_phon": fn_canon.map(N.phonetic).rows(),
+    }
+    for col, coded in (("fn", fn), ("pt", pt), ("sn", sn)):
+        data[f"{col}_init"] = coded.map(lambda k: k[:1]).rows()
 
     if mapping.get("birth_date"):
         d = F.parse_dates(df[mapping.get("birth_date")])
-        out["by"] = d["year"].astype(np.int16).to_numpy()
-        out["bm"] = d["month"].astype(np.int16).to_numpy()
-        out["bd"] = d["day"].astype(np.int16).to_numpy()
+        for part, name in (("year", "by"), ("month", "bm"), ("day", "bd")):
+            data[name] = d[part].astype(np.int16).to_numpy()
         invalid = d["invalid"].to_numpy(bool)
     else:
-        out["by"] = out["bm"] = out["bd"] = np.zeros(n, np.int16)
+        data["by"], data["bm"], data["bd"] = (np.zeros(n, np.int16) for _ in range(3))
         invalid = np.zeros(n, bool)
     if mapping.get("personal_number"):
-        raw_pn = df[mapping.get("personal_number")]
-        out["pnum"] = F.normalize_personal_number(raw_pn).to_numpy(object)
-        text = raw_pn.fillna("").astype(str).str.normalize("NFC")
-        digits = text.str.replace(r"\D", "", regex=True)
-        letters = map_unique(text.str.replace(r"[\W\d_]", "", regex=True), lambda t: N.name_key(t).replace(" ", ""))
-        out["pnum_t"] = np.where(digits != "", (letters + digits).to_numpy(object), "")
-        out["pnum_d"] = digits.to_numpy(object)
+        data["pnum"], data["pnum_t"], data["pnum_d"] = _personal_numbers(df[mapping.get("personal_number")])
     else:
-        out["pnum"] = out["pnum_t"] = out["pnum_d"] = np.array([""] * n, dtype=object)
-    out["rank"] = (F.rank_ordinal(df[mapping.get("rank")]).to_numpy(np.int8)
-                   if mapping.get("rank") else np.full(n, -1, np.int8))
-    out["cat"] = (F.category_code(df[mapping.get("category")]).to_numpy(object)
-                  if mapping.get("category") else np.array([""] * n, dtype=object))
-    out["unit"] = (F.unit_code(df[mapping.get("unit")]).to_numpy(object)
-                   if mapping.get("unit") else np.array([""] * n, dtype=object))
+        data["pnum"], data["pnum_t"], data["pnum_d"] = (np.array([""] * n, dtype=object) for _ in range(3))
+    data["rank"] = (F.rank_ordinal(df[mapping.get("rank")]).to_numpy(np.int8)
+                    if mapping.get("rank") else np.full(n, -1, np.int8))
+    data["cat"] = (F.category_code(df[mapping.get("category")]).to_numpy(object)
+                   if mapping.get("category") else np.array([""] * n, dtype=object))
+    data["unit"] = (F.unit_code(df[mapping.get("unit")]).to_numpy(object)
+                    if mapping.get("unit") else np.array([""] * n, dtype=object))
     for i, name in enumerate(mapping.text):
-        out[f"t_{i}"] = F.normalize_text(df[text_column(mapping, name)]).to_numpy(object)
+        data[f"t_{i}"] = F.normalize_text(df[text_column(mapping, name)]).to_numpy(object)
 
-    flags = np.full(n, "", dtype=object)
-
-    def add(mask: np.ndarray, flag: str) -> None:
-        nonlocal flags
-        flags = np.where(mask, np.where(flags == "", flag, flags + ";" + flag), flags)
-
-    add((out["sn"].to_numpy(object) == "") & (out["fn"].to_numpy(object) == ""), "empty_name")
-    add(invalid, "invalid_date")
-    add(names["mixed"].to_numpy(bool), "mixed_script")
-    add(names["layout"].to_numpy(bool), "layout_repaired")
-    out["flags"] = flags
-    return out
+    empty = np.fromiter((v == "" for v in sn.values), bool, len(sn.values))[sn.codes] \
+        & np.fromiter((v == "" for v in fn.values), bool, len(fn.values))[fn.codes]
+    bits = empty.astype(np.int8) | invalid.astype(np.int8) << 1 | mixed.astype(np.int8) << 2 \
+        | layout.astype(np.int8) << 3
+    data["flags"] = _FLAG_TEXT[bits]
+    # one block per column, as column-by-column assignment makes (no consolidating copy)
+    return pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
 
 
 def display_names(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     """Surname, first name, patronymic as a reader would write them (parsed from a full name if needed)."""
-    names = _names_frame(df, mapping)
-    return names[["surname", "first_name", "patronymic"]]
+    sn, fn, pt, _mixed, _layout = _names_coded(df, mapping)
+    return pd.DataFrame({"surname": sn.rows(), "first_name": fn.rows(), "patronymic": pt.rows()}, index=df.index)

@@ -31,6 +31,19 @@ def _clean_token(tok: str) -> str:
     return tok
 
 
+def _split_words(chunk: str) -> list[str]:
+    """Words of a comma-free piece of junk-free text; a dot ends a word: "И.И." / "Иванов.И.И." -> separate
+    words."""
+    return [p for p in map(_clean_token, chunk.replace(".", " ").split()) if p]
+
+
+def chunk_words(chunk: str) -> list[str]:
+    """The words `_tokens` makes of one whitespace-free, comma-free piece of NFC text (before Turkic
+    patronymics are joined): the words of a text whose pieces are separated by spaces are the pieces'
+    words in order."""
+    return _split_words(_JUNK.sub(" ", chunk))
+
+
 def _tokens(text: str) -> tuple[list[str], int]:
     """Words of a name (initials split, Turkic patronymics joined) and the index of the first word after
     a comma (-1 when there is no comma)."""
@@ -40,11 +53,7 @@ def _tokens(text: str) -> tuple[list[str], int]:
     for chunk_no, chunk in enumerate(text.split(",")):
         if chunk_no == 1:
             comma = len(words)
-        # a dot ends a word: "И.И." / "I.I." / "Иванов.И.И." -> separate words
-        for raw in chunk.replace(".", " ").split():
-            p = _clean_token(raw)
-            if p:
-                words.append(p)
+        words.extend(_split_words(chunk))
     # join Turkic patronymics
     out: list[str] = []
     for w in words:
@@ -79,45 +88,59 @@ def _is_caps(tok: str) -> bool:
     return len(letters) > 1 and all(c.isupper() for c in letters)
 
 
-def _assign(words: list[str], comma: int) -> tuple[str, str, str]:
-    n = len(words)
+Plan = tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def _plan(kinds: tuple[str, ...], caps: tuple[bool, ...], comma: int) -> Plan:
+    """Which words (by position) make the surname, the first name and the patronymic, given each word's
+    kind (see `_kind`), whether it is written in capitals (`_is_caps`) and the comma position.  A part is
+    its words joined by one space; it depends on nothing else, so one plan serves every name of the same
+    shape (the vectorized parse in `linker.standardize` groups names by it)."""
+    n = len(kinds)
+    every = tuple(range(n))
     if n == 0:
-        return "", "", ""
-    kinds = [_kind(w) for w in words]
+        return (), (), ()
     if comma > 0:  # "Иванов, Иван Иванович": surname before the comma
-        rest = words[comma:]
-        return (" ".join(words[:comma]), rest[0] if rest else "", " ".join(rest[1:]))
+        rest = every[comma:]
+        return every[:comma], rest[:1], rest[1:]
     if n == 1:
-        return (words[0], "", "") if kinds[0] != "g" else ("", words[0], "")
+        return ((0,), (), ()) if kinds[0] != "g" else ((), (0,), ())
     # initials: the other words are the surname; initials give first name then patronymic
     if "i" in kinds and kinds.count("i") < n:
-        inits = [w for w, k in zip(words, kinds) if k == "i"]
-        others = [w for w, k in zip(words, kinds) if k != "i"]
-        return " ".join(others), inits[0], " ".join(inits[1:])
-    caps = [i for i, w in enumerate(words) if _is_caps(w)]
-    if len(caps) == 1 and n > 1 and caps[0] in (0, n - 1) and not all(_is_caps(w) for w in words):
-        s = caps[0]  # "IVANOV Ivan Ivanovich", "Ivan Ivanovich IVANOV"
-        rest = words[:s] + words[s + 1:]
-        return words[s], rest[0], " ".join(rest[1:])
+        inits = tuple(i for i in every if kinds[i] == "i")
+        others = tuple(i for i in every if kinds[i] != "i")
+        return others, inits[:1], inits[1:]
+    capital = [i for i in every if caps[i]]
+    if len(capital) == 1 and n > 1 and capital[0] in (0, n - 1) and not all(caps):
+        s = capital[0]  # "IVANOV Ivan Ivanovich", "Ivan Ivanovich IVANOV"
+        rest = tuple(i for i in every if i != s)
+        return (s,), rest[:1], rest[1:]
     if n == 2:
         if kinds[1] == "p":  # "Иван Иванович", or "Петров Иванович" (the given name left out)
-            return ("", words[0], words[1]) if kinds[0] == "g" else (words[0], "", words[1])
+            return ((), (0,), (1,)) if kinds[0] == "g" else ((0,), (), (1,))
         if kinds[0] == "g" and kinds[1] != "g":  # "Иван Иванов"
-            return words[1], words[0], ""
-        return words[0], words[1], ""
+            return (1,), (0,), ()
+        return (0,), (1,), ()
     # three or more words
     if kinds[-1] == "p":
         gi = next((i for i in range(1, n - 1) if kinds[i] == "g"), 1)
-        return " ".join(words[:gi]), " ".join(words[gi:n - 1]), words[-1]
+        return every[:gi], every[gi:n - 1], (n - 1,)
     if kinds[1] == "p":  # "Иван Иванович Иванов"
-        return " ".join(words[2:]), words[0], words[1]
+        return every[2:], (0,), (1,)
     if n == 3 and kinds[0] == "g" and kinds[2] == "s" and kinds[1] not in ("g", "s"):
-        return words[2], words[0], words[1]  # "Булат Рамилевч Закиров": a damaged patronymic in the middle
+        return (2,), (0,), (1,)  # "Булат Рамилевч Закиров": a damaged patronymic in the middle
     p = next((i for i in range(n - 2, 0, -1) if kinds[i] == "p"), -1)
     if p > 0:  # a patronymic inside: what follows it is appended to it
         gi = next((i for i in range(1, p) if kinds[i] == "g"), 1)
-        return " ".join(words[:gi]), " ".join(words[gi:p]), " ".join(words[p:])
-    return words[0], words[1], " ".join(words[2:])
+        return every[:gi], every[gi:p], every[p:]
+    return (0,), (1,), every[2:]
+
+
+def _assign(words: list[str], comma: int) -> tuple[str, str, str]:
+    kinds = tuple(_kind(w) for w in words)
+    caps = tuple(_is_caps(w) for w in words)
+    sn, fn, pt = _plan(kinds, caps, comma)
+    return (" ".join(words[i] for i in sn), " ".join(words[i] for i in fn), " ".join(words[i] for i in pt))
 
 
 @lru_cache(maxsize=1 << 16)
