@@ -12,30 +12,115 @@ import pandas as pd
 
 from . import blocking, compare as cmp, model as fs
 
+#: the keys of the rules used here: two listings of one person share a date or a number
+DATE_OR_NUMBER = frozenset({"by", "dob", "dob_swapped", "bm", "bd", "pnum", "pnum_d"})
+
+
+def recode(enc: cmp.Encoded, left: dict[str, np.ndarray], right: dict[str, np.ndarray]) -> cmp.Encoded | None:
+    """`cmp.encode` of two tables whose string columns hold values of ``enc``'s vocabularies, from ``enc``'s
+    codes of those values (``left``/``right``: column -> codes; the other columns as they are), without
+    hashing a string: each vocabulary is cut to the values the two tables use, which is the vocabulary
+    `cmp.encode` builds from their strings ("" first, the rest sorted), and the codes are renumbered.
+    None when a code is missing (-1): then `cmp.encode` must run on the strings."""
+    new_l, new_r = dict(left), dict(right)
+    vocab: dict[str, np.ndarray] = {}
+    for key, words in enc.vocab.items():
+        cols = cmp.NAME_COLS if key == "name" else (key,)
+        arrays = [a for side in (left, right) for a in {id(side[c]): side[c] for c in cols}.values()]
+        if any(len(a) and a.min() < 0 for a in arrays):
+            return None
+        used = np.zeros(len(words), bool)
+        used[0] = True
+        for a in arrays:
+            used[a] = True
+        if used.all():
+            vocab[key] = words
+            continue
+        vocab[key] = words[used]
+        remap = (np.cumsum(used) - 1).astype(np.int32)
+        done: dict[int, np.ndarray] = {}
+        for side, new in ((left, new_l), (right, new_r)):
+            for c in cols:
+                a = side[c]
+                if id(a) not in done:
+                    done[id(a)] = remap[a]
+                new[c] = done[id(a)]
+    return cmp.Encoded(new_l, new_r, vocab, enc.comparisons)
+
+
+def _key_frame(std: pd.DataFrame, codes: dict[str, np.ndarray]) -> pd.DataFrame | None:
+    """``std`` with its string blocking keys as integer codes (0 for ""; equal codes for equal strings among
+    the name columns, which share ``codes``' name vocabulary, and within each other column), so that blocking
+    factorizes integers instead of strings; the generic text keys (t_*) stay strings. Pairs, counts and caps
+    of `blocking.block` on it are those on ``std`` for rules that compare a column with itself or name columns
+    with each other (see `_same_space`)."""
+    out = {}
+    for c in std.columns:
+        a = std[c].to_numpy()
+        if a.dtype != object or c.startswith("t_") or c == "flags":
+            out[c] = a
+        elif c in codes and len(codes[c]) == len(a):
+            out[c] = codes[c]
+        else:
+            k, uniq = pd.factorize(a, sort=False)
+            if (k < 0).any():           # a missing value that is not "": leave the strings to blocking
+                return None
+            k = (k + 1).astype(np.int32)
+            empty = np.flatnonzero(uniq == "")
+            if len(empty):
+                k[k == empty[0] + 1] = 0
+            out[c] = k
+    return pd.DataFrame(out, index=std.index, copy=False)
+
+
+def _same_space(rules: list[blocking.Rule]) -> bool:
+    """Every rule compares a column with itself, name columns with each other, or date parts (integers)."""
+    names, dates = set(cmp.NAME_COLS), {"by", "bm", "bd"}
+    for r in rules:
+        lcols = [c for k in r.list_keys for c in blocking.KEYS.get(k, (k,))]
+        rcols = [c for k in r.registry_keys for c in blocking.KEYS.get(k, (k,))]
+        for a, b in zip(lcols, rcols):
+            if a != b and not ({a, b} <= names or {a, b} <= dates):
+                return False
+    return True
+
 
 def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float, max_pairs: int,
-                         chunk: int, workers: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(earlier entry, later entry, probability) of the pairs of list entries that are the same person."""
+                         chunk: int, workers: int, enc: cmp.Encoded | None = None
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(earlier entry, later entry, probability) of the pairs of list entries that are the same person.
+
+    ``enc``: the run's encoding with this list as its left side (optional): the list's own encoding and
+    blocking keys are then derived from its codes instead of hashing the strings again."""
     n = len(std)
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
     if n < 2:
         return empty
-    enc = cmp.restrict(cmp.encode(std, std), model.comparisons, source="model")
+    own = None
+    if enc is not None and enc.n_left == n:
+        own = recode(enc, enc.left, enc.left)
+    if own is None:
+        own = cmp.encode(std, std)
+    enc_ll = cmp.restrict(own, model.comparisons, source="model")
+    keys = _key_frame(std, enc_ll.left)
     try:
         # two listings of one person share a date or a number far more often than not: only rules that
         # carry one (the name rules alone would pair every namesake pair of a large list)
-        rules = [r for r in blocking.default_rules(std, std)
-                 if set(r.list_keys) & {"by", "dob", "dob_swapped", "bm", "bd", "pnum", "pnum_d"}]
+        frame = keys if keys is not None else std
+        rules = [r for r in blocking.default_rules(frame, frame) if set(r.list_keys) & DATE_OR_NUMBER]
         if not rules:
             return empty
-        res = blocking.block(std, std, rules, max_pairs=max_pairs, dedupe=True, automatic=True, max_block=500)
+        if not _same_space(rules):
+            frame = std
+        res = blocking.block(frame, frame, rules, max_pairs=max_pairs, dedupe=True, automatic=True, max_block=500)
     except blocking.BlockingError:
         return empty
     if not res.n_pairs:
         return empty
     from .engines.local import compare_in_chunks
-    gam = compare_in_chunks(enc, res.left, res.right, chunk, workers)
-    w = fs.score(model, enc, gam, res.left, res.right, fs.TermFrequencies.from_encoded(enc))["match_weight"].to_numpy()
+    gam = compare_in_chunks(enc_ll, res.left, res.right, chunk, workers)
+    w = fs.score(model, enc_ll, gam, res.left, res.right,
+                 fs.TermFrequencies.from_encoded(enc_ll))["match_weight"].to_numpy()
     logit = w * np.log(2) - np.log(max(n - 1, 1))
     prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
     keep = prob >= threshold

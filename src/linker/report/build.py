@@ -15,7 +15,49 @@ DISPLAY_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "personal
 
 
 def _fmt(x: np.ndarray, digits: int) -> np.ndarray:
-    return np.array([f"{v:.{digits}f}" for v in np.asarray(x, float)], dtype=object)
+    """``f"{v:.{digits}f}"`` of every value (an object array of str) without a Python call per value: the
+    characters of all values are laid out in one byte matrix, the padding dropped, and the text split.
+
+    Exact: the value is scaled by 10**digits and rounded to an integer, which is Python's (correctly rounded)
+    result unless the scaled value is within its own rounding error of a .5 tie, or too large for an
+    integer, or not finite; those few values are formatted by Python. The sign is the sign bit, as Python
+    writes it (-0.0 and negatives rounding to zero keep their "-")."""
+    v = np.asarray(x, float).ravel()
+    n = len(v)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = np.abs(v) * 10.0 ** digits
+        fast = np.isfinite(a) & (a < 2.0 ** 52) & (np.abs(a - np.floor(a) - 0.5) > a * 2.0 ** -50 + 1e-12)
+    k = np.rint(np.where(fast, a, 0.0)).astype(np.int64)
+    ip = k // 10 ** digits
+    nd = np.ones(n, np.int64)                       # digits of the integer part
+    maxd = 1
+    while n and (ip >= 10 ** maxd).any():
+        nd += ip >= 10 ** maxd
+        maxd += 1
+    point = 1 if digits else 0
+    width = 1 + maxd + point + digits + 1           # sign, integer digits, point, decimals, newline
+    mat = np.empty((n, width), np.uint8)
+    keep = np.ones((n, width), bool)
+    mat[:, 0] = ord("-")
+    keep[:, 0] = np.signbit(v) & fast
+    mat[:, -1] = ord("\n")
+    q = k.astype(np.int32) if n and k.max() < 2 ** 31 else k
+    col = width - 2                                 # digits from the last: q % 10, then q // 10 ...
+    for p in range(maxd + digits):
+        if p == digits and point:
+            mat[:, col] = ord(".")
+            col -= 1
+        q10 = q // 10
+        mat[:, col] = q - q10 * 10 + ord("0")
+        if p > digits:                              # a leading zero of the integer part is left out
+            keep[:, col] = nd > p - digits
+        q = q10
+        col -= 1
+    text = mat[keep].tobytes().decode("ascii")
+    out = np.array(text.split("\n")[:-1], dtype=object) if n else np.zeros(0, dtype=object)
+    for i in np.flatnonzero(~fast):
+        out[i] = f"{v[i]:.{digits}f}"
+    return out
 
 
 def display_table(side, rows: np.ndarray | None = None) -> pd.DataFrame:
@@ -53,7 +95,8 @@ def _link_list_duplicates(run, settings: Settings, decision: np.ndarray, claim_f
     from ..listdupes import list_duplicate_pairs
 
     a, b, _p = list_duplicate_pairs(run.list.std, run.model, threshold=settings.match_threshold,
-                                    max_pairs=settings.max_pairs, chunk=settings.chunk_pairs, workers=settings.workers)
+                                    max_pairs=settings.max_pairs, chunk=settings.chunk_pairs, workers=settings.workers,
+                                    enc=run.enc)
     for x, y in sorted(zip(a.tolist(), b.tolist())):
         if decision[y] == "match" and decision[x] != "match":
             x, y = y, x                       # the confirmed entry is the one the other duplicates

@@ -46,8 +46,8 @@ class ChanceTest:
                 "verdict": self.verdict, "explanation": self.explanation}
 
 
-def make_decoys(std: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
-    """n decoy entries, each field group drawn from a different random list entry."""
+def _picks(std: pd.DataFrame, n: int, seed: int) -> dict[str, np.ndarray]:
+    """For each column of the decoys, the list row each decoy takes it from (a field group shares its draw)."""
     rng = np.random.default_rng(seed)
     rows = len(std)
     out = {}
@@ -56,10 +56,121 @@ def make_decoys(std: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
         pick = rng.integers(0, rows, n)
         for c in group:
             if c in std:
-                out[c] = std[c].to_numpy()[pick]
-    dec = pd.DataFrame(out)
+                out[c] = pick
+    return out
+
+
+def make_decoys(std: pd.DataFrame, n: int, seed: int, picks: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """n decoy entries, each field group drawn from a different random list entry."""
+    picks = _picks(std, n, seed) if picks is None else picks
+    dec = pd.DataFrame({c: std[c].to_numpy()[pick] for c, pick in picks.items()})
     dec["flags"] = ""
     return dec[[c for c in std.columns if c in dec.columns]]
+
+
+def _encode_decoys(run, picks: dict[str, np.ndarray], decoys: pd.DataFrame) -> cmp.Encoded:
+    """`cmp.encode(decoys, registry)`: the decoys' values are the list's, so their codes are taken from the
+    run's encoding and the vocabularies cut to what the decoys and the registry use (`listdupes.recode`),
+    with no string of the registry hashed again; the strings are encoded when that is not possible."""
+    from ..listdupes import recode
+
+    enc = run.enc
+    n_r = len(run.registry.std)
+    if enc is not None and enc.n_left == len(run.list.std) and all(c in picks for c in enc.left) \
+            and all(len(a) == n_r for a in enc.right.values()):
+        got = recode(enc, {c: a[picks[c]] for c, a in enc.left.items()}, enc.right)
+        if got is not None:
+            return got
+    return cmp.encode(decoys, run.registry.std)
+
+
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
+def _lookup(decoys: pd.DataFrame, reg: pd.DataFrame, cl: str, cr: str, enc: cmp.Encoded
+            ) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Codes of the decoys' values of ``cl`` and of the registry's of ``cr`` among the decoys' distinct values
+    that can block ("" and numbers <= 0 cannot; -1: cannot, or no decoy has it), and how many there are;
+    from ``enc``'s codes when both columns are coded in one vocabulary. None when the two columns are not
+    both strings or both numbers (blocking would compare them as text)."""
+    group = {c: ("name" if c in cmp.NAME_COLS else c) for c in (cl, cr)}
+    if group[cl] == group[cr] and group[cl] in enc.vocab and cl in enc.left and cr in enc.right:
+        a, b = enc.left[cl], enc.right[cr]            # code 0 is ""
+        used = _sorted_unique(a[a > 0])
+        table = np.full(len(enc.vocab[group[cl]]), -1, np.int32)
+        table[used] = np.arange(len(used))
+        return table[a], table[b], len(used)
+    a, b = decoys[cl].to_numpy(), reg[cr].to_numpy()
+    if (a.dtype == object) != (b.dtype == object):
+        return None
+    ok_a, ok_b = ((a != "", b != "") if a.dtype == object else (a > 0, b > 0))
+    index = pd.Index(pd.unique(a[ok_a]))
+    return (np.where(ok_a, index.get_indexer(a), -1).astype(np.int32),
+            np.where(ok_b, index.get_indexer(b), -1).astype(np.int32), len(index))
+
+
+def _rule_keys(decoys: pd.DataFrame, reg: pd.DataFrame, rule, enc: cmp.Encoded, lookups: dict
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Under ``rule``: each decoy's key (numbered, -1 where it cannot block), the registry rows whose key some
+    decoy has, and their keys in the same numbering (None: the columns cannot be looked up)."""
+    lcols = [c for k in rule.list_keys for c in blocking.KEYS.get(k, (k,))]
+    rcols = [c for k in rule.registry_keys for c in blocking.KEYS.get(k, (k,))]
+    key_d = np.zeros(len(decoys), np.int64)
+    key_r = np.zeros(len(reg), np.int64)
+    ok_r = np.ones(len(reg), bool)
+    span = 1
+    for cl, cr in zip(lcols, rcols):
+        if (cl, cr) not in lookups:
+            lookups[cl, cr] = _lookup(decoys, reg, cl, cr, enc)
+        if lookups[cl, cr] is None:
+            return None
+        code_a, code_b, base = lookups[cl, cr]
+        if span * base >= 2 ** 62:                  # renumber by the decoys' keys so far (no overflow)
+            known = pd.Index(pd.unique(key_d[key_d >= 0]))
+            key_d = np.where(key_d >= 0, known.get_indexer(key_d), -1)
+            key_r = known.get_indexer(key_r)
+            ok_r &= key_r >= 0
+            span = len(known)
+        key_d = np.where((key_d >= 0) & (code_a >= 0), key_d * base + code_a, -1)
+        key_r = key_r * base + code_b
+        ok_r &= code_b >= 0
+        span *= base
+    # the registry rows whose whole key some decoy has, numbered by the decoys' keys
+    known = pd.Index(pd.unique(key_d[key_d >= 0]))
+    rows = np.flatnonzero(ok_r)
+    key_r = known.get_indexer(key_r[rows])
+    return np.where(key_d >= 0, known.get_indexer(key_d), -1), rows[key_r >= 0], key_r[key_r >= 0]
+
+
+def _block_decoys(decoys: pd.DataFrame, reg: pd.DataFrame, rules: list, enc: cmp.Encoded, *, max_pairs: int,
+                  max_block: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs `blocking.block(decoys, reg, rules)` gives, by its own steps (cap, count, check, join,
+    union) on keys that only the registry rows sharing a key with some decoy carry: no other row can pair
+    with a decoy or counts in the cap of a decoy's key. The registry's keys are looked up among the decoys'
+    few values (by ``enc``'s integer codes where it has them) instead of factorized with them."""
+    lookups: dict = {}
+    keyed = []
+    for rule in rules:
+        got = _rule_keys(decoys, reg, rule, enc, lookups)
+        if got is None:                             # a rule blocking would compare as text: let it do all
+            res = blocking.block(decoys, reg, rules, max_pairs=max_pairs, max_block=max_block)
+            return res.left, res.right
+        keyed.append((rule, *got))
+    counted = []
+    for rule, key_d, rows, key_r in keyed:
+        if max_block:
+            key_d, _capped = blocking._cap_blocks(key_d, key_r, max_block)
+        counted.append((rule, key_d, rows, key_r, blocking._count_pairs(key_d, key_r)))
+    blocking.check_total([(rule, n) for rule, _d, _rows, _r, n in counted], max_pairs)
+    n_r = max(len(reg), 1)
+    codes = [np.zeros(0, np.int64)]
+    for _rule, key_d, rows, key_r, _n in counted:
+        left, at = blocking._join(key_d, key_r, False)
+        codes.append(left.astype(np.int64) * n_r + rows[at])
+    code = _sorted_unique(np.concatenate(codes))
+    return (code // n_r).astype(np.int32), (code % n_r).astype(np.int32)
 
 
 def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest:
@@ -67,16 +178,15 @@ def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest
     from .build import wilson
 
     n = int(settings.decoys)
-    decoys = make_decoys(run.list.std, n, settings.seed + 7919)
-    enc = cmp.encode(decoys, run.registry.std)
-    enc = cmp.restrict(enc, run.model.comparisons, source="model")
+    picks = _picks(run.list.std, n, settings.seed + 7919)
+    decoys = make_decoys(run.list.std, n, settings.seed + 7919, picks)
+    enc = cmp.restrict(_encode_decoys(run, picks, decoys), run.model.comparisons, source="model")
     rules = [blocking.Rule.parse(name.split("+")) for name, _n in run.blocking.rule_pairs]  # the run's own
-    blocked = blocking.block(decoys, run.registry.std, rules, max_pairs=max(settings.max_pairs, 1),
-                             max_block=settings.max_block)
-    gam = compare_in_chunks(enc, blocked.left, blocked.right, settings.chunk_pairs, settings.workers)
+    left, right = _block_decoys(decoys, run.registry.std, rules, enc, max_pairs=max(settings.max_pairs, 1),
+                                max_block=settings.max_block)
+    gam = compare_in_chunks(enc, left, right, settings.chunk_pairs, settings.workers)
     n_r = len(run.registry.std)
-    scored = score_entries(run.model, enc, run.tf, blocked.left, blocked.right, gam, n, n_r, settings,
-                           fit_share=False)
+    scored = score_entries(run.model, enc, run.tf, left, right, gam, n, n_r, settings, fit_share=False)
     k = int((scored.entries["decision"] == "match").sum())
     lo, hi = wilson(k, n)
     obs = observed_matches / n_list if n_list else 0.0

@@ -1,0 +1,79 @@
+"""Duplicate listings: the shortcuts (codes of the run's encoding, integer blocking keys) change nothing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linker import blocking, compare as cmp, listdupes, model as fs
+from linker.engines.local import compare_in_chunks, run_match
+from linker.settings import Settings
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def run():
+    return run_match(str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), Settings(quiet=True))
+
+
+def reference(std, model, threshold):
+    """The list against itself from its strings (encode, block, compare, score), as it was done before."""
+    n = len(std)
+    enc = cmp.restrict(cmp.encode(std, std), model.comparisons, source="model")
+    rules = [r for r in blocking.default_rules(std, std) if set(r.list_keys) & listdupes.DATE_OR_NUMBER]
+    res = blocking.block(std, std, rules, max_pairs=50_000_000, dedupe=True, automatic=True, max_block=500)
+    gam = compare_in_chunks(enc, res.left, res.right, 2_000_000, -1)
+    w = fs.score(model, enc, gam, res.left, res.right, fs.TermFrequencies.from_encoded(enc))["match_weight"].to_numpy()
+    prob = 1.0 / (1.0 + np.exp(-np.clip(w * np.log(2) - np.log(max(n - 1, 1)), -700, 700)))
+    keep = prob >= threshold
+    return res.left[keep].astype(np.int64), res.right[keep].astype(np.int64), prob[keep]
+
+
+def test_recode_equals_encode(run):
+    std = run.list.std
+    got = listdupes.recode(run.enc, run.enc.left, run.enc.left)
+    want = cmp.encode(std, std)
+    for side_a, side_b in ((got.left, want.left), (got.right, want.right), (got.vocab, want.vocab)):
+        assert side_a.keys() == side_b.keys()
+        for c in side_b:
+            assert side_a[c].dtype == side_b[c].dtype and np.array_equal(side_a[c], side_b[c]), c
+
+
+def test_recode_refuses_a_missing_code(run):
+    left = dict(run.enc.left)
+    left["sn"] = left["sn"].copy()
+    left["sn"][0] = -1
+    assert listdupes.recode(run.enc, left, run.enc.right) is None
+
+
+@pytest.mark.parametrize("with_enc", [True, False])
+@pytest.mark.parametrize("threshold", [0.9, 0.2])
+def test_pairs_equal_the_pairs_from_strings(run, with_enc, threshold):
+    got = listdupes.list_duplicate_pairs(run.list.std, run.model, threshold=threshold, max_pairs=50_000_000,
+                                         chunk=2_000_000, workers=-1, enc=run.enc if with_enc else None)
+    want = reference(run.list.std, run.model, threshold)
+    assert len(want[0])
+    for a, b in zip(got, want):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("keys", [("sn_stem", "fn_canon"), ("dob", "sn_init"), ("dob_swapped>dob", "fn_init"),
+                                  ("fn_canon>sn_stem", "sn_stem>fn_canon"), ("sn_phon", "by"), ("pnum",),
+                                  ("pnum_d",), ("fn_phon", "pt_init"), ("unit", "cat")])
+def test_integer_keys_block_as_strings(run, keys):
+    std = run.list.std
+    frame = listdupes._key_frame(std, run.enc.left)
+    rules = [blocking.Rule.parse(keys)]
+    assert listdupes._same_space(rules)
+    got = blocking.block(frame, frame, rules, max_pairs=50_000_000, dedupe=True, max_block=3)
+    want = blocking.block(std, std, rules, max_pairs=50_000_000, dedupe=True, max_block=3)
+    assert np.array_equal(got.left, want.left) and np.array_equal(got.right, want.right)
+    assert got.rule_pairs == want.rule_pairs
+    assert [r.name for r in blocking.default_rules(frame, frame)] == [r.name for r in blocking.default_rules(std, std)]
+
+
+def test_rules_across_code_spaces_are_noticed():
+    assert not listdupes._same_space([blocking.Rule.parse(["pnum>unit"])])
+    assert listdupes._same_space([blocking.Rule.parse(["fn_canon>sn_stem"]), blocking.Rule.parse(["dob_swapped>dob"])])
