@@ -253,6 +253,8 @@ def _read_text(data: bytes, path: Path, name: str) -> pd.DataFrame:
 def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], np.ndarray, np.ndarray] | None:
     """pyarrow read with every column as string; None when the slow path must decide (any doubt).
 
+    ``utf8`` is valid UTF-8 (decoded or validated by `_read_text`), so pyarrow does not check it again.
+
     The columns come back as the rows of one 2-d object array, which becomes the frame's block as it is.
 
     Without quotes in the file, rows with fewer fields are set aside by line number, parsed apart and
@@ -282,7 +284,7 @@ def _fast_parse(utf8: bytes, delim: str, name: str) -> tuple[list[str], np.ndarr
             read_options=pcsv.ReadOptions(autogenerate_column_names=True, block_size=4 << 20, use_threads=threads),
             parse_options=pcsv.ParseOptions(delimiter=delim, newlines_in_values=quoted, invalid_row_handler=handler),
             convert_options=pcsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
-                                                strings_can_be_null=False),
+                                                strings_can_be_null=False, check_utf8=False),
         )
 
     try:

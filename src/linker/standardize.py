@@ -408,18 +408,23 @@ def _personal_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         parts = parts.filter(pa.array(common))
         prefix = parts.field("letters").dictionary_encode()
         letters = prefix.dictionary.to_pylist()
-        digits = parts.field("digits").to_numpy(zero_copy_only=False).astype(object)
+        digits = parts.field("digits").to_numpy(zero_copy_only=False)
         at = prefix.indices.to_numpy()
+        rows = np.flatnonzero(common)
         keyed = [F.personal_number_key(p + "-000000") for p in letters]
         good = np.array([k.endswith("000000") and len(k) == len(p) + 6 for k, p in zip(keyed, letters)], bool)
+        if not good.all():  # (a prefix normalize_personal_number does not read as letters: never seen)
+            ok = good[at]
+            common[rows[~ok]] = False
+            rows, at, digits = rows[ok], at[ok], digits[ok]
         head = _objects([k[:-6] for k in keyed])
         translit = _objects([N.name_key(p).replace(" ", "") for p in letters])
-        rows = np.flatnonzero(common)
-        ok = good[at]
-        pnum[rows[ok]] = head[at[ok]] + digits[ok]
-        pnum_t[rows[ok]] = translit[at[ok]] + digits[ok]
-        pnum_d[rows[ok]] = digits[ok]
-        common[rows[~ok]] = False
+        if len(rows) == len(s):
+            pnum, pnum_t, pnum_d = head[at] + digits, translit[at] + digits, digits
+        else:
+            pnum[rows] = head[at] + digits
+            pnum_t[rows] = translit[at] + digits
+            pnum_d[rows] = digits
     if not (common | blank).all():
         rest = np.flatnonzero(~(common | blank))
         a, b, c = _personal_numbers_scalar(s.iloc[rest])
