@@ -55,9 +55,13 @@ RULES = [
     [("fn_canon>sn_stem", "sn_stem>fn_canon"), ("fn_phon", "sn_phon", "by"), ("fn_canon", "pt", "bm", "bd")],
     [("by",), ("unit", "cat")],                                # large blocks: caps at work
 ]
+IDS = ["run", "dates", "swapped", "coarse"]
+if hasattr(blocking, "key_columns"):                           # row selectors
+    RULES.append([("sn_stem", "fn_canon", "no_by>any"), ("fn_phon", "no_pnum>any"), ("any", "by>no_by")])
+    IDS.append("selectors")
 
 
-@pytest.mark.parametrize("rules", RULES, ids=["run", "dates", "swapped", "coarse"])
+@pytest.mark.parametrize("rules", RULES, ids=IDS)
 @pytest.mark.parametrize("max_block", [500, 7, 0])
 def test_block_decoys_equals_block(run, rules, max_block):
     picks, decoys = decoys_of(run, 2000, 11)

@@ -73,14 +73,38 @@ def _key_frame(std: pd.DataFrame, codes: dict[str, np.ndarray]) -> pd.DataFrame 
     return pd.DataFrame(out, index=std.index, copy=False)
 
 
+def key_parts(key: str) -> tuple[tuple[str, str], ...]:
+    """(column, kind) of each part of a blocking key: kind ``value`` compares the column's values; the row
+    selectors of `blocking.key_columns` (``missing``, ``any``) only choose rows."""
+    parts = getattr(blocking, "key_columns", None)
+    return parts(key) if parts is not None else tuple((c, "value") for c in blocking.KEYS.get(key, (key,)))
+
+
+def rule_parts(rule: blocking.Rule) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """The (list part, registry part) pairs of a rule's keys (see `key_parts`)."""
+    return list(zip([p for k in rule.list_keys for p in key_parts(k)],
+                    [p for k in rule.registry_keys for p in key_parts(k)]))
+
+
+def held(std: pd.DataFrame, col: str, kind: str) -> np.ndarray:
+    """The rows a part holds on as a row selector: ``any`` every row; ``missing`` the rows without the
+    column's value ("" or a number <= 0); ``value`` the rows with it."""
+    if kind == "any":
+        return np.ones(len(std), bool)
+    if col not in std:
+        has = np.zeros(len(std), bool)
+    else:
+        a = std[col].to_numpy()
+        has = a != "" if a.dtype == object else a > 0
+    return has if kind == "value" else ~has
+
+
 def _same_space(rules: list[blocking.Rule]) -> bool:
     """Every rule compares a column with itself, name columns with each other, or date parts (integers)."""
     names, dates = set(cmp.NAME_COLS), {"by", "bm", "bd"}
     for r in rules:
-        lcols = [c for k in r.list_keys for c in blocking.KEYS.get(k, (k,))]
-        rcols = [c for k in r.registry_keys for c in blocking.KEYS.get(k, (k,))]
-        for a, b in zip(lcols, rcols):
-            if a != b and not ({a, b} <= names or {a, b} <= dates):
+        for (a, ka), (b, kb) in rule_parts(r):
+            if ka == kb == "value" and a != b and not ({a, b} <= names or {a, b} <= dates):
                 return False
     return True
 
@@ -118,10 +142,42 @@ def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float
     if not res.n_pairs:
         return empty
     from .engines.local import compare_in_chunks
-    gam = compare_in_chunks(enc_ll, res.left, res.right, chunk, workers)
-    w = fs.score(model, enc_ll, gam, res.left, res.right,
-                 fs.TermFrequencies.from_encoded(enc_ll))["match_weight"].to_numpy()
+    tf = fs.TermFrequencies.from_encoded(enc_ll)
+    left, right = res.left, res.right
+    if 0 < threshold < 1:       # the weight a pair needs: logit(threshold) + log(n - 1), in bits
+        need = (np.log(threshold / (1 - threshold)) + np.log(max(n - 1, 1))) / np.log(2)
+        could = _could_reach(model, enc_ll, left, right, tf, need, chunk, workers)
+        if could is not None:
+            left, right = left[could], right[could]
+    gam = compare_in_chunks(enc_ll, left, right, chunk, workers)
+    w = fs.score(model, enc_ll, gam, left, right, tf)["match_weight"].to_numpy()
     logit = w * np.log(2) - np.log(max(n - 1, 1))
     prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
     keep = prob >= threshold
-    return res.left[keep].astype(np.int64), res.right[keep].astype(np.int64), prob[keep]
+    return left[keep].astype(np.int64), right[keep].astype(np.int64), prob[keep]
+
+
+#: the columns only the personal-number comparison reads
+PNUM_COLS = ("pnum", "pnum_t", "pnum_d")
+
+
+def _could_reach(model: fs.Model, enc: cmp.Encoded, left: np.ndarray, right: np.ndarray,
+                 tf: fs.TermFrequencies, need: float, chunk: int, workers: int) -> np.ndarray | None:
+    """Which pairs could weigh ``need`` bits: every comparison but the personal number's (its edit distance
+    over millions of distinct numbers costs most) scored exactly, with the personal number's top weight
+    added (its level only adds its own weight, at most the top one; a bit of margin on top). Most pairs of
+    a list against itself are namesakes or share a birth year only and fall far short. None when there is
+    no personal-number comparison (nothing to save)."""
+    if not any(c.name == "personal_number" for c in model.comparisons) or not len(left):
+        return None
+    from .engines.local import compare_in_chunks
+
+    blank = {c: np.zeros_like(enc.left[c]) for c in PNUM_COLS}
+    no_pnum = cmp.Encoded({**enc.left, **blank}, {**enc.right, **{c: np.zeros_like(enc.right[c]) for c in PNUM_COLS}},
+                          enc.vocab, enc.comparisons)
+    gam = compare_in_chunks(no_pnum, left, right, chunk, workers)
+    if (gam["gamma_personal_number"].to_numpy() != -1).any():   # not missing as expected: compare it all
+        return None
+    w = fs.score(model, no_pnum, gam, left, right, tf)["match_weight"].to_numpy()
+    top = max(0.0, float(model.weight_table()["personal_number"].max()))
+    return w + top + 1.0 >= need

@@ -115,33 +115,39 @@ def _rule_keys(decoys: pd.DataFrame, reg: pd.DataFrame, rule, enc: cmp.Encoded, 
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Under ``rule``: each decoy's key (numbered, -1 where it cannot block), the registry rows whose key some
     decoy has, and their keys in the same numbering (None: the columns cannot be looked up)."""
-    lcols = [c for k in rule.list_keys for c in blocking.KEYS.get(k, (k,))]
-    rcols = [c for k in rule.registry_keys for c in blocking.KEYS.get(k, (k,))]
+    from ..listdupes import held, rule_parts
+
     key_d = np.zeros(len(decoys), np.int64)
+    ok_d = np.ones(len(decoys), bool)
     key_r = np.zeros(len(reg), np.int64)
     ok_r = np.ones(len(reg), bool)
     span = 1
-    for cl, cr in zip(lcols, rcols):
+    for (cl, kl), (cr, kr) in rule_parts(rule):
+        if not kl == kr == "value":                 # a row selector: no value to compare
+            ok_d &= held(decoys, cl, kl)
+            ok_r &= held(reg, cr, kr)
+            continue
         if (cl, cr) not in lookups:
             lookups[cl, cr] = _lookup(decoys, reg, cl, cr, enc)
         if lookups[cl, cr] is None:
             return None
         code_a, code_b, base = lookups[cl, cr]
         if span * base >= 2 ** 62:                  # renumber by the decoys' keys so far (no overflow)
-            known = pd.Index(pd.unique(key_d[key_d >= 0]))
-            key_d = np.where(key_d >= 0, known.get_indexer(key_d), -1)
+            known = pd.Index(pd.unique(key_d[ok_d]))
+            key_d = known.get_indexer(key_d)
             key_r = known.get_indexer(key_r)
             ok_r &= key_r >= 0
             span = len(known)
-        key_d = np.where((key_d >= 0) & (code_a >= 0), key_d * base + code_a, -1)
+        key_d = key_d * base + code_a
+        ok_d &= code_a >= 0
         key_r = key_r * base + code_b
         ok_r &= code_b >= 0
         span *= base
     # the registry rows whose whole key some decoy has, numbered by the decoys' keys
-    known = pd.Index(pd.unique(key_d[key_d >= 0]))
+    known = pd.Index(pd.unique(key_d[ok_d]))
     rows = np.flatnonzero(ok_r)
     key_r = known.get_indexer(key_r[rows])
-    return np.where(key_d >= 0, known.get_indexer(key_d), -1), rows[key_r >= 0], key_r[key_r >= 0]
+    return np.where(ok_d, known.get_indexer(key_d), -1), rows[key_r >= 0], key_r[key_r >= 0]
 
 
 def _block_decoys(decoys: pd.DataFrame, reg: pd.DataFrame, rules: list, enc: cmp.Encoded, *, max_pairs: int,
