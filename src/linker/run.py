@@ -78,14 +78,14 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
         import itertools
 
         from .report.html import write_json_and_html
-        from .report.summary import entries_json_pieces
+        from .report.summary import entries_json_utf8
         head = _json(report, compact=True).rstrip("\n")
         t_write = time.perf_counter()
         with atomic_output(out, force=force) as tmp:
             (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
             # report.json and report.html together, the entries streamed in pieces into both
             write_json_and_html(tmp / "report.json", tmp / "report.html", report, itertools.chain(
-                [head[:-1] + ',"entries":'], entries_json_pieces(run, entries, matches, report["fields"]), ["}"]))
+                [head[:-1] + ',"entries":'], entries_json_utf8(run, entries, matches, report["fields"]), ["}"]))
             (tmp / "model.json").write_text(_json(run.model.to_dict()), encoding="utf-8")
             run.timings["write"] = round(time.perf_counter() - t_write, 3)
             (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")

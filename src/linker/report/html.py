@@ -207,10 +207,11 @@ def _escape_script_bytes(data: bytes) -> bytes:
     return data
 
 
-def write_json_and_html(json_path, html_path, report: dict, chunks: Iterable[str]) -> None:
-    """Write report.json, the concatenation of ``chunks`` and a newline, and report.html for ``report``
-    embedding that text (escaped), in one pass: each chunk is encoded once and written to both files; the
-    page's hash of the embedded text, known only at the end, is written over a placeholder of its length."""
+def write_json_and_html(json_path, html_path, report: dict, chunks: Iterable[str | bytes]) -> None:
+    """Write report.json, the concatenation of ``chunks`` (text, or UTF-8 bytes) and a newline, and
+    report.html for ``report`` embedding that text (escaped), in one pass: each chunk is encoded once and
+    written to both files; the page's hash of the embedded text, known only at the end, is written over a
+    placeholder of its length."""
     import uuid
 
     digest = hashlib.sha256()
@@ -223,7 +224,7 @@ def write_json_and_html(json_path, html_path, report: dict, chunks: Iterable[str
     with open(json_path, "wb") as js, open(html_path, "wb") as out:
         out.write(before)
         for chunk in chunks:
-            data = chunk.encode("utf-8")
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
             js.write(data)
             data = _escape_script_bytes(data)
             digest.update(data)

@@ -9,6 +9,8 @@ from json.encoder import encode_basestring as _jstr
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import __version__
 from ..model import field_weights
@@ -147,19 +149,19 @@ def shown_pairs(left: np.ndarray, right: np.ndarray, p: np.ndarray, k: int = MAX
     return idx[rank < k]
 
 
-def _jfloats(x, digits: int) -> np.ndarray:
-    """The JSON text of `_r` (``digits``) of each value: the shortest repr of the rounded float, ``null``
-    where not finite. Python's ``round`` is monotone, so it is called only at both ends of each run of
-    sorted distinct values that NumPy's rounding puts together (and on every value of a run whose ends
-    differ): formatting every float would cost microseconds per value."""
+def _jfloat_codes(x, digits: int) -> tuple[list[str], np.ndarray]:
+    """The JSON text of `_r` (``digits``) of each value, as distinct texts and each value's code: the
+    shortest repr of the rounded float, ``null`` where not finite. Python's ``round`` is monotone, so it is
+    called only at both ends of each run of sorted distinct values that NumPy's rounding puts together (and
+    on every value of a run whose ends differ): formatting every float would cost microseconds per value."""
     x = np.asarray(x, dtype=float)
-    out = np.full(len(x), "null", dtype=object)
+    codes = np.zeros(len(x), np.int64)              # 0: null, 1: 0.0, 2: -0.0, 3...: the others
     fin = np.isfinite(x)
     zero = fin & (x == 0)
-    out[zero] = np.where(np.signbit(x[zero]), "-0.0", "0.0")     # the signs np.unique would merge
+    codes[zero] = np.where(np.signbit(x[zero]), 2, 1)  # the signs np.unique would merge
     rest = np.flatnonzero(fin & (x != 0))
     if not len(rest):
-        return out
+        return ["null", "0.0", "-0.0"], codes
     u, inv = np.unique(x[rest], return_inverse=True)
     with np.errstate(over="ignore", invalid="ignore"):
         approx = np.round(u, digits)            # only groups values: any grouping gives the same text
@@ -177,13 +179,14 @@ def _jfloats(x, digits: int) -> np.ndarray:
     for k in multi[(r_lo != r_hi) | (np.signbit(r_lo) != np.signbit(r_hi))].tolist():
         i, j = int(starts[k]), int(ends[k]) + 1
         text[i:j] = fmt(u[i:j].tolist())
-    out[rest] = text[inv.reshape(-1)]
-    return out
+    codes[rest] = 3 + inv.reshape(-1)
+    return ["null", "0.0", "-0.0", *text.tolist()], codes
 
 
-def _jstrs(values) -> np.ndarray:
-    """The JSON text (ensure_ascii=False, as the report's encoder writes it) of each string."""
-    return np.array(list(map(_jstr, values)), dtype=object)
+def _jfloats(x, digits: int) -> np.ndarray:
+    """`_jfloat_codes` as one text per value."""
+    texts, codes = _jfloat_codes(x, digits)
+    return np.array(texts, dtype=object)[codes]
 
 
 def _rows_display(side, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
@@ -204,45 +207,52 @@ def _jfloat_strict(x: float) -> str:
     return float.__repr__(x)
 
 
-def _fill(parts: list, n: int) -> np.ndarray:
-    """Tokens of ``n`` records: each part a constant string or one string per record; adjacent constants
-    are merged. Joined row by row they give each record's text."""
+_ESCAPED = r'["\\\x00-\x1f]'     # the only characters encode_basestring changes (an RE2 pattern)
+
+
+def _join(parts: list, n: int, **options) -> pa.Array:
+    """The ``n`` strings that are Arrow's element-wise concatenation of ``parts`` (constant strings and
+    Arrow arrays of ``n`` strings; adjacent constants are joined first)."""
     merged: list = []
     for part in parts:
         if isinstance(part, str) and merged and isinstance(merged[-1], str):
             merged[-1] += part
-        else:
+        elif not isinstance(part, str) or part:
             merged.append(part)
-    tok = np.empty((n, len(merged)), dtype=object)
-    for j, part in enumerate(merged):
-        tok[:, j] = part
-    return tok
+    if all(isinstance(part, str) for part in merged):
+        return pa.array(["".join(merged)] * n, pa.string())
+    args = [pa.scalar(x, pa.string()) if isinstance(x, str) else x for x in merged]
+    if len(args) == 1:
+        args.append(pa.scalar("", pa.string()))
+    return pc.binary_join_element_wise(*args, "", **options)
 
 
-def _dict_parts(keys: list[str], cols: list) -> list:
-    """Parts of a JSON object with these keys and value columns (`_fill`)."""
+def _object_parts(keys: list[str], values: list[list]) -> list:
+    """`_join` parts of a JSON object with these keys, each value given by its own parts."""
     parts: list = ["{"]
-    for i, (key, col) in enumerate(zip(keys, cols)):
-        parts += [("," if i else "") + _jstr(key) + ":", col]
+    for i, (key, value) in enumerate(zip(keys, values)):
+        parts += [("," if i else "") + _jstr(key) + ":", *value]
     return parts + ["}"]
 
 
-def _evidence_texts(model, gam: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _evidence_texts(model, gam: pd.DataFrame) -> tuple[pa.Array, pa.Array]:
     """For each row of levels ``gam`` (one per distinct combination shown): the text of a candidate's
     ``"levels":{...},"weights":{...`` up to its term-frequency value, and the rest of that object."""
     n = len(gam)
     mw = field_weights(model, gam)
-    lev: dict[str, np.ndarray] = {}
+    lev: dict[str, pa.Array] = {}
     for c in model.comparisons:                 # as a dict: a repeated name keeps its place, the last value
         g = gam[f"gamma_{c.name}"].to_numpy().astype(np.int64)
-        lev[c.name] = np.array([_jstr(x) for x in (*c.labels, "missing")], dtype=object)[g]
+        texts = pa.array([_jstr(x) for x in (*c.labels, "missing")], pa.string())   # level -1: "missing"
+        lev[c.name] = texts.take(pa.array(np.where(g < 0, len(c.labels), g)))
     wtxt = {}
     for name, v in mw.items():                  # a few distinct weights per comparison (one per level)
         u, inv = np.unique(np.round(np.asarray(v, np.float64), 3).view(np.int64), return_inverse=True)
-        wtxt[name] = np.array([_jfloat_strict(x) for x in u.view(np.float64).tolist()], dtype=object)[inv.reshape(-1)]
+        texts = pa.array([_jfloat_strict(x) for x in u.view(np.float64).tolist()], pa.string())
+        wtxt[name] = texts.take(pa.array(inv.reshape(-1)))
     keys = list(dict.fromkeys([*mw, "term_frequency"]))
     at = keys.index("term_frequency")
-    pre: list = ['"levels":', *_dict_parts(list(lev), list(lev.values())), ',"weights":{']
+    pre: list = ['"levels":', *_object_parts(list(lev), [[v] for v in lev.values()]), ',"weights":{']
     for i, key in enumerate(keys[:at + 1]):
         pre.append(("," if i else "") + _jstr(key) + ":")
         if key != "term_frequency":
@@ -250,14 +260,34 @@ def _evidence_texts(model, gam: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     post: list = []
     for key in keys[at + 1:]:
         post += ["," + _jstr(key) + ":", wtxt[key]]
-    post.append("}")
-    return tuple(np.array(["".join(r) for r in _fill(parts, n).tolist()] if n else [], dtype=object)
-                 for parts in (pre, post))
+    return _join(pre, n), _join([*post, "}"], n)
+
+
+class _Texts:
+    """Distinct JSON texts (an Arrow array) and a code per row."""
+
+    def __init__(self, texts: list[str] | pa.Array, codes: np.ndarray):
+        self.texts = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
+        self.codes = codes
+
+    def take(self, rows) -> pa.Array:
+        return self.texts.take(pa.array(self.codes[rows]))
+
+
+def _str_column(values: np.ndarray) -> tuple[pa.Array, bool]:
+    """A column of strings as Arrow: the values themselves when none needs escaping (then quoted by the
+    constant parts around them), else their JSON texts."""
+    arr = pa.array(values, pa.string())
+    if len(arr) and pc.any(pc.match_substring_regex(arr, _ESCAPED)).as_py():
+        return pa.array(list(map(_jstr, values.tolist())), pa.string()), False
+    return arr, True
 
 
 class _EntriesText:
     """What the report shows of each entry (list row, up to MAX_CANDIDATES candidates with their evidence),
-    prepared once for the shown pairs only, then written as JSON text entry range by entry range."""
+    prepared once for the shown pairs only (text columns as Arrow arrays, numbers as codes into their
+    distinct JSON texts), then written as UTF-8 JSON entry range by entry range, each text built by
+    Arrow's element-wise string join (no Python object per value)."""
 
     def __init__(self, run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]):
         sc = run.scored
@@ -269,10 +299,10 @@ class _EntriesText:
         self.cstart = np.searchsorted(ent, np.arange(n + 1), side="left")
         self.ncand = np.diff(self.cstart)
         self.rank = np.arange(len(idx)) - np.repeat(self.cstart[:-1], self.ncand)
-        self.right = sc.right[idx]
-        self.p_txt = _jfloats(sc.pair_p[idx], 6)
-        self.w_txt = _jfloats(sc.weights["match_weight"].to_numpy()[idx], 3)
-        self.tf_txt = _jfloats(sc.weights["mw_tf"].to_numpy()[idx], 3)
+        right = sc.right[idx]
+        self.p = _Texts(*_jfloat_codes(sc.pair_p[idx], 6))
+        self.w = _Texts(*_jfloat_codes(sc.weights["match_weight"].to_numpy()[idx], 3))
+        self.tf = _Texts(*_jfloat_codes(sc.weights["mw_tf"].to_numpy()[idx], 3))
         # levels and per-comparison weights depend on the levels only: one text per distinct combination
         sub = sc.gammas.iloc[idx]
         gam = [sub[f"gamma_{c.name}"].to_numpy().astype(np.int64) for c in comps]   # -1: missing
@@ -282,101 +312,106 @@ class _EntriesText:
                 code = code * (len(c.labels) + 1) + (g + 1)
         else:                                       # too many comparisons for one integer per combination
             code = np.unique(np.stack(gam, axis=1), axis=0, return_inverse=True)[1].reshape(-1)
-        _, first, self.combo = np.unique(code, return_index=True, return_inverse=True)
-        self.combo = self.combo.reshape(-1)
-        self.combo_pre, self.combo_post = _evidence_texts(run.model, sub.iloc[first])
-        post = self.combo_post
-        self.post_const = post[0] if len(post) and (post == post[0]).all() else None
+        _, first, combo = np.unique(code, return_index=True, return_inverse=True)
+        combo = combo.reshape(-1)
+        pre, post = _evidence_texts(run.model, sub.iloc[first])
+        self.combo_pre = _Texts(pre, combo)
+        self.combo_post = post[0].as_py() if len(post) and len(post.unique()) == 1 else _Texts(post, combo)
         disp_l = display_table(run.list)
-        disp_r, self.rpos = _rows_display(run.registry, self.right)
+        disp_r, rpos = _rows_display(run.registry, right)
+        self.rrow = rpos[right]                                       # each shown pair's display row
         self.lfields = list(dict.fromkeys(f for f in fields if f in disp_l))
         self.rfields = list(dict.fromkeys(f for f in fields if f in disp_r))
-        self.lvals = [disp_l[f].astype(str).to_numpy(object) for f in self.lfields]
-        self.rvals = [disp_r[f].astype(str).to_numpy(object) for f in self.rfields]
-        self.ids_r = run.registry.ids.to_numpy(object)
+        self.lvals = [_str_column(disp_l[f].astype(str).to_numpy(object)) for f in self.lfields]
+        self.rvals = [_str_column(disp_r[f].astype(str).to_numpy(object)) for f in self.rfields]
+        del disp_r
+        self.ids = _str_column(np.array(list(map(str, run.registry.ids.to_numpy(object)[right].tolist())),
+                                        dtype=object))
         m = matches
-        self.list_ids = m["list_id"].astype(str).to_numpy(object)
-        self.decisions = m["decision"].astype(str).to_numpy(object)
-        self.flags = m["flags"].astype(str).to_numpy(object)
-        self.labelled = m["labelled"].to_numpy(object) == "yes"
-        self.dup = m["duplicate_of"].astype(str).to_numpy(object)
-        self.p_best_txt = _jfloats(entries["p_best"].to_numpy(float), 6)
-        self.p_gen_txt = _jfloats(entries["p_genuine"].to_numpy(float), 6)
-        self.e_w_txt = _jfloats(entries["weight"].to_numpy(float), 3)
-        self._flag_text: dict[str, str] = {}
+        self.list_ids = _str_column(m["list_id"].astype(str).to_numpy(object))
+        dec_codes, dec_uniq = pd.factorize(m["decision"].astype(str).to_numpy(object))
+        dec_texts = [_jstr(d) for d in dec_uniq.tolist()]
+        self.decision = _Texts(dec_texts, dec_codes)
+        labelled = m["labelled"].to_numpy(object) == "yes"
+        self.label = _Texts([*dec_texts, "null"], np.where(labelled, dec_codes, len(dec_texts)))
+        flag_codes, flag_uniq = pd.factorize(m["flags"].astype(str).to_numpy(object))
+        self.flags = _Texts(["[" + ",".join(_jstr(f) for f in v.split(";") if f) + "]" for v in flag_uniq.tolist()],
+                            flag_codes)
+        dup = m["duplicate_of"].astype(str).to_numpy(object)
+        listed = np.flatnonzero(dup != "")
+        self.dup = _Texts(["null", *map(_jstr, dup[listed].tolist())], np.zeros(n, np.int64))
+        self.dup.codes[listed] = np.arange(1, len(listed) + 1)
+        self.p_best = _Texts(*_jfloat_codes(entries["p_best"].to_numpy(float), 6))
+        self.p_gen = _Texts(*_jfloat_codes(entries["p_genuine"].to_numpy(float), 6))
+        self.e_w = _Texts(*_jfloat_codes(entries["weight"].to_numpy(float), 3))
 
-    def _flags(self, values: np.ndarray) -> np.ndarray:
-        cache = self._flag_text
-        out = []
-        for s in values.tolist():
-            t = cache.get(s)
-            if t is None:
-                t = cache[s] = "[" + ",".join(_jstr(f) for f in s.split(";") if f) + "]"
-            out.append(t)
-        return np.array(out, dtype=object)
+    @staticmethod
+    def _column(col: tuple[pa.Array, bool], rows) -> list:
+        arr, plain = col
+        arr = arr[rows] if isinstance(rows, slice) else arr.take(pa.array(rows))
+        return ['"', arr, '"'] if plain else [arr]
 
-    def _candidates(self, a: int, b: int) -> np.ndarray:
-        """Tokens of the candidates ``a:b`` (rank order within entries); the first of an entry opens with
-        '{', the others with ',{'."""
-        k = b - a
-        right = self.right[a:b]
-        at = self.rpos[right]
-        combo = self.combo[a:b]
-        parts = [np.where(self.rank[a:b] > 0, ',{"registry_id":', '{"registry_id":').astype(object),
-                 _jstrs(map(str, self.ids_r[right].tolist())),
-                 ',"probability":', self.p_txt[a:b], ',"weight":', self.w_txt[a:b],
-                 ',"registry":', *_dict_parts(self.rfields, [_jstrs(v[at].tolist()) for v in self.rvals]), ",",
-                 self.combo_pre[combo], self.tf_txt[a:b],
-                 self.post_const if self.post_const is not None else self.combo_post[combo], "}"]
-        return _fill(parts, k)
+    def _candidates(self, a: int, b: int) -> pa.Array:
+        """The JSON objects of the candidates ``a:b``, each after a comma but the first of its entry."""
+        rows = slice(a, b)
+        post = self.combo_post
+        registry = [self._column(c, self.rrow[a:b]) for c in self.rvals]
+        return _join([pc.if_else(pa.array(self.rank[a:b] > 0), ",{", "{"),
+                      '"registry_id":', *self._column(self.ids, rows),
+                      ',"probability":', self.p.take(rows), ',"weight":', self.w.take(rows),
+                      ',"registry":', *_object_parts(self.rfields, registry), ",",
+                      self.combo_pre.take(rows), self.tf.take(rows),
+                      post if isinstance(post, str) else post.take(rows), "}"], b - a)
 
-    def text(self, i0: int, i1: int) -> str:
-        """Entries ``i0:i1`` as JSON objects joined by commas (with a leading comma unless ``i0`` is 0)."""
-        rows = np.arange(i0, i1)
-        dec = _jstrs(self.decisions[i0:i1].tolist())
-        dup = self.dup[i0:i1]
-        head = [np.where(rows > 0, ',{"list_id":', '{"list_id":').astype(object),
-                _jstrs(self.list_ids[i0:i1].tolist()),
-                ',"row":', np.array(list(map(str, (rows + 1).tolist())), dtype=object),
-                ',"decision":', dec,
-                ',"probability":', self.p_best_txt[i0:i1],
-                ',"genuine_probability":', self.p_gen_txt[i0:i1],
-                ',"weight":', self.e_w_txt[i0:i1],
-                ',"flags":', self._flags(self.flags[i0:i1]),
-                ',"label":', np.where(self.labelled[i0:i1], dec, "null").astype(object),
-                ',"duplicate_of":', np.where(dup == "", "null", _jstrs(dup.tolist())).astype(object),
-                ',"list":', *_dict_parts(self.lfields, [_jstrs(v[i0:i1].tolist()) for v in self.lvals]),
-                ',"candidates":[']
-        htok = _fill(head, i1 - i0)
+    def utf8(self, i0: int, i1: int) -> bytes:
+        """Entries ``i0:i1`` as JSON objects joined by commas (with a leading comma unless ``i0`` is 0),
+        UTF-8 encoded."""
+        n = i1 - i0
+        rows = slice(i0, i1)
         a, b = int(self.cstart[i0]), int(self.cstart[i1])
-        ctok = self._candidates(a, b)
-        m1, m2 = htok.shape[1], ctok.shape[1]
-        tok = np.full((i1 - i0, m1 + MAX_CANDIDATES * m2 + 1), "", dtype=object)
-        tok[:, :m1] = htok
+        cands = self._candidates(a, b)
         nc = self.ncand[i0:i1]
         cs = self.cstart[i0:i1] - a
-        for r in range(MAX_CANDIDATES):
-            has = nc > r
-            tok[has, m1 + r * m2:m1 + (r + 1) * m2] = ctok[cs[has] + r]
-        tok[:, -1] = "]}"
-        return "".join(tok.ravel().tolist())
+        slots = [cands.take(pa.array(cs + r, mask=nc <= r)) for r in range(MAX_CANDIDATES)]  # null: none
+        text = _join([',{"list_id":', *self._column(self.list_ids, rows),
+                      ',"row":', pc.cast(pa.array(np.arange(i0 + 1, i1 + 1)), pa.string()),
+                      ',"decision":', self.decision.take(rows),
+                      ',"probability":', self.p_best.take(rows),
+                      ',"genuine_probability":', self.p_gen.take(rows),
+                      ',"weight":', self.e_w.take(rows),
+                      ',"flags":', self.flags.take(rows),
+                      ',"label":', self.label.take(rows),
+                      ',"duplicate_of":', self.dup.take(rows),
+                      ',"list":', *_object_parts(self.lfields, [self._column(c, rows) for c in self.lvals]),
+                      ',"candidates":[', *slots, "]}"], n, null_handling="skip")
+        offsets = np.frombuffer(text.buffers()[1], np.int32)[text.offset:text.offset + n + 1]
+        data = text.buffers()[2][int(offsets[0]):int(offsets[-1])].to_pybytes()
+        return data[1:] if i0 == 0 else data
+
+
+def entries_json_utf8(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str], *,
+                      batch: int = 5000):
+    """The report's entries as a compact JSON array, UTF-8 encoded, in pieces of ``batch`` entries: the same
+    text as ``json.dumps(list_of_entry_dicts, ensure_ascii=False, separators=(",", ":"))`` of the dicts the
+    report used to build, written column-wise (every string and number encoded as that C encoder would,
+    then joined), for the shown pairs only."""
+    et = _EntriesText(run, entries, matches, fields)
+    yield b"["
+    for i0 in range(0, et.n, batch):
+        yield et.utf8(i0, min(i0 + batch, et.n))
+    yield b"]"
 
 
 def entries_json_pieces(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str], *,
                         batch: int = 5000):
-    """The report's entries as a compact JSON array, in pieces of ``batch`` entries: the same text as
-    ``json.dumps(list_of_entry_dicts, ensure_ascii=False, separators=(",", ":"))``, written column-wise
-    (every string and number encoded as the C encoder would, then joined), for the shown pairs only."""
-    et = _EntriesText(run, entries, matches, fields)
-    yield "["
-    for i0 in range(0, et.n, batch):
-        yield et.text(i0, min(i0 + batch, et.n))
-    yield "]"
+    """`entries_json_utf8` as text."""
+    for piece in entries_json_utf8(run, entries, matches, fields, batch=batch):
+        yield piece.decode("utf-8")
 
 
 def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> list[dict]:
     """Each entry as a dict (report.json's entries read back)."""
-    return json.loads("".join(entries_json_pieces(run, entries, matches, fields)))
+    return json.loads(b"".join(entries_json_utf8(run, entries, matches, fields)))
 
 
 def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Settings, chance,
