@@ -83,7 +83,9 @@ def display_table(side, rows: np.ndarray | None = None) -> pd.DataFrame:
 
 def registry_display(side, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
     """display_table of the registry rows a report shows, and each row's position in it (-1 elsewhere)."""
-    uniq = np.unique(rows[rows >= 0])
+    shown = np.zeros(len(side.raw), bool)
+    shown[rows[rows >= 0]] = True
+    uniq = np.flatnonzero(shown)                     # sorted distinct rows, without a sort
     pos = np.full(len(side.raw), -1, np.int64)
     pos[uniq] = np.arange(len(uniq))
     return display_table(side, uniq).reset_index(drop=True), pos
@@ -135,6 +137,13 @@ def entry_table(run, settings: Settings) -> pd.DataFrame:
     })
 
 
+def _take(values: np.ndarray, at: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``values[at]`` where ``where`` holds, "" elsewhere (object array); only the rows shown are gathered."""
+    out = np.full(len(at), "", dtype=object)
+    out[where] = values[at[where]]
+    return out
+
+
 def matches_frame(run, entries: pd.DataFrame, labelled: np.ndarray) -> pd.DataFrame:
     """matches.csv: exactly one row per list row, in input order."""
     ids_l = run.list.ids.to_numpy(object)
@@ -144,22 +153,21 @@ def matches_frame(run, entries: pd.DataFrame, labelled: np.ndarray) -> pd.DataFr
     dec = entries["decision"].to_numpy(object)
     # the registry id is given for match and review (the candidate to look at); empty for no_match
     show = has & (dec != "no_match")
-    reg_id = np.where(show, ids_r[np.clip(br, 0, None)] if len(ids_r) else "", "")
-    run_id = np.where(rr >= 0, ids_r[np.clip(rr, 0, None)] if len(ids_r) else "", "")
     dup = entries["dup_of"].to_numpy()
+    p_best, p_runner = entries["p_best"].to_numpy(), entries["p_runner"].to_numpy()
     out = pd.DataFrame({
         "list_id": ids_l,
-        "registry_id": reg_id,
+        "registry_id": _take(ids_r, br, show),
         "decision": dec,
-        "match_probability": _fmt(entries["p_best"], 6),
+        "match_probability": _fmt(p_best, 6),
         "match_weight": np.where(has, _fmt(np.nan_to_num(entries["weight"].to_numpy()), 3), ""),
         "genuine_probability": _fmt(entries["p_genuine"], 6),
-        "runner_up_id": run_id,
-        "runner_up_probability": np.where(rr >= 0, _fmt(entries["p_runner"], 6), ""),
-        "margin": np.where(has, _fmt(entries["p_best"].to_numpy() - entries["p_runner"].to_numpy(), 6), ""),
+        "runner_up_id": _take(ids_r, rr, rr >= 0),
+        "runner_up_probability": np.where(rr >= 0, _fmt(p_runner, 6), ""),
+        "margin": np.where(has, _fmt(p_best - p_runner, 6), ""),
         "candidates": entries["n_candidates"].to_numpy(),
         "flags": entries["flags"].to_numpy(object),
-        "duplicate_of": np.where(dup >= 0, ids_l[np.clip(dup, 0, None)], ""),
+        "duplicate_of": _take(ids_l, dup, dup >= 0),
         "labelled": np.where(labelled, "yes", ""),
     })
     disp_l = display_table(run.list)
@@ -168,8 +176,7 @@ def matches_frame(run, entries: pd.DataFrame, labelled: np.ndarray) -> pd.DataFr
         out[f"list_{col}"] = disp_l[col].to_numpy(object)
     at = rpos[np.clip(br, 0, None)] if len(rpos) else np.zeros(len(br), np.int64)
     for col in disp_r.columns:
-        vals = disp_r[col].to_numpy(object)
-        out[f"registry_{col}"] = np.where(show & (at >= 0), vals[np.clip(at, 0, None)] if len(vals) else "", "")
+        out[f"registry_{col}"] = _take(disp_r[col].to_numpy(object), at, show & (at >= 0))
     return out
 
 
