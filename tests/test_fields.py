@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import linker.fields_dates as fd
 from linker.fields import (
     CATEGORY_COMPATIBLE,
     RANKS,
@@ -417,10 +419,6 @@ def test_parse_dates_vectorized_equals_scalar() -> None:
               st.integers(0, 2200), st.sampled_from(["", " г.", " г", " г..", " гг"]))))
 def test_parse_date_fast_paths_agree_with_the_general_path(text: str) -> None:
     """The regex fast paths of parse_date_text read a common date exactly as the general tokenizer does."""
-    import re
-
-    import linker.fields_dates as fd
-
     fast = parse_date_text(text)
     never = re.compile(r"(?!)")
     saved = fd._DMY, fd._YMD, fd._D_MONTH_Y

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from linker import names as N
 from linker.columns import Mapping
-from linker.standardize import standardize
+from linker.standardize import (
+    _clean_name, _key_and_initial, _looks_swapped, _parse_full_names, _personal_numbers,
+    _personal_numbers_scalar, _split_given, standardize,
+)
 
 SEPARATE = Mapping((("surname", "s"), ("first_name", "f"), ("patronymic", "p"), ("birth_date", "d"),
                     ("personal_number", "n")))
@@ -50,16 +57,6 @@ def test_missing_values(value):
 
 
 # ---------------------------------------------------------------- the vectorized paths equal the scalars
-
-import numpy as np  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from linker import names as N  # noqa: E402
-from linker.standardize import (  # noqa: E402
-    _clean_name, _key_and_initial, _looks_swapped, _parse_full_names, _personal_numbers,
-    _personal_numbers_scalar, _split_given,
-)
 
 WORDS = ["Иванов", "Иван", "Иванович", "И.", "И.И.", "Petrov", "Гасан", "оглы", "Кызы", "X", "Ковальская", "-",
          "Младший", "Ivanovna", "ИВАНОВ", "IVANOV", "Bdfyjd", "Cthutq", "Шмфтщм", "Ивaнов", "Журав-лев", "К0ЗЛОВ",

@@ -55,17 +55,6 @@ def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
     return pd.Series(results[codes], index=s.index)
 
 
-def map_unique_parts(s: pd.Series, func: Callable[[str], tuple], parts: int) -> list[pd.Series]:
-    """Like `map_unique` for a function returning a tuple: one Series per tuple element."""
-    codes, uniques = pd.factorize(s.fillna("").astype(str), sort=False)
-    results = [func(u) for u in uniques]
-    out = []
-    for k in range(parts):
-        arr = np.array([r[k] for r in results], dtype=object) if results else np.array([], dtype=object)
-        out.append(pd.Series(arr[codes] if len(arr) else np.array([""] * len(s), dtype=object), index=s.index))
-    return out
-
-
 _CYR = re.compile(r"[А-Яа-яЁё]")
 _LAT = re.compile(r"[A-Za-z]")
 _INITIAL = re.compile(r"^\s*([^\W\d_])\s*\.?\s*$")
