@@ -386,7 +386,10 @@ def _personal_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pa.array(values, type=pa.string())
+    try:
+        text = pa.array(values, type=pa.string())
+    except (UnicodeError, pa.ArrowException):  # a lone surrogate has no UTF-8: the scalar path copes
+        return _personal_numbers_scalar(s)
     parts = pc.extract_regex(text, _PNUM_COMMON)
     common = parts.is_valid().to_numpy(zero_copy_only=False)
     blank = pc.equal(text, "").to_numpy(zero_copy_only=False)   # missing: "" in all three
