@@ -200,9 +200,10 @@ _BYTE_ESCAPES = tuple((raw.encode("utf-8"), esc.encode("ascii")) for raw, esc in
 
 
 def _escape_script_bytes(data: bytes) -> bytes:
-    """`_escape_script` on UTF-8 text (each escaped character's bytes occur nowhere else in UTF-8)."""
+    """`_escape_script` on UTF-8 text (each escaped character's bytes occur nowhere else in UTF-8). A
+    one-byte search goes first: looking for a 3-byte sequence costs 20 times more."""
     for raw, esc in _BYTE_ESCAPES:
-        if raw in data:
+        if raw[:1] in data and raw in data:
             data = data.replace(raw, esc)
     return data
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from itertools import repeat
 from json.encoder import encode_basestring as _jstr
 
@@ -111,7 +112,7 @@ def _breakdowns(run, entries: pd.DataFrame, extra: tuple[str, ...]) -> dict:
 
 
 def shown_pairs(left: np.ndarray, right: np.ndarray, p: np.ndarray, k: int = MAX_CANDIDATES, *,
-                chunk: int = 1 << 22) -> np.ndarray:
+                chunk: int = 1 << 18) -> np.ndarray:
     """Indices of each entry's first ``k`` pairs in the order of ``np.lexsort((right, -p, left))`` (entry,
     probability descending, registry row; ties in input order), in that order, without sorting every pair:
     per entry only the pairs at or above its k-th largest distinct probability are sorted (pairs grouped by
@@ -189,16 +190,15 @@ def _jfloats(x, digits: int) -> np.ndarray:
     return np.array(texts, dtype=object)[codes]
 
 
-def _rows_display(side, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """`registry_display` of ``rows`` (each distinct row once, in row order, and each row's position in that
-    table), found with a mask over the side's rows instead of sorting them; the table keeps the side's index."""
-    n = len(side.raw)
-    mask = np.zeros(n, bool)
-    mask[rows[rows >= 0]] = True
+def _rows_display(side, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """`display_table` of the distinct ``rows`` in row order (their Python strings are then read in the
+    order they were made, several times faster than in any other), those rows, and the position of each
+    of ``rows`` in them."""
+    mask = np.zeros(len(side.raw), bool)
+    mask[rows] = True
     uniq = np.flatnonzero(mask)
     pos = np.cumsum(mask, dtype=np.int64) - 1
-    pos[~mask] = -1
-    return display_table(side, uniq), pos
+    return display_table(side, uniq), uniq, pos[rows]
 
 
 def _jfloat_strict(x: float) -> str:
@@ -207,7 +207,7 @@ def _jfloat_strict(x: float) -> str:
     return float.__repr__(x)
 
 
-_ESCAPED = r'["\\\x00-\x1f]'     # the only characters encode_basestring changes (an RE2 pattern)
+_ESCAPED = re.compile(rb'["\\\x00-\x1f]')     # the only characters encode_basestring changes (in UTF-8)
 
 
 def _join(parts: list, n: int, **options) -> pa.Array:
@@ -278,8 +278,11 @@ def _str_column(values: np.ndarray) -> tuple[pa.Array, bool]:
     """A column of strings as Arrow: the values themselves when none needs escaping (then quoted by the
     constant parts around them), else their JSON texts."""
     arr = pa.array(values, pa.string())
-    if len(arr) and pc.any(pc.match_substring_regex(arr, _ESCAPED)).as_py():
-        return pa.array(list(map(_jstr, values.tolist())), pa.string()), False
+    if len(arr):
+        offsets = np.frombuffer(arr.buffers()[1], np.int32)[arr.offset:arr.offset + len(arr) + 1]
+        data = memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+        if _ESCAPED.search(data):               # one scan of the UTF-8 bytes of every value
+            return pa.array(list(map(_jstr, values.tolist())), pa.string()), False
     return arr, True
 
 
@@ -318,14 +321,13 @@ class _EntriesText:
         self.combo_pre = _Texts(pre, combo)
         self.combo_post = post[0].as_py() if len(post) and len(post.unique()) == 1 else _Texts(post, combo)
         disp_l = display_table(run.list)
-        disp_r, rpos = _rows_display(run.registry, right)
-        self.rrow = rpos[right]                                       # each shown pair's display row
+        disp_r, rows_r, self.rrow = _rows_display(run.registry, right)   # each shown pair's display row
         self.lfields = list(dict.fromkeys(f for f in fields if f in disp_l))
         self.rfields = list(dict.fromkeys(f for f in fields if f in disp_r))
         self.lvals = [_str_column(disp_l[f].astype(str).to_numpy(object)) for f in self.lfields]
         self.rvals = [_str_column(disp_r[f].astype(str).to_numpy(object)) for f in self.rfields]
         del disp_r
-        self.ids = _str_column(np.array(list(map(str, run.registry.ids.to_numpy(object)[right].tolist())),
+        self.ids = _str_column(np.array(list(map(str, run.registry.ids.to_numpy(object)[rows_r].tolist())),
                                         dtype=object))
         m = matches
         self.list_ids = _str_column(m["list_id"].astype(str).to_numpy(object))
@@ -346,18 +348,19 @@ class _EntriesText:
         self.e_w = _Texts(*_jfloat_codes(entries["weight"].to_numpy(float), 3))
 
     @staticmethod
-    def _column(col: tuple[pa.Array, bool], rows) -> list:
+    def _column(col: tuple[pa.Array, bool], rows: slice | pa.Array) -> list:
         arr, plain = col
-        arr = arr[rows] if isinstance(rows, slice) else arr.take(pa.array(rows))
+        arr = arr[rows] if isinstance(rows, slice) else arr.take(rows)
         return ['"', arr, '"'] if plain else [arr]
 
     def _candidates(self, a: int, b: int) -> pa.Array:
         """The JSON objects of the candidates ``a:b``, each after a comma but the first of its entry."""
         rows = slice(a, b)
         post = self.combo_post
-        registry = [self._column(c, self.rrow[a:b]) for c in self.rvals]
+        at = pa.array(self.rrow[a:b])
+        registry = [self._column(c, at) for c in self.rvals]
         return _join([pc.if_else(pa.array(self.rank[a:b] > 0), ",{", "{"),
-                      '"registry_id":', *self._column(self.ids, rows),
+                      '"registry_id":', *self._column(self.ids, at),
                       ',"probability":', self.p.take(rows), ',"weight":', self.w.take(rows),
                       ',"registry":', *_object_parts(self.rfields, registry), ",",
                       self.combo_pre.take(rows), self.tf.take(rows),
