@@ -121,12 +121,19 @@ def _pair_similarity(vocab: np.ndarray, a: np.ndarray, b: np.ndarray, scorer, wo
     """scorer(vocab[a], vocab[b]) for aligned code arrays, computed once per distinct (a, b)."""
     if len(a) == 0:
         return np.zeros(0, np.float32)
-    key = a.astype(np.int64) * (len(vocab) + 1) + b
+    # equal codes are equal strings: their score is the scorer's on identical strings, no lookup needed
+    # (candidate pairs agree on a blocking key, so most name pairs are equal)
+    out = np.full(len(a), scorer("a", "a"), np.float32)
+    differ = np.flatnonzero(a != b)
+    if not len(differ):
+        return out
+    key = a[differ].astype(np.int64) * (len(vocab) + 1) + b[differ]
     inv, uniq = pd.factorize(key, sort=False)          # hashing: no sort of millions of pairs
     ua, ub = uniq // (len(vocab) + 1), uniq % (len(vocab) + 1)
     sims = process.cpdist(vocab[ua].tolist(), vocab[ub].tolist(), scorer=scorer, workers=workers,
                           dtype=np.float32)
-    return np.asarray(sims, np.float32)[inv]
+    out[differ] = np.asarray(sims, np.float32)[inv]
+    return out
 
 
 def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> dict[str, np.ndarray]:

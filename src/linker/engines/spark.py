@@ -111,7 +111,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
             rules = blocking.choose_rules(settings.blocking_rules, side_l.std, side_r.std)
             pairs, rule_pairs = block_spark(std_l, std_r, like_l, like_r, rules, max_pairs=settings.max_pairs,
                                             log=say, automatic=not settings.blocking_rules,
-                                            max_block=settings.max_block)
+                                            max_block=settings.max_block, n_list=len(side_l.raw))
             cached.append(pairs)
         lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
 
@@ -176,7 +176,7 @@ def run_dedupe_spark(path: str, settings: Settings, *, log: Callable[[str], None
             rules = blocking.choose_rules(settings.blocking_rules, side.std, side.std)
             pairs, rule_pairs = block_spark(std, std, like, like, rules, max_pairs=settings.max_pairs, dedupe=True,
                                             log=say, automatic=not settings.blocking_rules,
-                                            max_block=settings.max_block)
+                                            max_block=settings.max_block, n_list=len(side.raw))
             cached.append(pairs)
         with timer.stage("compare"):
             got = compare_spark_encoded(pairs, enc).toPandas()

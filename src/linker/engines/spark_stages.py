@@ -145,11 +145,15 @@ def _keyed(std: DataFrame, like: pd.DataFrame, rules: list[blocking.Rule], side:
     parts = []
     for i, rule in enumerate(rules):
         keys = rule.list_keys if side == "list" else rule.registry_keys
-        cols = [c for k in keys for c in blocking.KEYS.get(k, (k,))]
+        cols = [p for k in keys for p in blocking.key_columns(k)]
         cond = F.lit(True)
-        for c in cols:
-            cond = cond & ((F.col(c) != "") if like[c].dtype == object else (F.col(c) > 0))
-        key = F.concat_ws("\x1f", *[F.col(c).cast("string") for c in cols])
+        for c, kind in cols:
+            if kind == "any":
+                continue
+            has = (F.col(c) != "") if like[c].dtype == object else (F.col(c) > 0)
+            cond = cond & (has if kind == "value" else ~has)
+        key = F.concat_ws("\x1f", *[F.col(c).cast("string") if kind == "value" else F.lit("*")
+                                    for c, kind in cols])
         parts.append(std.where(cond).select(F.col(ROW).alias(row_name), F.lit(i).alias("rule"), key.alias("key")))
     out = parts[0]
     for p in parts[1:]:
@@ -159,8 +163,8 @@ def _keyed(std: DataFrame, like: pd.DataFrame, rules: list[blocking.Rule], side:
 
 def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r: pd.DataFrame,
                 rules: list[blocking.Rule], *, max_pairs: int, dedupe: bool = False,
-                log: Callable[[str], None] | None = None, automatic: bool = False, max_block: int | None = None
-                ) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
+                log: Callable[[str], None] | None = None, automatic: bool = False, max_block: int | None = None,
+                n_list: int | None = None) -> tuple[DataFrame, tuple[tuple[str, int], ...]]:
     """(pairs ``l, r`` as the union of every rule's join, pairs per rule before the union).
 
     Every rule's key is one string column beside the rule's number, so counting the pairs of all rules
@@ -170,6 +174,8 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
     """
     from pyspark.sql import functions as F
 
+    if n_list is None:
+        n_list = std_l.count()
     keyed_l = left = _keyed(std_l, like_l, rules, "list", "l").persist()
     right = _keyed(std_r, like_r, rules, "registry", "r").persist()
     try:
@@ -187,7 +193,7 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
         counted, kept = [], []
         for i, rule in enumerate(rules):
             n = per_rule.get(i, 0) // 2 if dedupe else per_rule.get(i, 0)
-            if automatic and n > max_pairs // 4 and len(rules) > 1:
+            if automatic and len(rules) > 1 and blocking.too_many(rule, n, max_pairs, n_list):
                 if log:
                     log(f"  blocking rule {rule.name}: {n:,} pairs, too many: left out")
                 continue
