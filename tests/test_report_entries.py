@@ -17,8 +17,8 @@ from linker.engines.local import run_match
 from linker.model import field_weights
 from linker.report.build import entry_table, matches_frame, registry_display, display_table
 from linker.report.html import write_html, write_json_and_html
-from linker.report.summary import (MAX_CANDIDATES, _jfloats, _r, build_report, entries_json_pieces,
-                                   shown_pairs)
+from linker.report.summary import (MAX_CANDIDATES, _jfloats, _r, _str_column, build_report,
+                                   entries_json_pieces, shown_pairs)
 from linker.settings import make_settings
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -194,3 +194,12 @@ def test_json_and_html_in_one_pass_match_write_html(tmp_path):
     assert (tmp_path / "a.json").read_text(encoding="utf-8") == "".join(chunks) + "\n"
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
     assert "\u2028" in body and "\u2028" not in (tmp_path / "a.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("values", [["", ""], ["Иван", "", "в/ч 1"], ['a"b', "x"], ["back\\slash"], ["bell\x07"],
+                                    ["\u2028<&>"], []])
+def test_text_columns_are_quoted_values_or_their_json(values):
+    arr, plain = _str_column(np.array(values, dtype=object))
+    texts = [('"' + v + '"') if plain else v for v in arr.to_pylist()]
+    assert texts == [json.dumps(v, ensure_ascii=False) for v in values]
+    assert plain == all(json.dumps(v, ensure_ascii=False) == '"' + v + '"' for v in values)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from itertools import repeat
 from json.encoder import encode_basestring as _jstr
 
@@ -207,7 +206,6 @@ def _jfloat_strict(x: float) -> str:
     return float.__repr__(x)
 
 
-_ESCAPED = re.compile(rb'["\\\x00-\x1f]')     # the only characters encode_basestring changes (in UTF-8)
 
 
 def _join(parts: list, n: int, **options) -> pa.Array:
@@ -278,10 +276,10 @@ def _str_column(values: np.ndarray) -> tuple[pa.Array, bool]:
     """A column of strings as Arrow: the values themselves when none needs escaping (then quoted by the
     constant parts around them), else their JSON texts."""
     arr = pa.array(values, pa.string())
-    if len(arr):
+    if len(arr) and arr.buffers()[2] is not None:
         offsets = np.frombuffer(arr.buffers()[1], np.int32)[arr.offset:arr.offset + len(arr) + 1]
-        data = memoryview(arr.buffers()[2])[int(offsets[0]):int(offsets[-1])]
-        if _ESCAPED.search(data):               # one scan of the UTF-8 bytes of every value
+        data = np.frombuffer(arr.buffers()[2], np.uint8)[int(offsets[0]):int(offsets[-1])]
+        if (data < 0x20).any() or (data == 0x22).any() or (data == 0x5C).any():   # what _jstr escapes
             return pa.array(list(map(_jstr, values.tolist())), pa.string()), False
     return arr, True
 
