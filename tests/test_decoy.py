@@ -9,6 +9,7 @@ import pytest
 from linker import blocking, compare as cmp
 from linker.engines.local import compare_in_chunks, run_match, score_entries
 from linker.errors import BlockingError
+from linker.model import TermFrequencies
 from linker.report import decoy
 from linker.report.build import wilson
 from linker.settings import Settings
@@ -96,7 +97,16 @@ def test_chance_test_equals_the_test_on_strings(run):
     rules = [blocking.Rule.parse(name.split("+")) for name, _n in run.blocking.rule_pairs]
     b = blocking.block(dec, run.registry.std, rules, max_pairs=settings.max_pairs, max_block=settings.max_block)
     gam = compare_in_chunks(enc, b.left, b.right, settings.chunk_pairs, settings.workers)
-    sc = score_entries(run.model, enc, run.tf, b.left, b.right, gam, n, len(run.registry.std), settings,
-                       fit_share=False)
+    sc = score_entries(run.model, enc, TermFrequencies.from_encoded(enc), b.left, b.right, gam, n,
+                       len(run.registry.std), settings, fit_share=False)
     k = int((sc.entries["decision"] == "match").sum())
     assert got.decoys == n and got.decoy_matches == k and (got.low, got.high) == wilson(k, n)
+
+
+def test_decoys_that_copy_the_list_score_as_the_list(run, monkeypatch):
+    """Decoys drawn whole from one entry each are the list itself: they must get the run's own decisions
+    (same pairs, levels, term frequencies and share), whatever vocabulary their encoding uses."""
+    n = len(run.list.std) // 2        # half the list: the decoys' vocabulary is not the run's
+    monkeypatch.setattr(decoy, "_picks", lambda std, k, seed: {c: np.arange(n) for c in std.columns if c != "flags"})
+    got = decoy.chance_test(run, Settings(quiet=True, decoys=n), 0, n)
+    assert got.decoy_matches == int((run.scored.entries["decision"].to_numpy()[:n] == "match").sum())

@@ -192,7 +192,11 @@ def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest
                                 max_block=settings.max_block)
     gam = compare_in_chunks(enc, left, right, settings.chunk_pairs, settings.workers)
     n_r = len(run.registry.std)
-    scored = score_entries(run.model, enc, run.tf, left, right, gam, n, n_r, settings, fit_share=False)
+    # term frequencies in this encoding's vocabulary (codes differ from the run's: run.tf would look up
+    # other names' frequencies)
+    from ..model import TermFrequencies
+    tf = TermFrequencies.from_encoded(enc)
+    scored = score_entries(run.model, enc, tf, left, right, gam, n, n_r, settings, fit_share=False)
     k = int((scored.entries["decision"] == "match").sum())
     lo, hi = wilson(k, n)
     obs = observed_matches / n_list if n_list else 0.0
