@@ -209,10 +209,10 @@ def _escape_script_bytes(data: bytes) -> bytes:
 
 
 def write_json_and_html(json_path, html_path, report: dict, chunks: Iterable[str | bytes]) -> None:
-    """Write report.json, the concatenation of ``chunks`` (text, or UTF-8 bytes) and a newline, and
-    report.html for ``report`` embedding that text (escaped), in one pass: each chunk is encoded once and
-    written to both files; the page's hash of the embedded text, known only at the end, is written over a
-    placeholder of its length."""
+    """Write report.json, the concatenation of ``chunks`` (text, or UTF-8 bytes of whole characters) and a
+    newline, and report.html for ``report`` embedding that text (escaped), in one pass: each chunk is
+    encoded once and written to both files; the page's hash of the embedded text, known only at the end,
+    is written over a placeholder of its length."""
     import uuid
 
     digest = hashlib.sha256()
