@@ -310,7 +310,9 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
         parts_r.append(r)
     if parts_l:
         code = np.concatenate(parts_l).astype(np.int64) * n_r + np.concatenate(parts_r)
-        code = np.sort(pd.unique(code))      # hash out the duplicates first, then sort what is left
+        # each rule's pairs come out of `_join` already sorted: a merge sort (timsort) only merges the runs
+        code.sort(kind="stable")
+        code = code[np.r_[True, code[1:] != code[:-1]]]
         left = (code // n_r).astype(np.int32)
         right = (code % n_r).astype(np.int32)
     else:
