@@ -171,10 +171,25 @@ def choose_rules(blocking_rules, std_l: pd.DataFrame, std_r: pd.DataFrame) -> li
     return default_rules(std_l, std_r)
 
 
+def _encoded(enc, cl: str, cr: str):
+    """(list codes, registry codes, vocabulary size, list present, registry present) of a column pair from
+    `linker.compare.Encoded` when both columns are coded in one vocabulary (code 0 is ""), else None."""
+    if enc is None or cl not in enc.left or cr not in enc.right:
+        return None
+    from .compare import NAME_COLS
+    group = {c: ("name" if c in NAME_COLS else c) for c in (cl, cr)}
+    if group[cl] != group[cr] or group[cl] not in enc.vocab:
+        return None
+    a, b = enc.left[cl], enc.right[cr]
+    return a.astype(np.int64), b.astype(np.int64), len(enc.vocab[group[cl]]), a > 0, b > 0
+
+
 def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...], rkeys: tuple[str, ...],
-               cache: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+               cache: dict | None = None, enc=None) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a composite key on both sides (shared vocabulary); -1 (list) and -2 (registry)
-    where a part is absent. ``cache`` keeps each column pair's codes across the rules of one blocking."""
+    where a part is absent. ``cache`` keeps each column pair's codes across the rules of one blocking;
+    ``enc`` (the run's `linker.compare.Encoded` of these tables) gives the string columns it codes
+    without hashing them again."""
     nl, nr = len(std_l), len(std_r)
     code_l = np.zeros(nl, np.int64)
     code_r = np.zeros(nr, np.int64)
@@ -183,17 +198,28 @@ def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...],
     lparts = [p for k in lkeys for p in key_columns(k)]
     rparts = [p for k in rkeys for p in key_columns(k)]
     cache = {} if cache is None else cache
+    span = 1
     for (cl, kl), (cr, kr) in zip(lparts, rparts):
         if kl == "value" and kr == "value":
             if (cl, cr) not in cache:
+                cache[(cl, cr)] = _encoded(enc, cl, cr)
+            if cache[(cl, cr)] is None:
                 a, b = std_l[cl].to_numpy(), std_r[cr].to_numpy()
-                if a.dtype == object or b.dtype == object:
-                    both = pd.concat([pd.Series(a, dtype=object), pd.Series(b, dtype=object)], ignore_index=True)
+                if a.dtype != object and b.dtype != object and len(a) + len(b) and \
+                        min(a.min(initial=0), b.min(initial=0)) >= 0 and \
+                        max(a.max(initial=0), b.max(initial=0)) < 1 << 20:
+                    # small non-negative integers (date parts) are their own codes
+                    card = int(max(a.max(initial=0), b.max(initial=0))) + 1
+                    cache[(cl, cr)] = (a.astype(np.int64), b.astype(np.int64), card, _present(a), _present(b))
                 else:
-                    both = pd.Series(np.concatenate([a, b]).astype(np.int64))
-                codes, uniq = pd.factorize(both, sort=False)
-                cache[(cl, cr)] = (codes[:nl].astype(np.int64), codes[nl:].astype(np.int64), max(len(uniq), 1),
-                                   _present(a), _present(b))
+                    if a.dtype == object or b.dtype == object:
+                        both = pd.concat([pd.Series(a, dtype=object), pd.Series(b, dtype=object)],
+                                         ignore_index=True)
+                    else:
+                        both = pd.Series(np.concatenate([a, b]).astype(np.int64))
+                    codes, uniq = pd.factorize(both, sort=False)
+                    cache[(cl, cr)] = (codes[:nl].astype(np.int64), codes[nl:].astype(np.int64),
+                                       max(len(uniq), 1), _present(a), _present(b))
             a_codes, b_codes, card, has_a, has_b = cache[(cl, cr)]
             valid_l &= has_a
             valid_r &= has_b
@@ -206,17 +232,42 @@ def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...],
             valid_l &= held(std_l, cl, kl, nl)
             valid_r &= held(std_r, cr, kr, nr)
             continue
+        if span * card >= 1 << 62:          # renumber the key so far before it overflows
+            code_l, code_r, span = _renumber(code_l, code_r, valid_l, valid_r)
         code_l = code_l * card + a_codes
         code_r = code_r * card + b_codes
-        # keep the combined codes small
-        comb, _ = pd.factorize(np.concatenate([code_l, code_r]), sort=False)
-        code_l, code_r = comb[:nl].astype(np.int64), comb[nl:].astype(np.int64)
+        span *= card
+    # dense codes for the rows the rule holds on (counting, capping and joining index by them)
+    code_l, code_r, _span = _renumber(code_l, code_r, valid_l, valid_r)
     code_l[~valid_l] = -1
     code_r[~valid_r] = -2
     return code_l, code_r
 
 
+def _renumber(code_l: np.ndarray, code_r: np.ndarray, valid_l: np.ndarray, valid_r: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, int]:
+    """The codes of the valid rows numbered 0.. by first appearance (others 0), and how many there are."""
+    il, ir = np.flatnonzero(valid_l), np.flatnonzero(valid_r)
+    comb, uniq = pd.factorize(np.concatenate([code_l[il], code_r[ir]]), sort=False)
+    out_l = np.zeros(len(code_l), np.int64)
+    out_r = np.zeros(len(code_r), np.int64)
+    out_l[il] = comb[:len(il)]
+    out_r[ir] = comb[len(il):]
+    return out_l, out_r, max(len(uniq), 1)
+
+
+def _dense(code_l: np.ndarray, code_r: np.ndarray) -> int | None:
+    """1 + the largest code when the codes are small enough to count with np.bincount, else None."""
+    top = int(max(code_l.max(initial=-1), code_r.max(initial=-1))) + 1
+    return top if top <= 4 * (len(code_l) + len(code_r)) + 16 else None
+
+
 def _count_pairs(code_l: np.ndarray, code_r: np.ndarray) -> int:
+    top = _dense(code_l, code_r)
+    if top is not None:
+        nl = np.bincount(code_l[code_l >= 0], minlength=top)
+        nr = np.bincount(code_r[code_r >= 0], minlength=top)
+        return int((nl.astype(np.int64) * nr).sum())
     cl = pd.Series(code_l[code_l >= 0]).value_counts()
     cr = pd.Series(code_r[code_r >= 0]).value_counts()
     common = cl.index.intersection(cr.index)
@@ -224,8 +275,16 @@ def _count_pairs(code_l: np.ndarray, code_r: np.ndarray) -> int:
 
 
 def _join(code_l: np.ndarray, code_r: np.ndarray, dedupe: bool) -> tuple[np.ndarray, np.ndarray]:
-    """All (i, j) with code_l[i] == code_r[j] >= 0, by a sort-merge on the codes."""
-    order_r = np.argsort(code_r, kind="stable")
+    """All (i, j) with code_l[i] == code_r[j] >= 0, by a sort-merge on the codes (only the registry rows
+    whose code some list row has are sorted)."""
+    top = _dense(code_l, code_r)
+    if top is not None:
+        wanted = np.zeros(top + 1, bool)
+        wanted[code_l[code_l >= 0]] = True
+        rows_r = np.flatnonzero(wanted[np.where(code_r >= 0, code_r, top)])
+    else:
+        rows_r = np.flatnonzero(np.isin(code_r, code_l[code_l >= 0]))
+    order_r = rows_r[np.argsort(code_r[rows_r], kind="stable")]
     sorted_r = code_r[order_r]
     li = np.flatnonzero(code_l >= 0)
     start = np.searchsorted(sorted_r, code_l[li], side="left")
@@ -248,6 +307,15 @@ def _cap_blocks(code_l: np.ndarray, code_r: np.ndarray, max_block: int) -> tuple
     """List codes with the keys that more than ``max_block`` registry records share taken out (-1), and
     how many keys that was: a very common key (Иванов Александр in a million) proves little and costs much;
     the entries that carry it still meet their records through the rules that add a date or a number."""
+    top = _dense(code_l, code_r)
+    if top is not None:
+        big_code = np.bincount(code_r[code_r >= 0], minlength=top) > max_block
+        n_big = int(big_code.sum())
+        if not n_big:
+            return code_l, 0
+        out = code_l.copy()
+        out[(code_l >= 0) & big_code[np.clip(code_l, 0, None)]] = -1
+        return out, n_big
     counts = pd.Series(code_r[code_r >= 0]).value_counts()
     big = counts.index[counts.to_numpy() > max_block]
     if not len(big):
@@ -275,16 +343,18 @@ def too_many(rule: Rule, n: int, max_pairs: int, n_list: int) -> bool:
 
 
 def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pairs: int,
-          dedupe: bool = False, log=None, automatic: bool = False, max_block: int | None = None) -> BlockingResult:
+          dedupe: bool = False, log=None, automatic: bool = False, max_block: int | None = None,
+          enc=None) -> BlockingResult:
     """The union of the pairs of every rule, sorted by (list row, registry row).
 
     With ``automatic`` (rules linker chose itself), a rule that alone would take more than a quarter of
     ``max_pairs``, and a loose rule over `LOOSE_PAIRS_PER_ENTRY` pairs per list entry, are left out with a
-    note instead of failing the run; rules the user wrote are never dropped."""
+    note instead of failing the run; rules the user wrote are never dropped. ``enc``: `linker.compare.encode`
+    of the same two tables, whose string codes are reused."""
     counted = []
     cache: dict = {}
     for rule in rules:
-        cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache)
+        cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc)
         capped = 0
         if max_block:
             cl, capped = _cap_blocks(cl, cr, max_block)
@@ -312,7 +382,8 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
         code = np.concatenate(parts_l).astype(np.int64) * n_r + np.concatenate(parts_r)
         # each rule's pairs come out of `_join` already sorted: a merge sort (timsort) only merges the runs
         code.sort(kind="stable")
-        code = code[np.r_[True, code[1:] != code[:-1]]]
+        if len(code):
+            code = code[np.r_[True, code[1:] != code[:-1]]]
         left = (code // n_r).astype(np.int32)
         right = (code % n_r).astype(np.int32)
     else:

@@ -70,6 +70,28 @@ class Encoded:
 
 
 def _encode_strings(cols_l: list[pd.Series], cols_r: list[pd.Series]) -> tuple[list, list, np.ndarray]:
+    """Codes of the columns' strings in one vocabulary: ``""`` is code 0, the other strings sorted.
+    One hashing pass over all the values; only the distinct ones are sorted."""
+    arrays = [c.to_numpy(object) for c in (*cols_l, *cols_r)]
+    allv = np.concatenate(arrays) if arrays else np.zeros(0, object)
+    codes, uniq = pd.factorize(allv, sort=False)
+    uniq = np.asarray(uniq, dtype=object)
+    if len(codes) and (codes < 0).any():          # a missing value that is not "": the general path below
+        return _encode_strings_slow(cols_l, cols_r)
+    texts = uniq.astype(str)
+    nonempty = np.flatnonzero(texts != "")
+    order = nonempty[np.argsort(texts[nonempty], kind="stable")]
+    rank = np.zeros(len(uniq), np.int32)
+    rank[order] = np.arange(1, len(order) + 1, dtype=np.int32)
+    vocab = np.concatenate([np.array([""], dtype=object), texts[order].astype(object)])
+    out, at = [], 0
+    for a in arrays:
+        out.append(rank[codes[at:at + len(a)]])
+        at += len(a)
+    return out[:len(cols_l)], out[len(cols_l):], vocab
+
+
+def _encode_strings_slow(cols_l: list[pd.Series], cols_r: list[pd.Series]) -> tuple[list, list, np.ndarray]:
     allv = pd.concat([*cols_l, *cols_r], ignore_index=True).astype(object)
     uniq = pd.unique(allv[allv != ""])
     uniq = np.concatenate([np.array([""], dtype=object), np.sort(uniq.astype(str)).astype(object)])

@@ -104,7 +104,7 @@ def run_dedupe(path: str, settings: Settings, *, log=None) -> DedupeRun:
         enc = cmp.encode(std, std)
         rules = blocking.choose_rules(settings.blocking_rules, std, std)
         blocked = blocking.block(std, std, rules, max_pairs=settings.max_pairs, dedupe=True, log=say,
-                                 automatic=not settings.blocking_rules, max_block=settings.max_block)
+                                 automatic=not settings.blocking_rules, max_block=settings.max_block, enc=enc)
     say(f"candidate pairs: {blocked.n_pairs:,}")
     with timer.stage("compare"):
         with Progress("compare", total=blocked.n_pairs, quiet=settings.quiet, unit="pairs") as pb:

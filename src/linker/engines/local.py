@@ -216,7 +216,7 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
             enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
         rules = blocking.choose_rules(settings.blocking_rules, side_l.std, side_r.std)
         blocked = blocking.block(side_l.std, side_r.std, rules, max_pairs=settings.max_pairs, log=say,
-                                 automatic=not settings.blocking_rules, max_block=settings.max_block)
+                                 automatic=not settings.blocking_rules, max_block=settings.max_block, enc=enc)
     say(f"candidate pairs: {blocked.n_pairs:,}")
     lab = labelled_pairs(labels, side_l, side_r, path=labels_path)
     left, right = add_label_pairs(blocked.left, blocked.right, lab)
