@@ -64,6 +64,23 @@ class Encoded:
             self._first_letter = cached
         return cached
 
+    def code_points(self, vocab: str, width: int = 16) -> tuple[np.ndarray, np.ndarray]:
+        """(characters of each entry of a vocabulary as a zero-padded matrix of at most ``width`` columns,
+        one small integer per distinct character; length of each entry), cached. Entries longer than the
+        matrix is wide are cut (their length says so)."""
+        cache = self.__dict__.setdefault("_code_points", {})
+        if vocab not in cache:
+            values = self.vocab[vocab]
+            lengths = np.fromiter((len(v) for v in values), np.int64, len(values))
+            width = int(min(width, max(lengths.max(initial=1), 1)))
+            mat = np.array([v[:width] for v in values], dtype=f"<U{width}").view(np.uint32)
+            mat = mat.reshape(len(values), width)
+            chars, small = np.unique(mat, return_inverse=True)      # 0 (padding) stays 0: it sorts first
+            if len(chars) <= 256 and (len(chars) == 0 or chars[0] == 0):
+                mat = small.reshape(mat.shape).astype(np.uint8)
+            cache[vocab] = (mat, lengths)
+        return cache[vocab]
+
     @property
     def n_left(self) -> int:
         return len(next(iter(self.left.values())))
@@ -139,8 +156,11 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame) -> Encoded:
     return Encoded(left, right, vocab, tuple(comps))
 
 
-def _pair_similarity(vocab: np.ndarray, a: np.ndarray, b: np.ndarray, scorer, workers: int) -> np.ndarray:
-    """scorer(vocab[a], vocab[b]) for aligned code arrays, computed once per distinct (a, b)."""
+def _pair_similarity(vocab: np.ndarray, a: np.ndarray, b: np.ndarray, scorer, workers: int, *,
+                     distinct: bool = True, score_cutoff: float | None = None) -> np.ndarray:
+    """scorer(vocab[a], vocab[b]) for aligned code arrays, computed once per distinct (a, b); with
+    ``distinct=False`` once per pair (near-unique values, e.g. personal numbers: hashing the pairs would
+    cost more than scoring them)."""
     if len(a) == 0:
         return np.zeros(0, np.float32)
     # equal codes are equal strings: their score is the scorer's on identical strings, no lookup needed
@@ -149,12 +169,70 @@ def _pair_similarity(vocab: np.ndarray, a: np.ndarray, b: np.ndarray, scorer, wo
     differ = np.flatnonzero(a != b)
     if not len(differ):
         return out
+    if not distinct:
+        sims = process.cpdist(vocab[a[differ]].tolist(), vocab[b[differ]].tolist(), scorer=scorer,
+                              workers=workers, dtype=np.float32, score_cutoff=score_cutoff)
+        out[differ] = sims
+        return out
     key = a[differ].astype(np.int64) * (len(vocab) + 1) + b[differ]
     inv, uniq = pd.factorize(key, sort=False)          # hashing: no sort of millions of pairs
     ua, ub = uniq // (len(vocab) + 1), uniq % (len(vocab) + 1)
     sims = process.cpdist(vocab[ua].tolist(), vocab[ub].tolist(), scorer=scorer, workers=workers,
-                          dtype=np.float32)
+                          dtype=np.float32, score_cutoff=score_cutoff)
     out[differ] = np.asarray(sims, np.float32)[inv]
+    return out
+
+
+def _within_one_edit(enc: Encoded, vocab: str, a: np.ndarray, b: np.ndarray, workers: int,
+                     width: int = 16) -> np.ndarray:
+    """OSA distance of vocab[a], vocab[b] at most 1 (equal, one substitution, insertion, deletion or
+    transposition of neighbours), on code-point matrices instead of a string comparison per pair;
+    values longer than ``width`` go to rapidfuzz."""
+    mat, lengths = enc.code_points(vocab, width)
+    width = mat.shape[1]
+    la, lb = lengths[a], lengths[b]
+    out = np.zeros(len(a), bool)
+    long = (la > width) | (lb > width)
+    if long.any():
+        idx = np.flatnonzero(long)
+        V = enc.vocab[vocab]
+        out[idx] = process.cpdist(V[a[idx]].tolist(), V[b[idx]].tolist(), scorer=OSA.distance,
+                                  workers=workers, score_cutoff=1) <= 1
+    short = np.flatnonzero(~long & (np.abs(la - lb) <= 1))
+    if not len(short):
+        return out
+    A, B = mat[a[short]], mat[b[short]]
+    la, lb = la[short], lb[short]
+    diff = A != B                                   # padding is 0 on both sides past the shorter length
+    same_len = la == lb
+    n_diff = diff.sum(axis=1)
+    ok = same_len & (n_diff <= 1)
+    # one transposition of neighbours: exactly two differing positions, adjacent, crosswise equal
+    two = np.flatnonzero(same_len & (n_diff == 2))
+    if len(two):
+        first = diff[two].argmax(axis=1)
+        nxt = np.minimum(first + 1, width - 1)
+        r = np.arange(len(two))
+        At, Bt = A[two], B[two]
+        ok[two] = diff[two, nxt] & (nxt == first + 1) & (At[r, first] == Bt[r, nxt]) & (At[r, nxt] == Bt[r, first])
+    # one insertion or deletion: the common prefix and the common suffix (aligned at the ends) cover the
+    # shorter value
+    one = np.flatnonzero(~same_len)
+    if len(one):
+        S = np.where((la[one] < lb[one])[:, None], A[one], B[one])     # shorter
+        L = np.where((la[one] < lb[one])[:, None], B[one], A[one])     # longer
+        n = np.minimum(la[one], lb[one])
+        pos = np.arange(width)[None, :]
+        prefix = np.cumprod(S == L, axis=1).sum(axis=1)               # leading positions equal
+        # suffix: S[i] == L[i + 1] for i from the end of S backwards
+        Lshift = np.concatenate([L[:, 1:], np.zeros((len(one), 1), L.dtype)], axis=1)
+        eq_shift = (S == Lshift) & (pos < n[:, None])
+        # count trailing True among the first n positions
+        rev = eq_shift[:, ::-1]
+        lead_false = width - n                                       # positions past n are False: skip them
+        run = np.cumprod(np.where(pos < lead_false[:, None], True, rev), axis=1).sum(axis=1) - lead_false
+        ok[one] = np.minimum(prefix, n) + np.maximum(run, 0) >= n
+    out[short] = ok
     return out
 
 
@@ -261,8 +339,9 @@ def _string_levels(enc: Encoded, col: str, il: np.ndarray, ir: np.ndarray, worke
     V = enc.vocab[col]
     lev = np.zeros(len(il), np.int8)
     if fuzzy == "edit1":
-        dist = _pair_similarity(V, a, b, OSA.distance, workers)
-        lev[dist <= 1] = 1
+        # only whether the distance is at most 1 matters: scored per pair (mostly distinct numbers) with a
+        # cutoff that stops each comparison past 1; pairs with a side missing are set to -1 below
+        lev[_within_one_edit(enc, col, a, b, workers)] = 1
         lev[a == b] = 2
     elif fuzzy == "ratio":
         sim = _pair_similarity(V, a, b, Levenshtein.normalized_similarity, workers)

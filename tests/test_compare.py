@@ -1,0 +1,62 @@
+"""Vectorized comparison shortcuts give exactly what the string scorers give."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from rapidfuzz.distance import OSA
+
+from linker import compare as cmp
+
+
+def _edits(v: str, rng: random.Random, alphabet: str) -> str:
+    """A random value one or two edits away from v (substitution, insertion, deletion, transposition)."""
+    for _ in range(rng.choice((1, 1, 2))):
+        op = rng.choice("sidt")
+        i = rng.randrange(len(v) + 1)
+        if op == "s" and v:
+            i = min(i, len(v) - 1)
+            v = v[:i] + rng.choice(alphabet) + v[i + 1:]
+        elif op == "i":
+            v = v[:i] + rng.choice(alphabet) + v[i:]
+        elif op == "d" and v:
+            i = min(i, len(v) - 1)
+            v = v[:i] + v[i + 1:]
+        elif op == "t" and len(v) > 1:
+            i = min(i, len(v) - 2)
+            v = v[:i] + v[i + 1] + v[i] + v[i + 2:]
+    return v
+
+
+@pytest.mark.parametrize("width", [4, 8, 16])
+@pytest.mark.parametrize("alphabet", ["AB12", "АБВ0123456789-", "Ж\u0301q"])
+def test_within_one_edit_is_osa_at_most_one(width, alphabet):
+    rng = random.Random(width * 7 + len(alphabet))
+    base = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(400)]
+    base += ["X" * 20, "X" * 19 + "Y"]                 # longer than the matrix: the rapidfuzz path
+    pairs = [(v, _edits(v, rng, alphabet)) for v in base for _ in range(3)]
+    values = set(base) | {w for _v, w in pairs}
+    vocab = np.array([""] + sorted(v for v in values if v), dtype=object)
+    enc = cmp.Encoded({}, {}, {"v": vocab}, ())
+    nprng = np.random.default_rng(width)
+    index = {v: k for k, v in enumerate(vocab)}
+    near = [(index[v], index[w]) for v, w in pairs]
+    a = np.concatenate([nprng.integers(0, len(vocab), 5000), [p for p, _q in near]])
+    b = np.concatenate([nprng.integers(0, len(vocab), 5000), [q for _p, q in near]])
+    got = cmp._within_one_edit(enc, "v", a, b, workers=1, width=width)
+    want = np.array([OSA.distance(vocab[x], vocab[y]) <= 1 for x, y in zip(a, b)])
+    assert want.sum() > 100
+    assert np.array_equal(got, want)
+
+
+def test_pair_similarity_per_pair_equals_per_distinct_pair():
+    from rapidfuzz.distance import JaroWinkler
+    vocab = np.array(["", "Иванов", "Иваново", "Петров", "Петрова", "Ivanov"], dtype=object)
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, len(vocab), 300), rng.integers(0, len(vocab), 300)
+    jw = JaroWinkler.normalized_similarity
+    one = cmp._pair_similarity(vocab, a, b, jw, 1)
+    each = cmp._pair_similarity(vocab, a, b, jw, 1, distinct=False)
+    want = np.array([jw(vocab[x], vocab[y]) for x, y in zip(a, b)], np.float32)
+    assert np.array_equal(one, want) and np.array_equal(each, want)
