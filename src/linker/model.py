@@ -342,12 +342,12 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
         ufreq_r = np.maximum(freq[R[col]], floor)              # per registry row
         hit = np.zeros(len(g), bool)
         for level in top_levels:
-            at = g == level
-            hit |= at
+            at = np.flatnonzero(g == level)
+            hit[at] = True
             # a rare value earns at most TF_MAX_BOOST bits: a list's names are drawn from people who exist
             # (genuine or copied), so rarity in the registry is weaker evidence than random-pair u says
             boost_r = np.minimum(np.log2(u[name][level] / ufreq_r), TF_MAX_BOOST)
-            adj += np.where(at, boost_r[ir], 0.0)
+            adj[at] += boost_r[ir[at]]
         parts.append((hit, ufreq_r))
     # whole name: the product of the parts' frequencies is replaced by the whole name's own frequency
     if len(parts) == 3:
@@ -356,7 +356,8 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
         prod_r = parts[0][1] * parts[1][1] * parts[2][1]
         whole_r = np.where(wc >= 0, tf.whole_freq[np.clip(wc, 0, None)], 1.0)
         term_r = np.where(wc >= 0, np.minimum(0.0, np.log2(prod_r / np.maximum(whole_r, floor))), 0.0)
-        adj += np.where(hit, term_r[ir], 0.0)
+        at = np.flatnonzero(hit)
+        adj[at] += term_r[ir[at]]
     return adj
 
 
