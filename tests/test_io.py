@@ -441,6 +441,37 @@ def test_write_csv_bytes() -> None:
     assert write_csv_bytes(df, bom=True).startswith(b"\xef\xbb\xbfname,n\n")
 
 
+def test_write_csv_bytes_arrow_path_equals_pandas() -> None:
+    """The Arrow writer gives csv_safe + to_csv's bytes: quoting, doubled quotes, line ends inside cells,
+    formula-like cells (plain numbers, also in non-ASCII digits, left alone), integer columns, names quoted."""
+    import random
+
+    rng = random.Random(7)
+    alpha = ["=", "+", "-", "@", "\t", "\r", "\n", '"', ",", "a", "Я", "1", "\u0663", ".", "e", " ", "\x85", "'"]
+    for _ in range(300):
+        n = rng.randint(1, 6)
+        cols = {}
+        for j in range(rng.randint(2, 4)):
+            name = rng.choice([f"c{j}", f"c,{j}", f'q"{j}', f"=n{j}"])
+            if rng.random() < 0.2:
+                cols[name] = np.array([rng.randint(-999, 999) for _ in range(n)], dtype=np.int64)
+            else:
+                cols[name] = np.array(["".join(rng.choice(alpha) for _ in range(rng.randint(0, 5))) for _ in range(n)],
+                                      dtype=object)
+        df = pd.DataFrame(cols)
+        expected = csv_safe(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+        assert write_csv_bytes(df) == expected
+    df = pd.DataFrame({"a": ["-1.5", "-x", "\u0663", "-\u0663", 'he said "hi"', "two\nlines"], "n": np.arange(6)})
+    assert write_csv_bytes(df) == b'a,n\n-1.5,0\n\'-x,1\n\xd9\xa3,2\n-\xd9\xa3,3\n"he said ""hi""",4\n"two\nlines",5\n'
+
+
+def test_write_csv_bytes_other_frames_via_pandas() -> None:
+    """Floats, None, one column, no rows: pandas writes them, as before."""
+    for df in (pd.DataFrame({"a": ["=x", None], "f": [1.5, float("nan")]}), pd.DataFrame({"a": ["", "=x"]}),
+               pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=object)})):
+        assert write_csv_bytes(df) == csv_safe(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 # ------------------------------------------------------------------------------- atomic output
 def _tree(path: Path) -> dict[str, bytes]:
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
