@@ -64,3 +64,24 @@ def test_bad_ids(ids, message):
 def test_row_numbers_without_id_column():
     df = pd.DataFrame({"surname": ["a", "b"]})
     assert list(ids_of(df, Mapping((("surname", "surname"),)), path="l", side="list")) == ["1", "2"]
+
+
+def test_ids_of_strips_as_python_does() -> None:
+    """Ids are stripped exactly as str.strip does (Arrow, which trimmed the cells on reading, leaves a few
+    characters Python strips: U+001C..U+001F, U+0085, ...), also on the fast path of a long column."""
+    import random
+
+    import numpy as np
+    import pandas as pd
+
+    rng = random.Random(3)
+    chars = [" ", "\t", "\x1c", "\x85", "\xa0", "\u1680", "\u2000", "\u202f", "\u3000", "\u200b", "a", "Я", "1",
+             "\u2028", "\ufeff", "\u180e", "é"]
+    def noise() -> str:
+        return "".join(rng.choice(chars) for _ in range(rng.randint(0, 3)))
+
+    vals = [noise() + f"#{k}#" + noise() for k in range(5000)]
+    df = pd.DataFrame({"id": np.array(vals, dtype=object)}, index=np.arange(10, 5010))
+    got = ids_of(df, Mapping((("id", "id"),)), path="l.csv", side="list")
+    want = df["id"].astype(str).str.strip()
+    assert got.equals(want) and got.index.equals(want.index) and got.dtype == object

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from pandas._libs import lib
 
 from .errors import InputError
 from .settings import FIELDS
@@ -160,15 +162,15 @@ def ids_of(df: pd.DataFrame, mapping: Mapping, *, path: str, side: str) -> pd.Se
     col = mapping.get("id")
     if col is None:
         return pd.Series([str(i + 1) for i in range(len(df))], index=df.index, dtype=object)
-    ids = df[col].astype(str).str.strip()
-    empty = ids.index[ids == ""]
+    ids = _stripped(df[col])
+    empty = ids.index[ids == ""] if _any_empty(ids) else ids.index[:0]
     if len(empty):
         rows = ", ".join(str(i + 2) for i in empty[:5]) + (" ..." if len(empty) > 5 else "")
         raise InputError(
             f"{path}:{col}: {len(empty)} empty id(s) at line(s) {rows}; fill them, or pass "
             f"--{side}-id with another column"
         )
-    dup = ids[ids.duplicated(keep=False)]
+    dup = ids[ids.duplicated(keep=False)] if len(pd.unique(ids.to_numpy())) < len(ids) else ids[:0]
     if len(dup):
         first = dup.iloc[0]
         lines = ", ".join(str(i + 2) for i in dup.index[dup == first][:5])
@@ -177,3 +179,40 @@ def ids_of(df: pd.DataFrame, mapping: Mapping, *, path: str, side: str) -> pd.Se
             "ids must be unique: fix them, or choose another id column"
         )
     return ids
+
+
+# the characters str.strip removes: ASCII ones, and the first UTF-8 byte of the others (U+0085 ... U+3000)
+_WS_FIRST = np.zeros(256, bool)
+_WS_FIRST[[*range(0x09, 0x0E), *range(0x1C, 0x21), 0xC2, 0xE1, 0xE2, 0xE3]] = True
+_WS_LAST = np.zeros(256, bool)
+_WS_LAST[[*range(0x09, 0x0E), *range(0x1C, 0x21), *range(0x80, 0x100)]] = True
+
+
+def _stripped(s: pd.Series) -> pd.Series:
+    """``s.astype(str).str.strip()``; for a column of ``str`` (as read_table gives, already trimmed by
+    Arrow, which strips a few characters fewer than Python) only the cells whose first byte could start a
+    whitespace character, or whose last byte is whitespace or ends a non-ASCII character, go through
+    ``str.strip``."""
+    values = s.to_numpy()
+    if len(s) < 1000 or s.dtype != object or not lib.is_string_array(values, skipna=False):
+        return s.astype(str).str.strip()
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(values, type=pa.large_string())
+    except (UnicodeError, pa.ArrowException):
+        return s.astype(str).str.strip()
+    offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset: arr.offset + len(arr) + 1]
+    lens = np.diff(offsets)
+    out = values.copy()
+    full = np.flatnonzero(lens > 0)
+    if len(full):
+        data = np.frombuffer(arr.buffers()[2], np.uint8)
+        look = full[_WS_FIRST[data[offsets[full]]] | _WS_LAST[data[offsets[full + 1] - 1]]]
+        if len(look):
+            out[look] = [v.strip() for v in values[look].tolist()]
+    return pd.Series(out, index=s.index, name=s.name, dtype=object)
+
+
+def _any_empty(ids: pd.Series) -> bool:
+    return not all(ids.to_numpy().tolist())     # (every id is a str)
