@@ -149,3 +149,27 @@ def test_empty_frame_keeps_the_columns_and_dtypes() -> None:
     sep = standardize(pd.DataFrame({c: pd.Series([], dtype=object) for c in "sfpdn"}), SEPARATE)
     assert len(full) == len(sep) == 0
     assert list(full.columns) == list(sep.columns) and full["by"].dtype == np.int16 and full["rank"].dtype == np.int8
+
+
+def test_display_names_reuse_what_standardize_parsed() -> None:
+    """display_names of the frame standardize saw reuses its names (all rows or some), equal to a fresh
+    parse; a changed name column, another frame or another mapping parse again."""
+    from linker import standardize as S
+
+    df = pd.DataFrame({"fio": ["Иванов Иван Иванович", "Петрова А. С.", "", "иван петров", "Ким Ен Су"],
+                       "d": ["1.1.1990"] * 5})
+    m = Mapping((("full_name", "fio"), ("birth_date", "d")))
+    fresh = S.display_names(df.copy(), m)
+    S.standardize(df, m)
+    assert S._recalled_names(df, m) is not None
+    pd.testing.assert_frame_equal(S.display_names(df, m), fresh)
+    rows = np.array([3, 0, 3])
+    pd.testing.assert_frame_equal(S.display_names(df, m, rows), fresh.iloc[rows])
+    assert S._recalled_names(df.copy(), m) is None
+    assert S._recalled_names(df, Mapping((("surname", "fio"),))) is None
+    df.loc[1, "fio"] = "Сидоров Пётр"
+    assert S._recalled_names(df, m) is None
+    assert S.display_names(df, m)["surname"].tolist()[1] == "Сидоров"
+    key = id(df)
+    del df
+    assert key not in S._NAMES

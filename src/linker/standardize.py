@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import weakref
 from itertools import chain
 from typing import Callable
 
@@ -435,6 +436,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     idx = df.index
     n = len(df)
     surname, first, patronymic, mixed, layout = _names_coded(df, mapping)
+    _remember_names(df, mapping, (surname, first, patronymic))
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
     sn = surname.map(lambda t: N.name_key(t).replace(" ", "")).compact()
     fn_key = first.map(_key_and_initial)
@@ -484,7 +486,58 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     return pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
 
 
-def display_names(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """Surname, first name, patronymic as a reader would write them (parsed from a full name if needed)."""
-    sn, fn, pt, _mixed, _layout = _names_coded(df, mapping)
-    return pd.DataFrame({"surname": sn.rows(), "first_name": fn.rows(), "patronymic": pt.rows()}, index=df.index)
+def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """Surname, first name, patronymic as a reader would write them (parsed from a full name if needed), of
+    every row of ``df`` or of ``rows`` (positions) only; index: those rows' labels.
+
+    The names `standardize` found in this same ``df`` (same mapping, name columns unchanged) are reused:
+    a list's full names are parsed once per run."""
+    names = _recalled_names(df, mapping)
+    if names is None:
+        part = df if rows is None else df.iloc[rows]
+        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping)
+        cols = (sn.rows(), fn.rows(), pt.rows())
+        index = part.index
+    else:
+        cols = tuple(c.rows() if rows is None else c.values[c.codes[rows]] for c in names)
+        index = df.index if rows is None else df.index[rows]
+    return pd.DataFrame({"surname": cols[0], "first_name": cols[1], "patronymic": cols[2]}, index=index)
+
+
+# names standardize parsed, by id of the DataFrame (dropped when it is): (weak reference, mapping, the name
+# columns' cells then, (surname, first name, patronymic))
+_NAMES: dict[int, tuple] = {}
+_NAME_FIELDS = ("surname", "first_name", "patronymic", "full_name")
+
+
+def _name_cells(df: pd.DataFrame, mapping: Mapping) -> list[np.ndarray] | None:
+    cols = [mapping.get(f) for f in _NAME_FIELDS if mapping.get(f)]
+    if not all(c in df.columns for c in cols):
+        return None
+    return [df[c].to_numpy(dtype=object) for c in cols]
+
+
+def _remember_names(df: pd.DataFrame, mapping: Mapping, names: tuple[Coded, Coded, Coded]) -> None:
+    cells = _name_cells(df, mapping)
+    if cells is None:
+        return
+    key = id(df)
+    try:
+        ref = weakref.ref(df, lambda _r, key=key: _NAMES.pop(key, None))
+    except TypeError:
+        return
+    _NAMES[key] = (ref, mapping, [c.copy() for c in cells], names)
+
+
+def _recalled_names(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Coded] | None:
+    """The names `standardize` found in ``df``, if its name columns still hold the same cells."""
+    entry = _NAMES.get(id(df))
+    if entry is None or entry[0]() is not df or entry[1] != mapping:
+        return None
+    cells = _name_cells(df, mapping)
+    if cells is None or len(cells) != len(entry[2]):
+        return None
+    for now, then in zip(cells, entry[2]):
+        if len(now) != len(then) or not (now == then).all():
+            return None
+    return entry[3]
