@@ -98,13 +98,16 @@ def _present(col: pd.Series | np.ndarray) -> np.ndarray:
     return a != "" if a.dtype == object else a > 0
 
 
-def _available(std: pd.DataFrame, key: str) -> bool:
+def _available(std: pd.DataFrame, key: str, memo: dict | None = None) -> bool:
+    memo = {} if memo is None else memo
     for c, kind in key_columns(key):
         if kind == "any":
             continue
         if c not in std:
             return False
-        has = _present(std[c])
+        if (id(std), c) not in memo:
+            memo[id(std), c] = _present(std[c])
+        has = memo[id(std), c]
         if not (has.any() if kind == "value" else (~has).any()):
             return False
     return True
@@ -113,6 +116,7 @@ def _available(std: pd.DataFrame, key: str) -> bool:
 def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
     """Rules chosen from the fields both sides have."""
     rules: list[Rule] = []
+    memo: dict = {}         # which rows have each column, computed once
     # Each rule pairs a strong key with a second, independent piece of evidence, so that the namesakes a
     # large registry holds (Иванов Александр a hundred times over) are not all proposed: the name alone
     # only for an entry that gives no birth year. Measured on the 1M x 200k synth roster: 10.2M pairs
@@ -146,7 +150,8 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
     ]
     for keys, is_loose in [*((k, False) for k in candidates), *((k, True) for k in loose)]:
         rule = Rule.parse(keys, loose=is_loose)
-        if all(_available(std_l, a) and _available(std_r, b) for a, b in zip(rule.list_keys, rule.registry_keys)):
+        if all(_available(std_l, a, memo) and _available(std_r, b, memo)
+               for a, b in zip(rule.list_keys, rule.registry_keys)):
             rules.append(rule)
     # generic columns both sides share (addresses, postcodes...): pairs of the three most distinctive
     text = [c for c in std_r.columns if c.startswith("t_") and c in std_l.columns
@@ -227,7 +232,9 @@ def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...],
             def held(std: pd.DataFrame, col: str, kind: str, n: int) -> np.ndarray:
                 if kind == "any":
                     return np.ones(n, bool)
-                has = _present(std[col]) if col in std else np.zeros(n, bool)
+                if ("present", id(std), col) not in cache:
+                    cache["present", id(std), col] = _present(std[col]) if col in std else np.zeros(n, bool)
+                has = cache["present", id(std), col]
                 return has if kind == "value" else ~has
             valid_l &= held(std_l, cl, kl, nl)
             valid_r &= held(std_r, cr, kr, nr)

@@ -95,12 +95,13 @@ def _encode_strings(cols_l: list[pd.Series], cols_r: list[pd.Series]) -> tuple[l
     uniq = np.asarray(uniq, dtype=object)
     if len(codes) and (codes < 0).any():          # a missing value that is not "": the general path below
         return _encode_strings_slow(cols_l, cols_r)
-    texts = uniq.astype(str)
-    nonempty = np.flatnonzero(texts != "")
-    order = nonempty[np.argsort(texts[nonempty], kind="stable")]
+    if pd.api.types.infer_dtype(uniq, skipna=False) not in ("string", "empty"):
+        return _encode_strings_slow(cols_l, cols_r)
+    nonempty = np.flatnonzero(uniq != "")
+    order = nonempty[np.argsort(uniq[nonempty].astype(str), kind="stable")]
     rank = np.zeros(len(uniq), np.int32)
     rank[order] = np.arange(1, len(order) + 1, dtype=np.int32)
-    vocab = np.concatenate([np.array([""], dtype=object), texts[order].astype(object)])
+    vocab = np.concatenate([np.array([""], dtype=object), uniq[order]])
     out, at = [], 0
     for a in arrays:
         out.append(rank[codes[at:at + len(a)]])
