@@ -66,24 +66,31 @@ class Encoded:
 
     def code_points(self, vocab: str, width: int = 16) -> tuple[np.ndarray, np.ndarray]:
         """(characters of each entry of a vocabulary as a zero-padded matrix of at most ``width`` columns,
-        one small integer per distinct character; length of each entry), cached. Entries longer than the
-        matrix is wide are cut (their length says so)."""
+        one small integer per distinct character; length of each entry), cached (and handed on by
+        `restrict` and `linker.listdupes.recode`). Entries longer than the matrix is wide are cut (their
+        length says so)."""
         cache = self.__dict__.setdefault("_code_points", {})
         if vocab not in cache:
-            values = self.vocab[vocab]
-            lengths = np.fromiter((len(v) for v in values), np.int64, len(values))
-            width = int(min(width, max(lengths.max(initial=1), 1)))
-            mat = np.array([v[:width] for v in values], dtype=f"<U{width}").view(np.uint32)
-            mat = mat.reshape(len(values), width)
-            chars, small = np.unique(mat, return_inverse=True)      # 0 (padding) stays 0: it sorts first
-            if len(chars) <= 256 and (len(chars) == 0 or chars[0] == 0):
-                mat = small.reshape(mat.shape).astype(np.uint8)
-            cache[vocab] = (mat, lengths)
+            cache[vocab] = _code_point_matrix(self.vocab[vocab], width)
         return cache[vocab]
 
     @property
     def n_left(self) -> int:
         return len(next(iter(self.left.values())))
+
+
+def _code_point_matrix(values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """See `Encoded.code_points`."""
+    lengths = np.fromiter(map(len, values), np.int64, len(values))
+    width = int(min(width, max(lengths.max(initial=1), 1)))
+    cut = values if lengths.max(initial=0) <= width else [v[:width] for v in values]
+    mat = np.array(cut, dtype=f"<U{width}").view(np.uint32).reshape(len(values), width)
+    chars = sorted(set("".join(cut)))
+    if len(chars) < 256:                    # one byte per character: 0 is the padding
+        table = np.zeros(int(mat.max(initial=0)) + 1, np.uint8)
+        table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.uint8)
+        mat = table[mat]
+    return mat, lengths
 
 
 def _encode_strings(cols_l: list[pd.Series], cols_r: list[pd.Series]) -> tuple[list, list, np.ndarray]:
@@ -407,4 +414,6 @@ def restrict(enc: Encoded, comparisons: tuple[Comparison, ...], *, source: str) 
         if c.name.startswith("t_") and c.name not in enc.left:
             raise ConfigError(f"{source}: the model compares {c.field!r}, which these inputs do not share; "
                               "fit a new model without --model, or map that column on both sides")
-    return Encoded(enc.left, enc.right, enc.vocab, tuple(comparisons))
+    out = Encoded(enc.left, enc.right, enc.vocab, tuple(comparisons))
+    out.__dict__["_code_points"] = enc.__dict__.setdefault("_code_points", {})   # same vocabularies
+    return out

@@ -24,6 +24,7 @@ def recode(enc: cmp.Encoded, left: dict[str, np.ndarray], right: dict[str, np.nd
     None when a code is missing (-1): then `cmp.encode` must run on the strings."""
     new_l, new_r = dict(left), dict(right)
     vocab: dict[str, np.ndarray] = {}
+    code_points: dict = {}
     for key, words in enc.vocab.items():
         cols = cmp.NAME_COLS if key == "name" else (key,)
         arrays = [a for side in (left, right) for a in {id(side[c]): side[c] for c in cols}.values()]
@@ -35,8 +36,13 @@ def recode(enc: cmp.Encoded, left: dict[str, np.ndarray], right: dict[str, np.nd
             used[a] = True
         if used.all():
             vocab[key] = words
+            if key in enc.__dict__.get("_code_points", {}):
+                code_points[key] = enc.__dict__["_code_points"][key]
             continue
         vocab[key] = words[used]
+        if key in enc.__dict__.get("_code_points", {}):      # the cut vocabulary's rows of the matrix
+            mat, lengths = enc.__dict__["_code_points"][key]
+            code_points[key] = (mat[used], lengths[used])
         remap = (np.cumsum(used) - 1).astype(np.int32)
         done: dict[int, np.ndarray] = {}
         for side, new in ((left, new_l), (right, new_r)):
@@ -45,7 +51,9 @@ def recode(enc: cmp.Encoded, left: dict[str, np.ndarray], right: dict[str, np.nd
                 if id(a) not in done:
                     done[id(a)] = remap[a]
                 new[c] = done[id(a)]
-    return cmp.Encoded(new_l, new_r, vocab, enc.comparisons)
+    out = cmp.Encoded(new_l, new_r, vocab, enc.comparisons)
+    out.__dict__["_code_points"] = code_points
+    return out
 
 
 def _key_frame(std: pd.DataFrame, codes: dict[str, np.ndarray]) -> pd.DataFrame | None:
