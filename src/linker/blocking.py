@@ -98,6 +98,24 @@ def _present(col: pd.Series | np.ndarray) -> np.ndarray:
     return a != "" if a.dtype == object else a > 0
 
 
+def held(std: pd.DataFrame, col: str, kind: str, memo: dict | None = None) -> np.ndarray:
+    """The rows a key part holds on as a row selector: ``any`` every row; ``missing`` the rows without the
+    column's value ("" or a number <= 0); ``value`` the rows with it. ``memo`` keeps each column's answer."""
+    if kind == "any":
+        return np.ones(len(std), bool)
+    memo = {} if memo is None else memo
+    if ("present", id(std), col) not in memo:
+        memo["present", id(std), col] = _present(std[col]) if col in std else np.zeros(len(std), bool)
+    has = memo["present", id(std), col]
+    return has if kind == "value" else ~has
+
+
+def rule_parts(rule: Rule) -> list[tuple[tuple[str, str], tuple[str, str]]]:
+    """The (list part, registry part) pairs of a rule's keys (see `key_columns`)."""
+    return list(zip([p for k in rule.list_keys for p in key_columns(k)],
+                    [p for k in rule.registry_keys for p in key_columns(k)]))
+
+
 def _available(std: pd.DataFrame, key: str, memo: dict | None = None) -> bool:
     memo = {} if memo is None else memo
     for c, kind in key_columns(key):
@@ -200,11 +218,9 @@ def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...],
     code_r = np.zeros(nr, np.int64)
     valid_l = np.ones(nl, bool)
     valid_r = np.ones(nr, bool)
-    lparts = [p for k in lkeys for p in key_columns(k)]
-    rparts = [p for k in rkeys for p in key_columns(k)]
     cache = {} if cache is None else cache
     span = 1
-    for (cl, kl), (cr, kr) in zip(lparts, rparts):
+    for (cl, kl), (cr, kr) in rule_parts(Rule(tuple(lkeys), tuple(rkeys))):
         if kl == "value" and kr == "value":
             if (cl, cr) not in cache:
                 cache[(cl, cr)] = _encoded(enc, cl, cr)
@@ -229,15 +245,8 @@ def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...],
             valid_l &= has_a
             valid_r &= has_b
         else:       # a row selector: no_<key> (the key is missing) or any; one code for the rows it holds on
-            def held(std: pd.DataFrame, col: str, kind: str, n: int) -> np.ndarray:
-                if kind == "any":
-                    return np.ones(n, bool)
-                if ("present", id(std), col) not in cache:
-                    cache["present", id(std), col] = _present(std[col]) if col in std else np.zeros(n, bool)
-                has = cache["present", id(std), col]
-                return has if kind == "value" else ~has
-            valid_l &= held(std_l, cl, kl, nl)
-            valid_r &= held(std_r, cr, kr, nr)
+            valid_l &= held(std_l, cl, kl, cache)
+            valid_r &= held(std_r, cr, kr, cache)
             continue
         if span * card >= 1 << 62:          # renumber the key so far before it overflows
             code_l, code_r, span = _renumber(code_l, code_r, valid_l, valid_r)

@@ -81,37 +81,11 @@ def _key_frame(std: pd.DataFrame, codes: dict[str, np.ndarray]) -> pd.DataFrame 
     return pd.DataFrame(out, index=std.index, copy=False)
 
 
-def key_parts(key: str) -> tuple[tuple[str, str], ...]:
-    """(column, kind) of each part of a blocking key: kind ``value`` compares the column's values; the row
-    selectors of `blocking.key_columns` (``missing``, ``any``) only choose rows."""
-    parts = getattr(blocking, "key_columns", None)
-    return parts(key) if parts is not None else tuple((c, "value") for c in blocking.KEYS.get(key, (key,)))
-
-
-def rule_parts(rule: blocking.Rule) -> list[tuple[tuple[str, str], tuple[str, str]]]:
-    """The (list part, registry part) pairs of a rule's keys (see `key_parts`)."""
-    return list(zip([p for k in rule.list_keys for p in key_parts(k)],
-                    [p for k in rule.registry_keys for p in key_parts(k)]))
-
-
-def held(std: pd.DataFrame, col: str, kind: str) -> np.ndarray:
-    """The rows a part holds on as a row selector: ``any`` every row; ``missing`` the rows without the
-    column's value ("" or a number <= 0); ``value`` the rows with it."""
-    if kind == "any":
-        return np.ones(len(std), bool)
-    if col not in std:
-        has = np.zeros(len(std), bool)
-    else:
-        a = std[col].to_numpy()
-        has = a != "" if a.dtype == object else a > 0
-    return has if kind == "value" else ~has
-
-
 def _same_space(rules: list[blocking.Rule]) -> bool:
     """Every rule compares a column with itself, name columns with each other, or date parts (integers)."""
     names, dates = set(cmp.NAME_COLS), {"by", "bm", "bd"}
     for r in rules:
-        for (a, ka), (b, kb) in rule_parts(r):
+        for (a, ka), (b, kb) in blocking.rule_parts(r):
             if ka == kb == "value" and a != b and not ({a, b} <= names or {a, b} <= dates):
                 return False
     return True

@@ -115,7 +115,7 @@ def _rule_keys(decoys: pd.DataFrame, reg: pd.DataFrame, rule, enc: cmp.Encoded, 
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Under ``rule``: each decoy's key (numbered, -1 where it cannot block), the registry rows whose key some
     decoy has, and their keys in the same numbering (None: the columns cannot be looked up)."""
-    from ..listdupes import held, rule_parts
+    from ..blocking import held, rule_parts
 
     key_d = np.zeros(len(decoys), np.int64)
     ok_d = np.ones(len(decoys), bool)
