@@ -56,41 +56,6 @@ def recode(enc: cmp.Encoded, left: dict[str, np.ndarray], right: dict[str, np.nd
     return out
 
 
-def _key_frame(std: pd.DataFrame, codes: dict[str, np.ndarray]) -> pd.DataFrame | None:
-    """``std`` with its string blocking keys as integer codes (0 for ""; equal codes for equal strings among
-    the name columns, which share ``codes``' name vocabulary, and within each other column), so that blocking
-    factorizes integers instead of strings; the generic text keys (t_*) stay strings. Pairs, counts and caps
-    of `blocking.block` on it are those on ``std`` for rules that compare a column with itself or name columns
-    with each other (see `_same_space`)."""
-    out = {}
-    for c in std.columns:
-        a = std[c].to_numpy()
-        if a.dtype != object or c.startswith("t_") or c == "flags":
-            out[c] = a
-        elif c in codes and len(codes[c]) == len(a):
-            out[c] = codes[c]
-        else:
-            k, uniq = pd.factorize(a, sort=False)
-            if (k < 0).any():           # a missing value that is not "": leave the strings to blocking
-                return None
-            k = (k + 1).astype(np.int32)
-            empty = np.flatnonzero(uniq == "")
-            if len(empty):
-                k[k == empty[0] + 1] = 0
-            out[c] = k
-    return pd.DataFrame(out, index=std.index, copy=False)
-
-
-def _same_space(rules: list[blocking.Rule]) -> bool:
-    """Every rule compares a column with itself, name columns with each other, or date parts (integers)."""
-    names, dates = set(cmp.NAME_COLS), {"by", "bm", "bd"}
-    for r in rules:
-        for (a, ka), (b, kb) in blocking.rule_parts(r):
-            if ka == kb == "value" and a != b and not ({a, b} <= names or {a, b} <= dates):
-                return False
-    return True
-
-
 def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float, max_pairs: int,
                          chunk: int, workers: int, enc: cmp.Encoded | None = None
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -108,17 +73,14 @@ def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float
     if own is None:
         own = cmp.encode(std, std)
     enc_ll = cmp.restrict(own, model.comparisons, source="model")
-    keys = _key_frame(std, enc_ll.left)
     try:
         # two listings of one person share a date or a number far more often than not: only rules that
         # carry one (the name rules alone would pair every namesake pair of a large list)
-        frame = keys if keys is not None else std
-        rules = [r for r in blocking.default_rules(frame, frame) if set(r.list_keys) & DATE_OR_NUMBER]
+        rules = [r for r in blocking.default_rules(std, std) if set(r.list_keys) & DATE_OR_NUMBER]
         if not rules:
             return empty
-        if not _same_space(rules):
-            frame = std
-        res = blocking.block(frame, frame, rules, max_pairs=max_pairs, dedupe=True, automatic=True, max_block=500)
+        res = blocking.block(std, std, rules, max_pairs=max_pairs, dedupe=True, automatic=True, max_block=500,
+                             enc=enc_ll)      # blocking reuses the encoding's codes of the string columns
     except blocking.BlockingError:
         return empty
     if not res.n_pairs:
