@@ -192,14 +192,11 @@ def choose_rules(blocking_rules, std_l: pd.DataFrame, std_r: pd.DataFrame) -> li
 def _encoded(enc, cl: str, cr: str):
     """(list codes, registry codes, vocabulary size, list present, registry present) of a column pair from
     `linker.compare.Encoded` when both columns are coded in one vocabulary (code 0 is ""), else None."""
-    if enc is None or cl not in enc.left or cr not in enc.right:
+    got = enc.pair_codes(cl, cr) if enc is not None else None
+    if got is None:
         return None
-    from .compare import NAME_COLS
-    group = {c: ("name" if c in NAME_COLS else c) for c in (cl, cr)}
-    if group[cl] != group[cr] or group[cl] not in enc.vocab:
-        return None
-    a, b = enc.left[cl], enc.right[cr]
-    return a.astype(np.int64), b.astype(np.int64), len(enc.vocab[group[cl]]), a > 0, b > 0
+    a, b, size = got
+    return a.astype(np.int64), b.astype(np.int64), size, a > 0, b > 0
 
 
 def _key_codes(std_l: pd.DataFrame, std_r: pd.DataFrame, lkeys: tuple[str, ...], rkeys: tuple[str, ...],

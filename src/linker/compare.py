@@ -74,6 +74,14 @@ class Encoded:
             cache[vocab] = _code_point_matrix(self.vocab[vocab], width)
         return cache[vocab]
 
+    def pair_codes(self, cl: str, cr: str) -> tuple[np.ndarray, np.ndarray, int] | None:
+        """(codes of list column ``cl``, codes of registry column ``cr``, vocabulary size) when both are coded
+        in one vocabulary (code 0 is ""), so that equal codes are equal strings; else None."""
+        group = {c: ("name" if c in NAME_COLS else c) for c in (cl, cr)}
+        if group[cl] != group[cr] or group[cl] not in self.vocab or cl not in self.left or cr not in self.right:
+            return None
+        return self.left[cl], self.right[cr], len(self.vocab[group[cl]])
+
     @property
     def n_left(self) -> int:
         return len(next(iter(self.left.values())))

@@ -95,11 +95,11 @@ def _lookup(decoys: pd.DataFrame, reg: pd.DataFrame, cl: str, cr: str, enc: cmp.
     that can block ("" and numbers <= 0 cannot; -1: cannot, or no decoy has it), and how many there are;
     from ``enc``'s codes when both columns are coded in one vocabulary. None when the two columns are not
     both strings or both numbers (blocking would compare them as text)."""
-    group = {c: ("name" if c in cmp.NAME_COLS else c) for c in (cl, cr)}
-    if group[cl] == group[cr] and group[cl] in enc.vocab and cl in enc.left and cr in enc.right:
-        a, b = enc.left[cl], enc.right[cr]            # code 0 is ""
+    coded = enc.pair_codes(cl, cr)
+    if coded is not None:
+        a, b, size = coded                            # code 0 is ""
         used = _sorted_unique(a[a > 0])
-        table = np.full(len(enc.vocab[group[cl]]), -1, np.int32)
+        table = np.full(size, -1, np.int32)
         table[used] = np.arange(len(used))
         return table[a], table[b], len(used)
     a, b = decoys[cl].to_numpy(), reg[cr].to_numpy()
