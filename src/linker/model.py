@@ -362,30 +362,21 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
 
 
 def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
-          tf: TermFrequencies | None, *, detail: bool = False, patterns: Patterns | None = None,
+          tf: TermFrequencies | None, *, patterns: Patterns | None = None,
           tf_adjust: np.ndarray | None = None) -> pd.DataFrame:
-    """Per pair: the term-frequency adjustment ``mw_tf`` and the total ``match_weight`` (log2 Bayes factor);
-    with ``detail`` also ``mw_<comparison>`` (memory per pair grows with it: the report computes those
-    only for the pairs it shows, with `field_weights`). ``patterns`` (`Patterns.of` the same pairs) and
-    ``tf_adjust`` (`tf_adjustment` with this model's u) save recomputing them."""
-    out = {}
-    if detail:
-        total = np.zeros(len(gam))
-        for name, w in field_weights(model, gam).items():
-            out[f"mw_{name}"] = w
-            total += w
-    else:
-        patterns = patterns if patterns is not None else Patterns.of(gam, model.comparisons)
-        total = patterns.weights(model)[patterns.inv] if len(gam) else np.zeros(0)
+    """Per pair: the term-frequency adjustment ``mw_tf`` and the total ``match_weight`` (log2 Bayes factor).
+    The weight of each comparison is not kept per pair (the report computes it only for the pairs it shows,
+    with `field_weights`). ``patterns`` (`Patterns.of` the same pairs) and ``tf_adjust`` (`tf_adjustment`
+    with this model's u) save recomputing them."""
+    patterns = patterns if patterns is not None else Patterns.of(gam, model.comparisons)
+    total = patterns.weights(model)[patterns.inv] if len(gam) else np.zeros(0)
     if tf_adjust is not None:
         adj = tf_adjust
     elif tf is not None and model.tf:
         adj = tf_adjustment(model.u, enc, gam, ir, tf)
     else:
         adj = np.zeros(len(gam))
-    out["mw_tf"] = adj
-    out["match_weight"] = total + adj
-    return pd.DataFrame(out, index=gam.index)
+    return pd.DataFrame({"mw_tf": adj, "match_weight": total + adj}, index=gam.index)
 
 
 def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray],
