@@ -23,8 +23,8 @@ class InputError(LinkerError):
     """A file, encoding, column, row or id that cannot be used."""
 
 
-class ConfigError(LinkerError):
-    """An option, mapping or configuration file that makes no sense."""
+class ConfigError(LinkerError, ValueError):
+    """An option, mapping or configuration file that makes no sense (also a ``ValueError``: a bad argument)."""
 
 
 class BlockingError(LinkerError):

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from linker.errors import ConfigError
 from linker.synth_damage import CATEGORIES, RANKS
 from linker.synth_names import int_str, make_names, zpad
 
@@ -184,11 +185,11 @@ def synth(registry: int, list_size: int, *, latin: bool = False, seed: int = 0, 
 
     for name, v in (("genuine", genuine), ("namesakes", namesakes), ("duplicates", duplicates)):
         if not 0.0 <= v <= 1.0:
-            raise ValueError(f"synth: {name}={v} is outside [0, 1]; give a share between 0 and 1")
+            raise ConfigError(f"synth: {name}={v} is outside [0, 1]; give a share between 0 and 1")
     if registry < 1 or list_size < 0:
-        raise ValueError(f"synth: registry={registry}, list_size={list_size}; need registry >= 1, list_size >= 0")
+        raise ConfigError(f"synth: registry={registry}, list_size={list_size}; need registry >= 1, list_size >= 0")
     if damage < 0:
-        raise ValueError(f"synth: damage={damage} is negative; use 0 for a clean list, 1 for realistic damage")
+        raise ConfigError(f"synth: damage={damage} is negative; use 0 for a clean list, 1 for realistic damage")
     ss = np.random.SeedSequence(seed)
     reg_rng, list_rng, dmg_rng = (np.random.default_rng(s) for s in ss.spawn(3))
     units, unit_p = _units(reg_rng)
@@ -199,7 +200,7 @@ def synth(registry: int, list_size: int, *, latin: bool = False, seed: int = 0, 
     n_gen = int(round(genuine * list_size))
     n_dup = min(int(round(duplicates * list_size)), n_gen // 2)
     if n_gen - n_dup > registry:
-        raise ValueError(f"synth: {n_gen - n_dup} distinct genuine entries asked of a registry of {registry}; "
+        raise ConfigError(f"synth: {n_gen - n_dup} distinct genuine entries asked of a registry of {registry}; "
                          "lower genuine or list_size, or raise registry")
     list_df, truth_df = build_list(list_rng, dmg_rng, people, registry_df["id"].to_numpy(dtype=object),
                                    units, unit_p, list_size=list_size, n_genuine=n_gen, n_duplicates=n_dup,
