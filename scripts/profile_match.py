@@ -154,14 +154,15 @@ def hooked(mon: Monitor) -> Iterator[None]:
         patch(summary_mod, "entries_json_text", _wrap(mon, "entries_json", summary_mod.entries_json_text))
     if hasattr(run_mod, "_json"):
         patch(run_mod, "_json", _wrap(mon, "json_dumps", run_mod._json))
-    orig_atomic = run_mod.atomic_output
+    import linker.outdir as outdir_mod
+    orig_staging = outdir_mod.OutputDir.staging
 
     @contextlib.contextmanager
-    def atomic(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        with mon.stage("write"), orig_atomic(*args, **kwargs) as tmp:
+    def staging(self: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        with mon.stage("write"), orig_staging(self, *args, **kwargs) as tmp:
             yield tmp
 
-    patch(run_mod, "atomic_output", atomic)
+    patch(outdir_mod.OutputDir, "staging", staging)
     try:
         yield
     finally:

@@ -186,6 +186,39 @@ def test_review_and_export_labels_csv(watched: Watched, report: dict, report_fil
     assert page.locator("#review-count").inner_text() == "3"
 
 
+def test_unexported_decisions_warn_before_leaving_and_survive_reload(browser: object, report: dict,
+                                                                     report_file: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.accept()))
+    page.goto(report_file.as_uri())
+    page.wait_for_selector("#entries-body tr.row")
+    page.reload()                                   # nothing decided: leaving is silent
+    page.wait_for_selector("#entries-body tr.row")
+    assert dialogs == [] and page.locator("#unexported").is_hidden()
+    entry = next(e for e in report["entries"] if e["candidates"])
+    page.fill("#f-search", entry["list_id"])
+    sync_api.expect(page.locator("#status")).to_contain_text("filtered from")
+    row = page.locator("#entries-body tr.row", has=page.locator(f"td[title={json.dumps('list id ' + entry['list_id'])}]"))
+    row.locator("button.expand").click()
+    row.locator("xpath=following-sibling::tr[1]").locator("[data-action=accept]").click()
+    sync_api.expect(page.locator("#unexported")).to_be_visible()
+    page.reload()                                   # a decision not exported: the browser asks first
+    page.wait_for_selector("#entries-body tr.row")
+    assert dialogs == ["beforeunload"]
+    assert page.locator("#review-count").inner_text() == "1"      # and the decision survived the reload
+    sync_api.expect(page.locator("#unexported")).to_be_visible()
+    with page.expect_download():
+        page.click("#export")
+    sync_api.expect(page.locator("#unexported")).to_be_hidden()
+    page.reload()                                   # exported: leaving is silent again
+    page.wait_for_selector("#entries-body tr.row")
+    assert dialogs == ["beforeunload"] and page.locator("#review-count").inner_text() == "1"
+    sync_api.expect(page.locator("#unexported")).to_be_hidden()
+    context.close()
+
+
 def test_report_label_is_shown(watched: Watched, report: dict) -> None:
     labelled = [e for e in report["entries"] if e["label"]]
     watched.page.select_option("#f-labelled", "yes")

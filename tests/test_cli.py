@@ -125,35 +125,7 @@ def test_cli_errors(tmp_path, args, message):
     assert not (tmp_path / "o").exists()
 
 
-def test_existing_output_needs_force(tmp_path):
-    out = tmp_path / "o"
-    out.mkdir()
-    (out / "keep.txt").write_text("x")
-    res = run("match", "fixtures/ru/list.csv", "fixtures/ru/registry.csv", "--out", str(out))
-    assert res.returncode == 2
-    assert res.stderr.strip() == f"Error: {out}: output directory exists and is not empty; pass --force to replace it"
-    assert (out / "keep.txt").read_text() == "x"
-
-
-@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
-def test_interrupted_run_leaves_output_as_it_was(tmp_path, sig):
-    import signal
-    import time
-    from linker.synth import synth, write_synth
-    write_synth(tmp_path / "r", *synth(60000, 6000, seed=5))   # big enough to be running after 3 s
-    out = tmp_path / "o"
-    out.mkdir()
-    (out / "old.txt").write_text("previous run")
-    proc = subprocess.Popen([sys.executable, "-m", "linker.cli", "match", str(tmp_path / "r" / "list.csv"),
-                             str(tmp_path / "r" / "registry.csv"), "--out", str(out), "--force", "-q"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(3)
-    assert proc.poll() is None, "the run ended before it could be interrupted"
-    proc.send_signal(getattr(signal, sig))
-    _out, err = proc.communicate(timeout=60)
-    assert proc.returncode != 0 and "Traceback" not in err
-    assert sorted(p.name for p in out.iterdir()) == ["old.txt"]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]   # no temporary left behind
+# Output directories (--force, inputs, interruption, locks): tests/test_outdir.py
 
 
 def test_tune_estimates_and_measures(matched, tmp_path):

@@ -1,13 +1,10 @@
-"""read_table (formats, encodings, delimiters, every fault's exact message) and safe output writing."""
+"""read_table (formats, encodings, delimiters, every fault's exact message) and CSV output (output directories:
+test_outdir.py)."""
 
 from __future__ import annotations
 
 import gzip
 import os
-import signal
-import subprocess
-import sys
-import textwrap
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -20,17 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from linker.errors import InputError
-from linker.io import (
-    LineNumbers,
-    Terminated,
-    atomic_output,
-    check_output_dir,
-    csv_safe,
-    install_signal_handlers,
-    read_table,
-    write_csv_bytes,
-    write_outputs,
-)
+from linker.io import LineNumbers, csv_safe, read_table, write_csv_bytes
 
 RU = "Фамилия;Имя;Отчество\nИванов;Иван;Иванович\nЩукина;Эльвира;Юрьевна\nЁлкин;Пётр;\n"
 RU_ROWS = {
@@ -470,141 +457,6 @@ def test_write_csv_bytes_other_frames_via_pandas() -> None:
     for df in (pd.DataFrame({"a": ["=x", None], "f": [1.5, float("nan")]}), pd.DataFrame({"a": ["", "=x"]}),
                pd.DataFrame({"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=object)})):
         assert write_csv_bytes(df) == csv_safe(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
-# ------------------------------------------------------------------------------- atomic output
-def _tree(path: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
-
-
-def _siblings(path: Path) -> list[str]:
-    return sorted(p.name for p in path.parent.iterdir())
-
-
-def test_atomic_output_creates_dir() -> None:
-    with atomic_output("out") as tmp:
-        assert tmp.parent == Path("out").absolute().parent and tmp.name.startswith(".out.tmp-")
-        (tmp / "a.txt").write_text("A")
-    assert _tree(Path("out")) == {"a.txt": b"A"}
-    assert _siblings(Path("out")) == ["out"]
-
-
-def test_atomic_output_creates_missing_parents() -> None:
-    with atomic_output("deep/er/out") as tmp:
-        (tmp / "a.txt").write_text("A")
-    assert _tree(Path("deep/er/out")) == {"a.txt": b"A"}
-
-
-def test_force_replaces_existing_dir() -> None:
-    Path("out").mkdir()
-    Path("out/old.txt").write_text("old")
-    with atomic_output("out", force=True) as tmp:
-        (tmp / "new.txt").write_text("new")
-    assert _tree(Path("out")) == {"new.txt": b"new"}
-    assert _siblings(Path("out")) == ["out"]
-
-
-def test_existing_empty_dir_needs_no_force() -> None:
-    Path("out").mkdir()
-    with atomic_output("out") as tmp:
-        (tmp / "a.txt").write_text("A")
-    assert _tree(Path("out")) == {"a.txt": b"A"}
-
-
-@pytest.mark.parametrize("exc", [RuntimeError("boom"), KeyboardInterrupt(), Terminated("signal 15")],
-                         ids=["exception", "ctrl-c", "sigterm"])
-def test_rollback_leaves_old_output(exc: BaseException) -> None:
-    Path("out").mkdir()
-    Path("out/old.txt").write_text("old")
-    with pytest.raises(type(exc)):
-        with atomic_output("out", force=True) as tmp:
-            (tmp / "half.txt").write_text("half")
-            raise exc
-    assert _tree(Path("out")) == {"old.txt": b"old"}
-    assert _siblings(Path("out")) == ["out"]
-
-
-def test_rollback_without_previous_output() -> None:
-    with pytest.raises(RuntimeError):
-        with atomic_output("out") as tmp:
-            (tmp / "half.txt").write_text("half")
-            raise RuntimeError
-    assert not Path("out").exists() and os.listdir(".") == []
-
-
-def test_non_empty_without_force_is_refused_before_any_work() -> None:
-    Path("out").mkdir()
-    Path("out/keep.txt").write_text("keep")
-    entered = False
-    with pytest.raises(InputError) as err:
-        with atomic_output("out"):
-            entered = True
-    assert str(err.value) == "out: output directory exists and is not empty; pass --force to replace it"
-    assert not entered and _tree(Path("out")) == {"keep.txt": b"keep"}
-    with pytest.raises(InputError):
-        check_output_dir("out", force=False)
-    check_output_dir("out", force=True)
-
-
-def test_output_path_is_a_file() -> None:
-    _write("out", "x")
-    with pytest.raises(InputError) as err:
-        check_output_dir("out", force=True)
-    assert str(err.value) == "out: exists and is not a directory; give a directory for the output"
-
-
-def test_parent_cannot_be_written() -> None:
-    _write("blocker", "x")
-    with pytest.raises(InputError) as err:
-        check_output_dir("blocker/out", force=False)
-    assert str(err.value) == (f"{Path('blocker').absolute()}: cannot write in this directory (the output goes "
-                              "there); choose another --out or fix its permissions")
-
-
-def test_write_outputs() -> None:
-    write_outputs("out", {"a.csv": b"x,y\n", "r/report.json": "{\"n\": \"Ё\"}"})
-    assert _tree(Path("out")) == {"a.csv": b"x,y\n", "r/report.json": '{"n": "Ё"}'.encode("utf-8")}
-    with pytest.raises(InputError) as err:
-        write_outputs("out2", {"../evil.txt": b"x"})
-    assert str(err.value) == "../evil.txt: output file name leaves the output directory; use a relative name"
-    assert not Path("out2").exists() and not Path("../evil.txt").exists()
-
-
-def test_signal_handler_raises_terminated() -> None:
-    previous = install_signal_handlers()
-    try:
-        with pytest.raises(Terminated):
-            os.kill(os.getpid(), signal.SIGTERM)
-            for _ in range(1_000_000):  # the handler runs at the next bytecode boundary
-                pass
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-@pytest.mark.skipif(os.name != "posix", reason="SIGTERM semantics")
-def test_sigterm_mid_write_leaves_output_unchanged(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    script = textwrap.dedent(f"""
-        import sys, time
-        from linker.io import atomic_output, install_signal_handlers
-        install_signal_handlers()
-        with atomic_output({str(out)!r}, force=True) as tmp:
-            (tmp / "half.txt").write_text("half")
-            print("ready", flush=True)
-            time.sleep(30)
-        print("finished", flush=True)
-    """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == "ready"
-    assert len(_siblings(out)) == 2  # the temp dir exists beside out while writing
-    proc.send_signal(signal.SIGTERM)
-    stdout, stderr = proc.communicate(timeout=20)
-    assert proc.returncode != 0 and "finished" not in stdout and "Terminated" in stderr
-    assert _tree(out) == {"old.txt": b"old"}
-    assert _siblings(out) == ["out"]
 
 
 # ------------------------------------------------------------------ large files (>= 1 MB: the lazy UTF-8 path)

@@ -73,7 +73,7 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
               match_threshold, review_threshold, model_path, labels_path, breakdown, seed, engine, spark_master,
               force, quiet):
     """Match the people of LIST against REGISTRY and write a verification report into --out."""
-    from .io import install_signal_handlers
+    from .outdir import install_signal_handlers
     from .run import match
     from .settings import make_settings, parse_map_options
 
@@ -125,43 +125,48 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, engine, spark
     import json
 
     from .dedupe import clusters_frame, dedupe_report, run_dedupe
-    from .io import atomic_output, check_output_dir, install_signal_handlers, write_csv_bytes
+    from .io import write_csv_bytes
+    from .outdir import OutputDir, install_signal_handlers
     from .report.dedupe_html import render_dedupe_html
     from .settings import make_settings, parse_map_options
 
     install_signal_handlers()
-    check_output_dir(out, force=force)
-    settings = make_settings(config, match_threshold=threshold, seed=seed,
-                             list_map=parse_map_options(maps) or None, list_id=id_col, quiet=quiet)
-    if engine == "spark":
-        from .engines.spark import run_dedupe_spark
-        run = run_dedupe_spark(roster, settings, log=_say(quiet), master=spark_master)
-    else:
-        run = run_dedupe(roster, settings, log=_say(quiet))
-    clusters = clusters_frame(run)
-    report = dedupe_report(run, clusters, settings)
-    with atomic_output(out, force=force) as tmp:
-        (tmp / "clusters.csv").write_bytes(write_csv_bytes(clusters))
-        (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        (tmp / "report.html").write_text(render_dedupe_html(report), encoding="utf-8")
-        (tmp / "model.json").write_text(json.dumps(run.model.to_dict(), ensure_ascii=False, indent=1) + "\n",
-                                        encoding="utf-8")
+    with OutputDir(out, command="dedupe", force=force, inputs=(roster, config)) as target:
+        settings = make_settings(config, match_threshold=threshold, seed=seed,
+                                 list_map=parse_map_options(maps) or None, list_id=id_col, quiet=quiet)
+        if engine == "spark":
+            from .engines.spark import run_dedupe_spark
+            run = run_dedupe_spark(roster, settings, log=_say(quiet), master=spark_master)
+        else:
+            run = run_dedupe(roster, settings, log=_say(quiet))
+        clusters = clusters_frame(run)
+        report = dedupe_report(run, clusters, settings)
+        with target.staging() as tmp:
+            (tmp / "clusters.csv").write_bytes(write_csv_bytes(clusters))
+            (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n",
+                                             encoding="utf-8")
+            (tmp / "report.html").write_text(render_dedupe_html(report), encoding="utf-8")
+            (tmp / "model.json").write_text(json.dumps(run.model.to_dict(), ensure_ascii=False, indent=1) + "\n",
+                                            encoding="utf-8")
     c = report["counts"]
     click.echo(f"{c['rows']} rows: {c['entities']} distinct people, {c['clusters']} listed more than once "
                f"({c['rows_in_clusters']} rows)")
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
-def _draw_measured_curve(out_dir: Path, rows: list[dict]) -> None:
-    """Put the measured precision/recall into DIR/report.json's threshold curve and redraw report.html
-    (each file written beside itself, then renamed over it)."""
+def _draw_measured_curve(out_dir: Path, rows: list[dict], inputs: tuple[str | None, ...]) -> None:
+    """Put the measured precision/recall into DIR/report.json's threshold curve and redraw report.html: the
+    whole output directory is staged with the two new files and swapped in (``linker.outdir``), so the pair
+    is replaced together or not at all; a directory holding files linker did not write is left alone."""
     import json
-    import os
 
+    from .errors import InputError
+    from .outdir import OutputDir, read_manifest
     from .report.html import write_html
 
     rj = out_dir / "report.json"
-    if not rj.is_file():
+    manifest = read_manifest(out_dir)
+    if not rj.is_file() or manifest is None:
         return
     report = json.loads(rj.read_text(encoding="utf-8"))
     measured = {r["threshold"]: r for r in rows}
@@ -169,12 +174,17 @@ def _draw_measured_curve(out_dir: Path, rows: list[dict]) -> None:
         r = measured.get(point.get("threshold"))
         if r is not None:
             point["precision"], point["recall"] = r.get("precision"), r.get("recall")
-    tmp_json, tmp_html = out_dir / ".report.json.tmp", out_dir / ".report.html.tmp"
-    tmp_json.write_text(json.dumps(report, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    report.pop("entries", None)
-    write_html(tmp_html, report, tmp_json)
-    os.replace(tmp_json, rj)
-    os.replace(tmp_html, out_dir / "report.html")
+    try:
+        with OutputDir(out_dir, command=str(manifest.get("command", "match")), force=True, inputs=inputs) as target:
+            keep = [f for f in manifest["files"] if f not in ("report.json", "report.html")]
+            with target.staging(keep=keep) as tmp:
+                (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, separators=(",", ":"))
+                                                 + "\n", encoding="utf-8")
+                report.pop("entries", None)
+                write_html(tmp / "report.html", report, tmp / "report.json")
+    except InputError as exc:
+        click.echo(f"measured curve not drawn into the report: {exc}", err=True)
+        return
     click.echo(f"measured curve drawn in {out_dir / 'report.html'}", err=True)
 
 
@@ -218,7 +228,7 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
         matches = matches[matches["list_id"].isin(set(truth["list_id"]))]
     result = tune(matches, truth, target_precision=target_precision)
     if result.measured:
-        _draw_measured_curve(Path(out_dir), result.rows)
+        _draw_measured_curve(Path(out_dir), result.rows, (truth_file, labels_file))
     if as_json:
         click.echo(json.dumps({"rows": result.rows, "suggested_match_threshold": result.suggested_match,
                                "suggested_review_threshold": result.suggested_review,
@@ -244,7 +254,9 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
 @click.option("--duplicates", type=float, default=0.03, show_default=True, help="Share of duplicate listings.")
 @click.option("--heavy-namesakes", is_flag=True, help="Concentrate the name distribution (many namesakes).")
 @click.option("--damage", type=float, default=1.0, show_default=True, help="Scale of every damage rate.")
-def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage):
+@click.option("--force", is_flag=True, help="Replace the rosters of an earlier `linker synth` in --out.")
+def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage,
+              force):
     """A synthetic personnel registry, a damaged list drawn from it, and truth.csv.
 
     \b
@@ -252,16 +264,17 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
       linker synth --registry 20000 --list 1000 --out rosters/ru --seed 1
     """
     from .errors import ConfigError
+    from .outdir import OutputDir, install_signal_handlers
     from .synth import synth, write_synth
 
-    for name, v in (("genuine", genuine), ("namesakes", namesakes), ("duplicates", duplicates)):
-        if not 0 <= v <= 1:
-            raise ConfigError(f"--{name} {v}: not a share; give a value between 0 and 1")
+    install_signal_handlers()
     if registry < 1 or list_size < 1:
-        raise ConfigError("--registry and --list must be at least 1")
-    reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
-                            duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
-    write_synth(out, reg, lst, truth)
+        raise ConfigError(f"--registry {registry} --list {list_size}: both must be at least 1")
+    with OutputDir(out, command="synth", force=force) as target:
+        reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
+                                duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
+        with target.staging() as tmp:
+            write_synth(tmp, reg, lst, truth)
     click.echo(f"wrote {out}/registry.csv ({len(reg)} rows), {out}/list.csv ({len(lst)} rows), {out}/truth.csv")
 
 

@@ -12,9 +12,8 @@ Text is read on a fast path (pyarrow's CSV reader, all columns string; short row
 reported by line) and, when a record spans lines (multi-line cells), quotes are odd, or pyarrow gives
 up, on an exact slow path (``csv`` module) that finds every ragged row and where an unclosed quote opens.
 
-``atomic_output`` writes a run's files into a temporary directory beside the output directory and
-swaps it in only when everything was written; an exception, Ctrl-C or SIGTERM (after
-``install_signal_handlers``) leaves the old output as it was.
+Output directories are written by ``linker.outdir`` (atomic, and never replacing a file linker did not
+write); this module makes the bytes of CSV outputs (``write_csv_bytes``, spreadsheet-safe).
 """
 
 from __future__ import annotations
@@ -23,12 +22,8 @@ import csv
 import io
 import os
 import re
-import shutil
-import signal
-import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -789,87 +784,3 @@ def _csv_cells(cells: list[str]) -> list[str] | None:
             return None
         out.append('"' + c.replace('"', '""') + '"' if any(ch in c for ch in _CSV_QUOTE) else c)
     return out
-
-
-def check_output_dir(out_dir: str | os.PathLike[str], *, force: bool) -> None:
-    """Fail early (before any work) when ``out_dir`` could not be written or replaced."""
-    out = Path(out_dir)
-    shown = os.fspath(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{shown}: exists and is not a directory; give a directory for the output")
-    if out.is_dir() and not force and any(out.iterdir()):
-        raise InputError(f"{shown}: output directory exists and is not empty; pass --force to replace it")
-    parent = out.absolute().parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"{parent}: cannot write in this directory (the output goes there); "
-                         "choose another --out or fix its permissions")
-
-
-@contextmanager
-def atomic_output(out_dir: str | os.PathLike[str], *, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary directory beside ``out_dir``; on success it replaces ``out_dir`` atomically.
-
-    On any exception (including ``KeyboardInterrupt`` and SIGTERM once ``install_signal_handlers``
-    ran) the temporary directory is removed and ``out_dir`` is left exactly as it was.
-    """
-    check_output_dir(out_dir, force=force)
-    out = Path(out_dir).absolute()
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    except OSError as exc:
-        raise InputError(f"{out.parent}: cannot create the output there ({exc.strerror or exc}); "
-                         "choose another --out or fix its permissions") from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)
-        yield tmp
-        _swap_in(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _swap_in(tmp: Path, out: Path) -> None:
-    if not out.exists():
-        os.rename(tmp, out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rmdir(old)
-    os.rename(out, old)
-    try:
-        os.rename(tmp, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def write_outputs(out_dir: str | os.PathLike[str], files: Mapping[str, bytes | str], force: bool = False) -> None:
-    """Write ``files`` (relative name -> content; ``str`` is written as UTF-8) into ``out_dir`` atomically."""
-    with atomic_output(out_dir, force=force) as tmp:
-        for rel, content in files.items():
-            target = tmp / rel
-            if target.resolve().parent != tmp.resolve() and tmp.resolve() not in target.resolve().parents:
-                raise InputError(f"{rel}: output file name leaves the output directory; use a relative name")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-
-
-class Terminated(KeyboardInterrupt):
-    """Raised in the main thread when the process receives SIGTERM (see ``install_signal_handlers``)."""
-
-
-def _raise_terminated(signum: int, frame: object) -> None:
-    raise Terminated(f"received signal {signum}")
-
-
-def install_signal_handlers() -> Any:
-    """Turn SIGTERM into a ``Terminated`` (a ``KeyboardInterrupt``) so ``with`` blocks clean up.
-
-    Call from the main thread (the CLI does, once). Returns the previous handler.
-    """
-    return signal.signal(signal.SIGTERM, _raise_terminated)

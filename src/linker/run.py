@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable
 
@@ -12,7 +13,8 @@ import pandas as pd
 
 from .engines.local import MatchRun, Timer, run_match
 from .errors import ConfigError, InputError
-from .io import atomic_output, check_output_dir, read_table, write_csv_bytes
+from .io import read_table, write_csv_bytes
+from .outdir import OutputDir
 from .report.build import entry_table, matches_frame
 from .report.decoy import chance_test
 from .report.summary import build_report
@@ -47,9 +49,20 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
           model_path: str | None = None, labels_path: str | None = None, breakdown_columns: tuple[str, ...] = (),
           log: Callable[[str], None] | None = None, engine: str = "local",
           spark_master: str | None = "local[2]") -> MatchOutput:
-    """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json."""
-    if out is not None:
-        check_output_dir(out, force=force)
+    """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json.
+
+    ``out`` is claimed before any work (checked and locked, see ``linker.outdir``): it is never a folder that
+    holds the inputs or files linker did not write."""
+    claim = nullcontext() if out is None else OutputDir(
+        out, command="match", force=force, inputs=(list_path, registry_path, model_path, labels_path))
+    with claim as target:
+        return _match(list_path, registry_path, settings, target, model_path=model_path, labels_path=labels_path,
+                      breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master)
+
+
+def _match(list_path: str, registry_path: str, settings: Settings, target: OutputDir | None, *,
+           model_path: str | None, labels_path: str | None, breakdown_columns: tuple[str, ...],
+           log: Callable[[str], None] | None, engine: str, spark_master: str | None) -> MatchOutput:
     labels = read_labels(labels_path) if labels_path else None
     if engine == "spark":
         from .engines.spark import run_match_spark
@@ -74,14 +87,14 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
     with timer.stage("report"):
         report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
                               with_entries=False)
-    if out is not None:
+    if target is not None:
         import itertools
 
         from .report.html import write_json_and_html
         from .report.summary import entries_json_utf8
         head = _json(report, compact=True).rstrip("\n")
         t_write = time.perf_counter()
-        with atomic_output(out, force=force) as tmp:
+        with target.staging() as tmp:
             (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
             # report.json and report.html together, the entries streamed in pieces into both
             write_json_and_html(tmp / "report.json", tmp / "report.html", report, itertools.chain(

@@ -264,6 +264,26 @@
     if (!canStore) return;
     try { window.localStorage.setItem(KEY, JSON.stringify(store)); } catch (e) { canStore = false; }
   }
+  /* what was last exported (kept beside the decisions): a reload or close warns while decisions differ */
+  var EXPORTED = KEY + ":exported", memExported = "[]";
+  function snapshot() {
+    return JSON.stringify(Object.keys(store).sort().map(function (k) { return [k, store[k].registry_id, store[k].label]; }));
+  }
+  function lastExported() {
+    if (!canStore) return memExported;
+    try { return window.localStorage.getItem(EXPORTED) || "[]"; } catch (e) { return memExported; }
+  }
+  function markExported() {
+    memExported = snapshot();
+    if (canStore) { try { window.localStorage.setItem(EXPORTED, memExported); } catch (e) { canStore = false; } }
+  }
+  function unexported() { return snapshot() !== lastExported(); }
+  window.addEventListener("beforeunload", function (ev) {
+    if (!unexported()) return;
+    ev.preventDefault();
+    ev.returnValue = "Review decisions not yet exported as labels.csv";   /* older browsers show a text */
+    return ev.returnValue;
+  });
   function csvCell(v) { v = str(v); return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
   function exportLabels() {
     var lines = ["list_id,registry_id,label"];
@@ -278,6 +298,7 @@
     a.hidden = false;
     a.textContent = "download labels.csv (" + (lines.length - 1) + " rows)";
     a.click();
+    markExported(); refreshReviewCount();
   }
   function decide(entry, registryId, label) {
     store[str(entry.list_id)] = { registry_id: str(registryId), label: label };
@@ -287,6 +308,7 @@
   function refreshReviewCount() {
     $("review-count").textContent = nf.format(Object.keys(store).length);
     $("export").disabled = Object.keys(store).length === 0;
+    $("unexported").hidden = !unexported();
   }
 
   /* ---------- entries ---------- */
