@@ -146,6 +146,18 @@ def test_random_pairs_and_u_as_estimate_u(n_left, n_right, sample):
         np.testing.assert_allclose(u[c.name], expected[c.name], rtol=1e-12)
 
 
+def test_quiet_means_quiet_on_spark(tmp_path: Path) -> None:
+    """A fresh process (its own JVM): with -q, neither Spark, log4j nor Java writes to stderr."""
+    import subprocess
+    import sys
+    lst, reg = paths("ru")
+    res = subprocess.run([sys.executable, "-m", "linker.cli", "match", lst, reg, "--out", str(tmp_path / "o"), "-q",
+                          "--engine", "spark"], capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stderr == ""
+    assert "entries:" in res.stdout
+
+
 def test_cli_engine_spark_writes_the_same_matches(spark, tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -67,11 +67,14 @@ def main() -> None:
               help="Run the stages in this process, or on Apache Spark (pip install 'linker[spark]').")
 @click.option("--spark-master", default="local[2]", show_default=True,
               help="Spark master URL (local[4], spark://host:7077, yarn) for --engine spark.")
+@click.option("--redact", is_flag=True,
+              help="A report for publication: counts, charts and per-entry evidence levels, no name, date, "
+                   "number or id of either file.")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output directory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_maps, list_id, registry_id,
               match_threshold, review_threshold, model_path, labels_path, breakdown, seed, engine, spark_master,
-              force, quiet):
+              redact, force, quiet):
     """Match the people of LIST against REGISTRY and write a verification report into --out."""
     from .outdir import install_signal_handlers
     from .run import match
@@ -88,7 +91,7 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     say = _say(quiet)
     result = match(list_file, registry_file, settings, out=out, force=force, model_path=model_path,
                    labels_path=labels_path, breakdown_columns=tuple(breakdown), log=say, engine=engine,
-                   spark_master=spark_master)
+                   spark_master=spark_master, redact=redact)
     rep = result.report
     c = rep["counts"]
     say("mapping: list " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["list"].items()))
@@ -276,6 +279,30 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
         with target.staging() as tmp:
             write_synth(tmp, reg, lst, truth)
     click.echo(f"wrote {out}/registry.csv ({len(reg)} rows), {out}/list.csv ({len(lst)} rows), {out}/truth.csv")
+
+
+@main.command("verify")
+@click.argument("out_dir", metavar="DIR", type=click.Path(path_type=str))
+@click.argument("list_file", metavar="LIST", type=click.Path(path_type=str))
+@click.argument("registry_file", metavar="REGISTRY", type=click.Path(path_type=str))
+def verify_cmd(out_dir, list_file, registry_file):
+    """Whether LIST and REGISTRY are the files the report in DIR was made from (sha256 and size), and
+    whether DIR's matches.csv and model.json are the ones the report records. Exit 0 if all agree, 1 if not.
+
+    \b
+    Example:
+      linker verify report/ list.csv registry.csv
+    """
+    from .report.provenance import verify
+
+    checks = verify(out_dir, list_file, registry_file)
+    for c in checks:
+        click.echo(f"{'ok' if c.ok else 'DIFFERS':>7}  {c.what}: {c.detail}")
+    if all(c.ok for c in checks):
+        click.echo(f"the report in {out_dir} was made from these files")
+        return
+    click.echo(f"the report in {out_dir} was NOT made from these files, or its outputs were changed", err=True)
+    sys.exit(1)
 
 
 @main.command("evaluate")

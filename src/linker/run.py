@@ -48,8 +48,9 @@ def _json(data: dict, *, compact: bool = False) -> str:
 def match(list_path: str, registry_path: str, settings: Settings, *, out: str | None = None, force: bool = False,
           model_path: str | None = None, labels_path: str | None = None, breakdown_columns: tuple[str, ...] = (),
           log: Callable[[str], None] | None = None, engine: str = "local",
-          spark_master: str | None = "local[2]") -> MatchOutput:
-    """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json.
+          spark_master: str | None = "local[2]", redact: bool = False) -> MatchOutput:
+    """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json
+    (``redact``: a report for publication, without any name, date, number or id of either file).
 
     ``out`` is claimed before any work (checked and locked, see ``linker.outdir``): it is never a folder that
     holds the inputs or files linker did not write."""
@@ -57,12 +58,14 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
         out, command="match", force=force, inputs=(list_path, registry_path, model_path, labels_path))
     with claim as target:
         return _match(list_path, registry_path, settings, target, model_path=model_path, labels_path=labels_path,
-                      breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master)
+                      breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master,
+                      redact=redact)
 
 
 def _match(list_path: str, registry_path: str, settings: Settings, target: OutputDir | None, *,
            model_path: str | None, labels_path: str | None, breakdown_columns: tuple[str, ...],
-           log: Callable[[str], None] | None, engine: str, spark_master: str | None) -> MatchOutput:
+           log: Callable[[str], None] | None, engine: str, spark_master: str | None,
+           redact: bool) -> MatchOutput:
     labels = read_labels(labels_path) if labels_path else None
     if engine == "spark":
         from .engines.spark import run_match_spark
@@ -88,18 +91,40 @@ def _match(list_path: str, registry_path: str, settings: Settings, target: Outpu
         report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
                               with_entries=False)
     if target is not None:
-        import itertools
-
-        from .report.html import write_json_and_html
-        from .report.summary import entries_json_utf8
-        head = _json(report, compact=True).rstrip("\n")
-        t_write = time.perf_counter()
-        with target.staging() as tmp:
-            (tmp / "matches.csv").write_bytes(write_csv_bytes(matches))
-            # report.json and report.html together, the entries streamed in pieces into both
-            write_json_and_html(tmp / "report.json", tmp / "report.html", report, itertools.chain(
-                [head[:-1] + ',"entries":'], entries_json_utf8(run, entries, matches, report["fields"]), ["}"]))
-            (tmp / "model.json").write_text(_json(run.model.to_dict()), encoding="utf-8")
-            run.timings["write"] = round(time.perf_counter() - t_write, 3)
-            (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")
+        _write(target, run, entries, matches, report, settings, engine=engine, redact=redact)
     return MatchOutput(run, matches, report)
+
+
+def _write(target: OutputDir, run: MatchRun, entries: pd.DataFrame, matches: pd.DataFrame, report: dict,
+           settings: Settings, *, engine: str, redact: bool) -> None:
+    """matches.csv, report.json + report.html (the entries streamed into both), model.json, timings.json;
+    report.json records its provenance (inputs' sha256, settings, the outputs' sha256)."""
+    import itertools
+
+    from .report.html import write_json_and_html
+    from .report.provenance import provenance
+    from .report.summary import entries_json_utf8
+    t_write = time.perf_counter()
+    model_bytes = _json(run.model.to_dict()).encode("utf-8")
+    if redact:
+        from .report.redact import redact_entries, redact_matches, redact_report
+        shown = redact_entries(json.loads(b"".join(entries_json_utf8(run, entries, matches, report["fields"]))))
+        fields = [c["field"] for c in report["model"]["comparisons"]]
+        matches_bytes = write_csv_bytes(redact_matches(matches, shown, fields))
+        report = redact_report(report)
+        pieces = [json.dumps(shown, ensure_ascii=False, separators=(",", ":"), allow_nan=False)]
+    else:
+        matches_bytes = write_csv_bytes(matches)
+        pieces = entries_json_utf8(run, entries, matches, report["fields"])
+    report = {**report, "provenance": provenance(
+        list_path=run.list.path, registry_path=run.registry.path, list_rows=len(run.list.raw),
+        registry_rows=len(run.registry.raw), settings=settings, engine=engine, redacted=redact,
+        outputs={"matches.csv": matches_bytes, "model.json": model_bytes})}
+    head = _json(report, compact=True).rstrip("\n")
+    with target.staging() as tmp:
+        (tmp / "matches.csv").write_bytes(matches_bytes)
+        write_json_and_html(tmp / "report.json", tmp / "report.html", report, itertools.chain(
+            [head[:-1] + ',"entries":'], pieces, ["}"]))
+        (tmp / "model.json").write_bytes(model_bytes)
+        run.timings["write"] = round(time.perf_counter() - t_write, 3)
+        (tmp / "timings.json").write_text(_json({"seconds": run.timings}), encoding="utf-8")

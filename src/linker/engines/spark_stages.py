@@ -60,9 +60,31 @@ def spark_session(master: str | None = "local[2]", *, quiet: bool = True,
     settings.update(conf or {})
     for key, value in settings.items():
         builder = builder.config(key, value)
+    if quiet:
+        _quiet_gateway(master, settings)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _quiet_gateway(master: str | None, settings: dict[str, str]) -> None:
+    """Start the JVM with its stderr closed, so that --quiet is quiet on Spark too (the JVM's and log4j's
+    start-up warnings write straight to the process's stderr, before any log level can be set); the
+    session built next reuses this context. Errors still reach Python as exceptions."""
+    import subprocess
+    import warnings
+
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+
+    warnings.filterwarnings("ignore", module=r"pyspark(\..*)?$")
+    if SparkContext._active_spark_context is not None:
+        return
+    conf = SparkConf().setAppName("linker").setAll(list(settings.items()))
+    if master:
+        conf = conf.setMaster(master)
+    gateway = launch_gateway(conf, popen_kwargs={"stderr": subprocess.DEVNULL})
+    SparkContext(conf=conf, gateway=gateway)
 
 
 # -- pandas <-> Spark -----------------------------------------------------------------------------

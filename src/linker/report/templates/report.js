@@ -476,10 +476,10 @@
       un.addEventListener("click", function () { undo(e); });
       actions.appendChild(un);
     }
-    wrap.appendChild(actions);
+    if (!R.redacted) wrap.appendChild(actions);   /* a published report is read, not reviewed */
     if (e.duplicate_of) wrap.appendChild(el("p", { text: "Listed more than once: the same registry person as list entry " + str(e.duplicate_of) + "." }));
     if (!b) { wrap.appendChild(el("p", { text: "No registry record shared a blocking key with this entry." })); return wrap; }
-    wrap.appendChild(el("h4", { text: "Why candidate " + str(b.registry_id) + " scores " + fmtW(b.weight) }));
+    wrap.appendChild(el("h4", { text: (R.redacted ? "Why the best candidate" : "Why candidate " + str(b.registry_id)) + " scores " + fmtW(b.weight) }));
     wrap.appendChild(waterfall(e, b));
     wrap.appendChild(el("h4", { text: cands.length > 1 ? "All " + cands.length + " candidates (the runner-up second)" : "The only candidate" }));
     var head = el("tr", null, ["", "Registry id", "Probability", "Weight"].concat(FIELDS.map(function (f) { return f.replace(/_/g, " "); })).map(function (h) { return el("th", { scope: "col", text: h }); }));
