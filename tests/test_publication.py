@@ -135,3 +135,32 @@ def test_redacted_report_opens_without_review(runs) -> None:
         assert "Redacted for publication" in page.content()
         assert errors == []
         browser.close()
+
+
+@pytest.mark.browser
+def test_values_the_comparison_found_equal_are_not_marked_as_different(runs) -> None:
+    """22.6.93 / 22.06.1993 and 'войсковая часть 16559' / 'в/ч 16559' agree exactly once standardized."""
+    from browser_support import launch, require_chromium
+    sync_api = require_chromium()
+    kind, full, _red = runs
+    entries = json.loads((full / "report.json").read_text(encoding="utf-8"))["entries"]
+    tops = {c["field"]: c["labels"][-1] for c in json.loads((full / "report.json").read_text(encoding="utf-8"))
+            ["model"]["comparisons"]}
+    first = entries[0]
+    cand = first["candidates"][0]
+    written_apart = [f for f, lv in cand["levels"].items() if lv == tops.get(f) and first["list"].get(f)
+                     and first["list"][f] != cand["registry"].get(f)]
+    if kind == "ru":
+        assert {"birth_date", "unit"} <= set(written_apart)
+    differing = [f for f, lv in cand["levels"].items() if lv not in (tops.get(f), "missing")]
+    with sync_api.sync_playwright() as pw:
+        browser = launch(pw)
+        page = browser.new_page()
+        page.goto((full / "report.html").as_uri())
+        page.wait_for_selector("#entries-body tr.row")
+        row = page.locator("#entries-body tr.row").first
+        for f in written_apart:
+            assert row.locator(f'td[data-label="{f.replace("_", " ")}"] mark').count() == 0, f
+        for f in differing:
+            assert row.locator(f'td[data-label="{f.replace("_", " ")}"] mark').count() > 0, f
+        browser.close()

@@ -386,11 +386,18 @@
     flush();
     return span;
   }
-  function pairCell(a, b, hasCand) {
+  /* a field whose comparison reached its top level agrees, however differently the two are written
+     (22.6.93 and 22.06.1993, в/ч 16559 and войсковая часть 16559, Артем and Артём): nothing is marked */
+  var TOP_LEVEL = {};
+  ((R.model || {}).comparisons || []).forEach(function (c) {
+    if (c.labels && c.labels.length) TOP_LEVEL[c.field] = c.labels[c.labels.length - 1];
+  });
+  function agrees(cand, f) { var lv = cand && cand.levels ? cand.levels[f] : null; return lv != null && lv === TOP_LEVEL[f]; }
+  function pairCell(a, b, hasCand, same) {
     a = str(a); b = str(b);
-    var box = el("div", { class: "pair" });
+    var box = el("div", { class: "pair" + (same ? " same" : "") });
     if (!hasCand) { box.appendChild(el("span", { class: "lv", text: a || "–" })); return box; }
-    var keep = a && b ? lcsMarks(a, b) : [new Uint8Array(a.length).fill(1), new Uint8Array(b.length).fill(1)];
+    var keep = a && b && !same ? lcsMarks(a, b) : [new Uint8Array(a.length).fill(1), new Uint8Array(b.length).fill(1)];
     box.appendChild(el("span", { class: "lv", title: "list" }, a ? marked(a, keep[0], "del") : "–"));
     box.appendChild(el("span", { class: "rv", title: "registry" }, b ? marked(b, keep[1], "ins") : "–"));
     return box;
@@ -413,7 +420,7 @@
     tr.appendChild(el("td", { "data-label": "Row", class: "rowcell", title: "list id " + str(e.list_id) },
       el("span", { class: "rownum", text: isNum(e.row) ? String(e.row) : str(e.list_id) }), btn));
     FIELDS.forEach(function (f) {
-      tr.appendChild(el("td", { "data-label": f.replace(/_/g, " "), class: "val" }, pairCell((e.list || {})[f], b ? (b.registry || {})[f] : "", !!b)));
+      tr.appendChild(el("td", { "data-label": f.replace(/_/g, " "), class: "val" }, pairCell((e.list || {})[f], b ? (b.registry || {})[f] : "", !!b, agrees(b, f))));
     });
     tr.appendChild(el("td", { "data-label": "Decision" }, badge(e.decision), humanNote(e)));
     tr.appendChild(el("td", { "data-label": "Probability", class: "num", text: fmtP(e.probability) }));
@@ -491,7 +498,7 @@
         el("td", { "data-label": "Registry id", text: str(c.registry_id) }), el("td", { "data-label": "Probability", class: "num", text: fmtP(c.probability) }),
         el("td", { "data-label": "Weight", class: "num", text: fmtW(c.weight) }),
         FIELDS.map(function (f) {
-          return el("td", { "data-label": f.replace(/_/g, " ") }, pairCell((e.list || {})[f], (c.registry || {})[f], true),
+          return el("td", { "data-label": f.replace(/_/g, " ") }, pairCell((e.list || {})[f], (c.registry || {})[f], true, agrees(c, f)),
             el("small", { class: "expl", text: str((c.levels || {})[f]) + (isNum((c.weights || {})[f]) ? " " + fmtW(c.weights[f]) : "") }));
         }));
     });
