@@ -163,8 +163,18 @@ def test_review_and_export_labels_csv(watched: Watched, report: dict, report_fil
         row.locator("button.expand").click()
         return row.locator("xpath=following-sibling::tr[1]")
 
-    open_entry(accept).locator("[data-action=accept]").click()
-    open_entry(reject).locator("[data-action=reject]").click()
+    detail = open_entry(accept)
+    detail.locator("[data-action=accept]").click()                      # no reviewer yet: asked first
+    assert page.locator("#review-count").inner_text() == "0"
+    sync_api.expect(page.locator("#status")).to_contain_text("Enter your name as reviewer first")
+    page.fill("#reviewer", "A. Reviewer")
+    page.dispatch_event("#reviewer", "change")
+    detail.locator("[data-action=accept]").click()
+    assert page.locator("#review-count").inner_text() == "1", page.locator("#status").inner_text()
+    detail = open_entry(reject)
+    detail.locator("input.note").fill("other unit, other date")
+    detail.locator("[data-action=reject]").click()
+    assert page.locator("#review-count").inner_text() == "2"
     open_entry(pick).locator("[data-action=pick]").nth(1).click()
     assert page.locator("#review-count").inner_text() == "3"
     page.fill("#f-search", reject["list_id"])
@@ -175,15 +185,28 @@ def test_review_and_export_labels_csv(watched: Watched, report: dict, report_fil
         page.click("#export")
     assert info.value.suggested_filename == "labels.csv"
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
-    expected = {(accept["list_id"], accept["candidates"][0]["registry_id"], "match"),
-                (reject["list_id"], reject["candidates"][0]["registry_id"], "no_match"),
-                (pick["list_id"], pick["candidates"][1]["registry_id"], "match")}
-    assert rows[0] == ["list_id", "registry_id", "label"]
-    assert set(map(tuple, rows[1:])) == expected and len(rows) == 4
+    expected = {(accept["list_id"], accept["candidates"][0]["registry_id"], "match", ""),
+                (reject["list_id"], reject["candidates"][0]["registry_id"], "no_match", "other unit, other date"),
+                (pick["list_id"], pick["candidates"][1]["registry_id"], "match", "")}
+    assert rows[0] == ["list_id", "registry_id", "label", "reviewer", "decided_at", "note"]
+    assert set((r[0], r[1], r[2], r[5]) for r in rows[1:]) == expected and len(rows) == 4
+    assert all(r[3] == "A. Reviewer" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r[4]) for r in rows[1:])
 
-    page.reload()  # decisions survive in localStorage, keyed by the report
+    page.reload()  # decisions survive in localStorage, keyed by the report; the reviewer's name too
     page.wait_for_selector("#entries-body tr.row")
     assert page.locator("#review-count").inner_text() == "3"
+    assert page.input_value("#reviewer") == "A. Reviewer"
+
+
+def test_blind_review_hides_probability_and_decision(watched: Watched) -> None:
+    page = watched.page
+    cell = page.locator('#entries-body tr.row td[data-label="Probability"]').first
+    badge = page.locator("#entries-body tr.row .badge").first
+    assert cell.is_visible() and badge.is_visible()
+    page.check("#blind")
+    assert not cell.is_visible() and not badge.is_visible()
+    page.uncheck("#blind")
+    assert cell.is_visible()
 
 
 def test_unexported_decisions_warn_before_leaving_and_survive_reload(browser: object, report: dict,
@@ -198,6 +221,7 @@ def test_unexported_decisions_warn_before_leaving_and_survive_reload(browser: ob
     page.wait_for_selector("#entries-body tr.row")
     assert dialogs == [] and page.locator("#unexported").is_hidden()
     entry = next(e for e in report["entries"] if e["candidates"])
+    page.fill("#reviewer", "A. Reviewer")
     page.fill("#f-search", entry["list_id"])
     sync_api.expect(page.locator("#status")).to_contain_text("filtered from")
     row = page.locator("#entries-body tr.row", has=page.locator(f"td[title={json.dumps('list id ' + entry['list_id'])}]"))
@@ -255,6 +279,7 @@ def test_hostile_report_runs_no_script_and_shows_text(browser: object, tmp_path:
 
 def test_keyboard_opens_evidence_and_keeps_focus(watched: Watched) -> None:
     page = watched.page
+    page.fill("#reviewer", "K. Board")
     page.locator("#entries-body button.expand").nth(2).focus()
     page.keyboard.press("Enter")
     assert page.locator("#entries-body tr.detail").count() == 1

@@ -48,7 +48,10 @@ def test_browser_review_then_rerun(tmp_path: Path) -> None:
             row.locator("button.expand").click()
             return row.locator("xpath=following-sibling::tr[1]")
 
-        open_entry(to_reject).locator("[data-action=reject]").click()
+        page.fill("#reviewer", "B. Checker")
+        detail = open_entry(to_reject)
+        detail.locator("input.note").fill("date contradicts")
+        detail.locator("[data-action=reject]").click()
         open_entry(to_pick).locator("[data-action=pick]").nth(1).click()
         with page.expect_download() as info:
             page.click("#export")
@@ -68,4 +71,19 @@ def test_browser_review_then_rerun(tmp_path: Path) -> None:
     assert picked["labelled"] == "yes"
     rep2 = json.loads((tmp_path / "run2" / "report.json").read_text(encoding="utf-8"))
     assert rep2["counts"]["labelled"] == 2
+    trail = {d["list_id"]: d for d in rep2["review_trail"]["decisions"]}
+    assert trail[to_reject["list_id"]]["reviewer"] == "B. Checker"
+    assert trail[to_reject["list_id"]]["note"] == "date contradicts" and trail[to_reject["list_id"]]["decided_at"]
+    with sync_api.sync_playwright() as pw:          # the re-run report shows who decided, when, and why
+        browser = launch(pw)
+        page = browser.new_page()
+        page.goto((tmp_path / "run2" / "report.html").as_uri())
+        page.fill("#f-search", to_reject["list_id"])
+        sync_api.expect(page.locator("#status")).to_contain_text("filtered from")
+        page.wait_for_timeout(500)
+        row = page.locator("#entries-body tr.row",
+                           has=page.locator(f"td[title={json.dumps('list id ' + to_reject['list_id'])}]"))
+        sync_api.expect(row).to_contain_text("decided by B. Checker on ")
+        sync_api.expect(row).to_contain_text("(date contradicts)")
+        browser.close()
     assert len(again) == len(first)

@@ -59,8 +59,9 @@ def main() -> None:
 @click.option("--match-threshold", type=float, help="Probability from which an entry is confirmed [0.9].")
 @click.option("--review-threshold", type=float, help="Probability from which an entry needs review [0.3].")
 @click.option("--model", "model_path", type=click.Path(path_type=str), help="Score with a saved model.json.")
-@click.option("--labels", "labels_path", type=click.Path(path_type=str),
-              help="labels.csv exported from report.html: a person's decisions win.")
+@click.option("--labels", "labels_path", type=click.Path(path_type=str), multiple=True,
+              help="labels.csv exported from report.html: a person's decisions win (repeat to merge reviewers; "
+                   "their disagreements are listed and their agreement measured).")
 @click.option("--breakdown", multiple=True, help="A list column to break the results down by (repeatable).")
 @click.option("--seed", type=int, help="Random seed [0].")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
@@ -90,7 +91,7 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     )
     say = _say(quiet)
     result = match(list_file, registry_file, settings, out=out, force=force, model_path=model_path,
-                   labels_path=labels_path, breakdown_columns=tuple(breakdown), log=say, engine=engine,
+                   labels_path=labels_path or None, breakdown_columns=tuple(breakdown), log=say, engine=engine,
                    spark_master=spark_master, redact=redact)
     rep = result.report
     c = rep["counts"]
@@ -222,8 +223,8 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
     matches = read_table(path)
     truth = read_truth(truth_file) if truth_file else None
     if labels_file and truth is None:
-        from .run import read_labels
-        lab = read_labels(labels_file)
+        from .labels import read_labels
+        lab, _trail = read_labels(labels_file)
         # a reviewer's decisions are truth for the entries they cover
         truth = pd.DataFrame({"list_id": lab["list_id"].astype(str).str.strip(),
                               "registry_id": lab["registry_id"].astype(str).str.strip().where(

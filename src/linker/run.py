@@ -6,14 +6,15 @@ import json
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .engines.local import MatchRun, Timer, run_match
-from .errors import ConfigError, InputError
-from .io import read_table, write_csv_bytes
+from .errors import ConfigError
+from .io import write_csv_bytes
+from .labels import read_labels
 from .outdir import OutputDir
 from .report.build import entry_table, matches_frame
 from .report.decoy import chance_test
@@ -28,13 +29,8 @@ class MatchOutput:
     report: dict        # report.json without its (large) entries list
 
 
-def read_labels(path: str) -> pd.DataFrame:
-    df = read_table(path)
-    missing = [c for c in ("list_id", "registry_id", "label") if c not in df.columns]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)} (columns seen: {', '.join(df.columns)}); "
-                         "labels.csv needs list_id,registry_id,label as exported from report.html")
-    return df
+def _label_files(labels_path: str | Sequence[str] | None) -> list[str]:
+    return [labels_path] if isinstance(labels_path, str) else list(labels_path or ())
 
 
 def _json(data: dict, *, compact: bool = False) -> str:
@@ -46,7 +42,8 @@ def _json(data: dict, *, compact: bool = False) -> str:
 
 
 def match(list_path: str, registry_path: str, settings: Settings, *, out: str | None = None, force: bool = False,
-          model_path: str | None = None, labels_path: str | None = None, breakdown_columns: tuple[str, ...] = (),
+          model_path: str | None = None, labels_path: str | Sequence[str] | None = None,
+          breakdown_columns: tuple[str, ...] = (),
           log: Callable[[str], None] | None = None, engine: str = "local",
           spark_master: str | None = "local[2]", redact: bool = False) -> MatchOutput:
     """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json
@@ -55,7 +52,7 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
     ``out`` is claimed before any work (checked and locked, see ``linker.outdir``): it is never a folder that
     holds the inputs or files linker did not write."""
     claim = nullcontext() if out is None else OutputDir(
-        out, command="match", force=force, inputs=(list_path, registry_path, model_path, labels_path))
+        out, command="match", force=force, inputs=(list_path, registry_path, model_path, *_label_files(labels_path)))
     with claim as target:
         return _match(list_path, registry_path, settings, target, model_path=model_path, labels_path=labels_path,
                       breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master,
@@ -63,10 +60,12 @@ def match(list_path: str, registry_path: str, settings: Settings, *, out: str | 
 
 
 def _match(list_path: str, registry_path: str, settings: Settings, target: OutputDir | None, *,
-           model_path: str | None, labels_path: str | None, breakdown_columns: tuple[str, ...],
+           model_path: str | None, labels_path: str | Sequence[str] | None, breakdown_columns: tuple[str, ...],
            log: Callable[[str], None] | None, engine: str, spark_master: str | None,
            redact: bool) -> MatchOutput:
-    labels = read_labels(labels_path) if labels_path else None
+    files = _label_files(labels_path)
+    labels, trail = read_labels(files) if files else (None, None)
+    labels_path = files[0] if files else None
     if engine == "spark":
         from .engines.spark import run_match_spark
         run = run_match_spark(list_path, registry_path, settings, model_path=model_path, labels=labels,
@@ -90,6 +89,7 @@ def _match(list_path: str, registry_path: str, settings: Settings, target: Outpu
     with timer.stage("report"):
         report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
                               with_entries=False)
+        report["review_trail"] = trail.to_dict() if trail is not None else None
     if target is not None:
         _write(target, run, entries, matches, report, settings, engine=engine, redact=redact)
     return MatchOutput(run, matches, report)

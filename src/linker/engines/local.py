@@ -109,16 +109,18 @@ def labelled_pairs(labels: pd.DataFrame | None, list_side: Side, reg_side: Side,
     lpos = pd.Series(np.arange(len(list_side.ids)), index=list_side.ids.to_numpy())
     rpos = pd.Series(np.arange(len(reg_side.ids)), index=reg_side.ids.to_numpy())
     li, ri, lab = [], [], []
-    for k, row in enumerate(labels.itertuples(index=False), start=2):
+    where = labels["_where"].tolist() if "_where" in labels.columns else [f"{path}:line {k}"
+                                                                          for k in range(2, len(labels) + 2)]
+    for at, row in zip(where, labels.itertuples(index=False)):
         lid, rid, label = str(row.list_id).strip(), str(row.registry_id).strip(), str(row.label).strip().lower()
         if lid not in lpos.index:
-            raise InputError(f"{path}:line {k}: list_id {lid!r} is not in the list; export labels from this run's report")
+            raise InputError(f"{at}: list_id {lid!r} is not in the list; export labels from this run's report")
         if rid and rid not in rpos.index:
-            raise InputError(f"{path}:line {k}: registry_id {rid!r} is not in the registry; export labels from this run's report")
+            raise InputError(f"{at}: registry_id {rid!r} is not in the registry; export labels from this run's report")
         if label not in ("match", "no_match"):
-            raise InputError(f"{path}:line {k}: label {label!r} is neither match nor no_match; fix the label")
+            raise InputError(f"{at}: label {label!r} is neither match nor no_match; fix the label")
         if label == "match" and not rid:
-            raise InputError(f"{path}:line {k}: a match label needs a registry_id; give the registry record")
+            raise InputError(f"{at}: a match label needs a registry_id; give the registry record")
         li.append(int(lpos[lid]))
         ri.append(int(rpos[rid]) if rid else -1)
         lab.append(1 if label == "match" else 0)

@@ -188,6 +188,7 @@ def render_html(report: dict, *, report_json: str | None = None, payload_hash: s
         "blocking": report.get("blocking") or {},
         "model": report.get("model") or {},
         "provenance": report.get("provenance") or {},
+        "trail": report.get("review_trail") or {},
         "redacted": bool(report.get("redacted")),
         "csp": Markup(CSP),  # a constant: literal quotes, as browsers and auditors read it
         "report_hash": payload_hash or report_hash(payload),

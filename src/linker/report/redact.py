@@ -62,6 +62,10 @@ def redact_report(report: dict) -> dict:
     out = dict(report)
     out["fields"] = []
     out["redacted"] = True
+    trail = out.get("review_trail")
+    if isinstance(trail, dict):             # who decided stays; which entry and which record does not
+        out["review_trail"] = {**trail, "decisions": len(trail.get("decisions") or []),
+                               "disagreements": len(trail.get("disagreements") or [])}
     if isinstance(out.get("inputs"), dict):
         out["inputs"] = {k: {**v, "path": str(v.get("path", "")).replace("\\", "/").rsplit("/", 1)[-1]}
                          for k, v in out["inputs"].items()}

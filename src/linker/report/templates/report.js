@@ -254,6 +254,8 @@
   }
 
   /* ---------- review store ---------- */
+  var TRAIL = {};
+  (((R.review_trail || {}).decisions) || []).forEach(function (d) { (TRAIL[str(d.list_id)] = TRAIL[str(d.list_id)] || []).push(d); });
   var KEY = "linker-review:" + HASH, mem = {}, canStore = true;
   function loadStore() {
     try { var raw = window.localStorage.getItem(KEY); return raw ? JSON.parse(raw) || {} : {}; }
@@ -286,10 +288,10 @@
   });
   function csvCell(v) { v = str(v); return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
   function exportLabels() {
-    var lines = ["list_id,registry_id,label"];
+    var lines = ["list_id,registry_id,label,reviewer,decided_at,note"];
     ENTRIES.forEach(function (e) {
       var d = store[str(e.list_id)];
-      if (d) lines.push([e.list_id, d.registry_id, d.label].map(csvCell).join(","));
+      if (d) lines.push([e.list_id, d.registry_id, d.label, d.reviewer, d.decided_at, d.note].map(csvCell).join(","));
     });
     var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     var a = $("download");
@@ -300,8 +302,18 @@
     a.click();
     markExported(); refreshReviewCount();
   }
+  /* the reviewer's name is asked once (this browser keeps it); each decision carries it, its time and a note */
+  var REVIEWER = "linker-reviewer", notes = {};
+  function reviewerName() { return str($("reviewer").value).trim(); }
   function decide(entry, registryId, label) {
-    store[str(entry.list_id)] = { registry_id: str(registryId), label: label };
+    var who = reviewerName();
+    if (!who) {
+      $("status").textContent = "Enter your name as reviewer first (asked once: this browser keeps it).";
+      $("reviewer").focus();
+      return;
+    }
+    store[str(entry.list_id)] = { registry_id: str(registryId), label: label, reviewer: who,
+      decided_at: new Date().toISOString().replace(/\.\d+Z$/, "Z"), note: str(notes[str(entry.list_id)] || "").trim() };
     saveStore(); refreshReviewCount(); renderPage();
   }
   function undo(entry) { delete store[str(entry.list_id)]; saveStore(); refreshReviewCount(); renderPage(); }
@@ -387,7 +399,7 @@
     return span;
   }
   /* a field whose comparison reached its top level agrees, however differently the two are written
-     (22.6.93 and 22.06.1993, в/ч 16559 and войсковая часть 16559, Артем and Артём): nothing is marked */
+     (a two-digit year, a unit's abbreviation, a letter the comparison folds): nothing is marked */
   var TOP_LEVEL = {};
   ((R.model || {}).comparisons || []).forEach(function (c) {
     if (c.labels && c.labels.length) TOP_LEVEL[c.field] = c.labels[c.labels.length - 1];
@@ -404,8 +416,13 @@
   }
   function badge(dec) { return el("span", { class: "badge d-" + str(dec), text: DEC_TEXT[dec] || str(dec) || "–" }); }
   function humanNote(e) {
-    var mine = store[str(e.list_id)], notes = [];
-    if (e.label) notes.push(el("span", { class: "human", text: "decided by a reviewer: " + (e.label === "match" ? "match" : "no match") }));
+    var mine = store[str(e.list_id)], notes = [];   /* the notes shown, not the notes typed */
+    if (e.label) {
+      var who = TRAIL[str(e.list_id)] || [], said = who.map(function (d) {
+        return d.reviewer + (d.decided_at ? " on " + d.decided_at.replace("T", " ").replace("Z", " UTC") : "") + (d.note ? " (" + d.note + ")" : "");
+      }).join("; ");
+      notes.push(el("span", { class: "human", text: "decided by " + (said || "a reviewer") + ": " + (e.label === "match" ? "match" : "no match") }));
+    }
     if (mine) notes.push(el("span", { class: "human", text: "your decision: " + (mine.label === "match" ? "match " + mine.registry_id : "no match") }));
     return notes;
   }
@@ -483,6 +500,11 @@
       un.addEventListener("click", function () { undo(e); });
       actions.appendChild(un);
     }
+    var note = el("input", { type: "text", class: "note", "aria-label": "Note on this decision (optional)", placeholder: "note (optional)" });
+    note.value = str(notes[str(e.list_id)] || (mine && mine.note) || "");
+    note.addEventListener("input", function () { notes[str(e.list_id)] = note.value; });
+    actions.appendChild(note);                       /* after the buttons: Tab reaches a decision first */
+    if (mine && mine.reviewer) actions.appendChild(el("span", { class: "human", text: "decided by " + mine.reviewer + " at " + mine.decided_at }));
     if (!R.redacted) wrap.appendChild(actions);   /* a published report is read, not reviewed */
     if (e.duplicate_of) wrap.appendChild(el("p", { text: "Listed more than once: the same registry person as list entry " + str(e.duplicate_of) + "." }));
     if (!b) { wrap.appendChild(el("p", { text: "No registry record shared a blocking key with this entry." })); return wrap; }
@@ -541,6 +563,12 @@
     $("prev").addEventListener("click", function () { turn(-1); });
     $("next").addEventListener("click", function () { turn(1); });
     $("export").addEventListener("click", exportLabels);
+    try { $("reviewer").value = window.localStorage.getItem(REVIEWER) || ""; } catch (e) { /* not kept */ }
+    $("reviewer").addEventListener("change", function () {
+      try { window.localStorage.setItem(REVIEWER, reviewerName()); } catch (e) { /* not kept */ }
+      /* no re-render here: the change fires as the reviewer clicks a decision, and would swallow the click */
+    });
+    $("blind").addEventListener("change", function () { document.body.classList.toggle("blind", $("blind").checked); });
     refreshReviewCount();
     if (!canStore) $("status").textContent = "This browser does not keep decisions: export them before closing the page.";
     applyFilters();
