@@ -216,3 +216,18 @@ def _stripped(s: pd.Series) -> pd.Series:
 
 def _any_empty(ids: pd.Series) -> bool:
     return not all(ids.to_numpy().tolist())     # (every id is a str)
+
+
+#: headers of address-like columns (English and Russian): a household shares them
+_ADDRESS = re.compile(
+    r"street|\bstr\b|address|\baddr|\bhouse|\bbldg|building|\bapt|apartment|suite|\bflat\b|\bunit.?(no|num|#)"
+    r"|\bcity\b|\btown|village|suburb|locality|\bzip|post.?code|postal|\bstate\b|county|province|region"
+    r"|district|country|residen|mailing|po.?box"
+    r"|улиц|адрес|город|населен|индекс|почтов|\bдом\b|квартир|област|район|\bкрай\b|регион|\bсело\b"
+    r"|деревн|посел|строени|корпус|жительств|прописк|проживан|страна")
+
+
+def address_like(header: str) -> bool:
+    """Whether a generic column's header names part of an address (street, house number, city, zip, state,
+    apartment; улица, дом, город, индекс, ...)."""
+    return bool(_ADDRESS.search(_norm_header(str(header))))

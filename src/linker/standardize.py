@@ -475,7 +475,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     data["unit"] = (F.unit_code(df[mapping.get("unit")]).to_numpy(object)
                     if mapping.get("unit") else np.array([""] * n, dtype=object))
     for i, name in enumerate(mapping.text):
-        data[f"t_{i}"] = F.normalize_text(df[text_column(mapping, name)]).to_numpy(object)
+        data[f"t_{i}"] = _blank_placeholders(F.normalize_text(df[text_column(mapping, name)])).to_numpy(object)
 
     empty = np.fromiter((v == "" for v in sn.values), bool, len(sn.values))[sn.codes] \
         & np.fromiter((v == "" for v in fn.values), bool, len(fn.values))[fn.codes]
@@ -483,7 +483,27 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
         | layout.astype(np.int8) << 3
     data["flags"] = _FLAG_TEXT[bits]
     # one block per column, as column-by-column assignment makes (no consolidating copy)
-    return pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
+    out = pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
+    out.attrs["text_names"] = {f"t_{i}": name for i, name in enumerate(mapping.text)}   # headers, for display
+    return out
+
+
+#: generic values that stand for "unknown" (after `fields.normalize_text`)
+_PLACEHOLDERS = frozenset({"n a", "na", "none", "unknown", "null", "nil", "not known", "not available", "tbd",
+                           "нет", "неизвестно", "не указан", "не указано", "не известно"})
+
+
+def _is_placeholder(v: str) -> bool:
+    """A placeholder in a generic column: a word for "unknown", or one character repeated (00000, xxx)."""
+    letters = v.replace(" ", "")
+    return v in _PLACEHOLDERS or (len(letters) >= 3 and len(set(letters)) == 1)
+
+
+def _blank_placeholders(s: pd.Series) -> pd.Series:
+    """Placeholders of a generic column made missing: two records with zip 00000 share no evidence."""
+    uniq = pd.unique(s.to_numpy(object))
+    bad = [v for v in uniq if _is_placeholder(v)]
+    return s.where(~s.isin(bad), "") if bad else s
 
 
 def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = None) -> pd.DataFrame:
