@@ -148,7 +148,7 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, engine, spark
                                         encoding="utf-8")
     c = report["counts"]
     click.echo(f"{c['rows']} rows: {c['entities']} distinct people, {c['clusters']} listed more than once "
-               f"({c['rows_in_clusters']} rows)")
+               f"({c['rows_in_clusters']} rows); largest cluster {report['largest_cluster']['size']} rows")
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
