@@ -113,6 +113,7 @@ def cluster_links(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray,
             bad = member_conflict(ma, mb)
             ca, cb = np.r_[ca, ma[bad]], np.r_[cb, mb[bad]]
     keep = np.ones(len(la), bool)
+    all_ca, all_cb = ca, cb
     while True:
         together = labels[ca] == labels[cb]
         if not together.any():
@@ -127,9 +128,39 @@ def cluster_links(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray,
         first = np.r_[True, comp[order][1:] != comp[order][:-1]]
         keep[idx[order][first]] = False
         labels = _components(n, la[keep], lb[keep])
+    if not keep.all():
+        keep, labels = _rejoin(n, la, lb, ls, keep, labels, all_ca, all_cb)
     smallest = np.full(labels.max() + 1 if n else 0, n, np.int64)
     np.minimum.at(smallest, labels, np.arange(n))
     return smallest[labels]
+
+
+def _rejoin(n: int, la: np.ndarray, lb: np.ndarray, ls: np.ndarray, keep: np.ndarray, labels: np.ndarray,
+            ca: np.ndarray, cb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Removed links put back, strongest first, wherever they join two clusters with no conflicting pair
+    between them: removing the weakest links of a cluster also cuts rows that fitted everyone. Each round
+    merges every cluster with at most one other (its strongest allowed link), so no round can join two
+    rows that conflict through a third cluster."""
+    removed = np.flatnonzero(~keep)
+    removed = removed[np.lexsort((removed, -ls[removed]))]              # strongest first
+    while len(removed):
+        ra, rb = labels[la[removed]], labels[lb[removed]]
+        width = np.int64(labels.max()) + 1
+        x, y = labels[ca], labels[cb]
+        conflicts = np.minimum(x, y) * width + np.maximum(x, y)
+        allowed = (ra != rb) & ~np.isin(np.minimum(ra, rb) * width + np.maximum(ra, rb), conflicts)
+        removed, ra, rb = removed[allowed], ra[allowed], rb[allowed]
+        if not len(removed):
+            break
+        ends = np.c_[ra, rb].ravel()                                      # link k's clusters at 2k, 2k+1
+        first = np.full(width, len(ends), np.int64)
+        np.minimum.at(first, ends, np.arange(len(ends)))
+        k = np.arange(len(removed))
+        chosen = (first[ra] // 2 == k) & (first[rb] // 2 == k)
+        keep[removed[chosen]] = True
+        removed = removed[~chosen]
+        labels = _components(n, la[keep], lb[keep])
+    return keep, labels
 
 
 def run_dedupe(path: str, settings: Settings, *, log=None) -> DedupeRun:
