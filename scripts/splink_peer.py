@@ -2,6 +2,7 @@
 user would, with the preprocessing such a user would write for Russian (and FEBRL) data.
 
     python scripts/splink_peer.py LIST REGISTRY --out matches.csv [--threshold 0.9] [--truth truth.csv]
+    python scripts/splink_peer.py --dedupe ROSTER --out clusters.csv [--threshold 0.9] [--truth pairs.csv]
 
 Preprocessing: headers mapped with a small dict (Russian and English); a full-name column split into
 surname / first name / patronymic by order heuristics (patronymic suffix, initials); Cyrillic
@@ -13,6 +14,10 @@ Levenshtein; FEBRL address fields when present. u by random sampling, the prior 
 rules, m by EM on two blocking rules. Each list entry takes its best pair; ``match`` when its
 probability is at least ``--threshold``. Writes ``list_id, registry_id, decision, match_probability,
 match_weight`` (one row per list entry, input order), the columns ``linker evaluate`` scores.
+``--dedupe``: the rows of one roster that are the same person (``dedupe_only``; the same comparisons,
+US headers too: SSN by Damerau-Levenshtein levels, street and zip; a date column read month-first when
+its values show it); pairs reaching ``--threshold`` are clustered by Splink's connected components;
+writes ``id, cluster_id`` (one row per roster row), which ``linker evaluate`` scores against pair truth.
 Never imported by the package.
 """
 
@@ -51,6 +56,12 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(["звание", "воинское звание", "rank"], "rank"),
     **dict.fromkeys(["категория", "category", "категория военнослужащего"], "category"),
     **dict.fromkeys(["воинская часть", "в/ч", "часть", "unit", "military unit", "в/ч №"], "unit"),
+    # US forms
+    **dict.fromkeys(["form_id", "record_id", "person_id"], "id"),
+    **dict.fromkeys(["ssn", "social security number", "soc_sec_no"], "soc_sec_id"),
+    **dict.fromkeys(["street", "address", "street address", "mailing address"], "address_1"),
+    **dict.fromkeys(["zip", "zip code", "zipcode", "postal code"], "postcode"),
+    **dict.fromkeys(["city", "town"], "suburb"),
     # FEBRL
     **{k: k for k in ("soc_sec_id", "street_number", "address_1", "address_2", "suburb", "postcode",
                       "state")},
@@ -124,7 +135,7 @@ def split_full_name(text: str) -> tuple[str, str, str]:
     return tokens[0], tokens[1], " ".join(tokens[2:])
 
 
-def parse_date(text: str) -> str:
+def parse_date(text: str, monthfirst: bool = False) -> str:
     t = text.strip().lower()
     t = re.sub(r"\s*(г\.?|года|год)\s*$", "", t)
     for stem, month in MONTHS.items():
@@ -135,7 +146,7 @@ def parse_date(text: str) -> str:
     if re.fullmatch(r"\d{8}", t):
         d = pd.to_datetime(t, format="%Y%m%d", errors="coerce")
     else:
-        d = pd.to_datetime(t, dayfirst=True, errors="coerce", format="mixed")
+        d = pd.to_datetime(t, dayfirst=not monthfirst, errors="coerce", format="mixed")
     if pd.isna(d) or not 1900 <= d.year <= 2030:
         return ""
     return d.strftime("%Y-%m-%d")
@@ -163,7 +174,11 @@ def prepare(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["surname_mp"] = _on_unique(out["surname"], lambda s: jellyfish.metaphone(s) if s else "")
     out["first_initial"] = out["first_name"].str[:1]
     if "dob" in cols:
-        out["dob"] = _on_unique(df[cols["dob"]], parse_date)
+        # a user looks at the column: a second part above 12 (03/25/1980) means month first
+        parts = df[cols["dob"]].astype(str).str.extract(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
+        monthfirst = bool((pd.to_numeric(parts[1], errors="coerce") > 12).any()
+                          and not (pd.to_numeric(parts[0], errors="coerce") > 12).any())
+        out["dob"] = _on_unique(df[cols["dob"]], lambda t: parse_date(t, monthfirst))
         out["birth_year"] = out["dob"].str[:4]
     if "personal_number" in cols:
         out["personal_number"] = _on_unique(df[cols["personal_number"]], clean_number)
@@ -198,8 +213,8 @@ def _name_comparison(col: str, initials: bool) -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name=col, comparison_levels=levels)
 
 
-def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = False
-                   ) -> tuple[SettingsCreator, list, list]:
+def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = False,
+                   link_type: str = "link_only") -> tuple[SettingsCreator, list, list]:
     """Settings, deterministic rules (for the prior) and EM blocking rules for the fields present;
     ``initials``: the name fields written as initials somewhere (they get an "initial agrees" level)."""
     comparisons = []
@@ -247,7 +262,7 @@ def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = 
                     if have(*fs) or fs == ("first_name",))
     em = [block_on(*em_first), block_on("surname", "first_name") if have("first_name") else block_on("surname")]
     settings = SettingsCreator(
-        link_type="link_only",
+        link_type=link_type,
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=False,
@@ -311,11 +326,49 @@ def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, 
     return out[["list_id", "registry_id", "decision", "match_probability", "match_weight"]]
 
 
+def dedupe(roster: pd.DataFrame, threshold: float, *, seed: int = 1, max_pairs: float = 5e6) -> pd.DataFrame:
+    """Train on the roster against itself, predict, cluster the pairs reaching ``threshold``: id, cluster_id."""
+    fields = {c for c in roster.columns if roster[c].notna().any()} - {"unique_id"}
+    initials = {f for f in ("first_name", "patronymic") if f in fields and roster[f].str.len().eq(1).any()}
+    settings, deterministic, em = build_settings(fields, initials, len(roster) > 300_000, link_type="dedupe_only")
+    linker = Linker(DuckDBAPI().register(roster, dataset_display_name="roster"), settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in em:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
+    pairs = linker.inference.predict(threshold_match_probability=threshold)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pairs, threshold).as_pandas_dataframe()
+    got = dict(zip(clusters["unique_id"].astype(str), clusters["cluster_id"].astype(str)))
+    ids = roster["unique_id"].astype(str)
+    return pd.DataFrame({"id": ids, "cluster_id": [got.get(i, i) for i in ids]})
+
+
+def main_dedupe(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    roster = prepare(read_table(args.list), str(args.list))
+    if roster["unique_id"].duplicated().any():
+        raise SystemExit("duplicate ids in the roster; give each row a unique id")
+    clusters = dedupe(roster, args.threshold, seed=args.seed, max_pairs=args.max_pairs)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    clusters.to_csv(args.out, index=False)
+    sizes = clusters["cluster_id"].value_counts()
+    print(f"splink {len(clusters)} rows, {len(sizes)} clusters, largest {int(sizes.max())}, "
+          f"{time.perf_counter() - t0:.1f} s -> {args.out}")
+    if args.truth:
+        from linker.evaluate_dupes import evaluate_clusters
+
+        s = evaluate_clusters(clusters, pd.read_csv(args.truth, dtype=str, keep_default_na=False))
+        print(f"pairs: predicted {s.predicted}, true {s.true}, tp {s.tp}, precision {s.precision:.4f}, "
+              f"recall {s.recall:.4f}, f1 {s.f1:.4f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("list", type=Path)
-    ap.add_argument("registry", type=Path)
-    ap.add_argument("--out", type=Path, required=True, help="matches.csv to write")
+    ap.add_argument("registry", type=Path, nargs="?")
+    ap.add_argument("--dedupe", action="store_true", help="LIST is a roster to deduplicate (no REGISTRY)")
+    ap.add_argument("--out", type=Path, required=True, help="matches.csv (clusters.csv with --dedupe) to write")
     ap.add_argument("--threshold", type=float, default=0.9, help="match when probability >= this")
     ap.add_argument("--truth", type=Path, help="truth file: print precision, recall, F1")
     ap.add_argument("--seed", type=int, default=1, help="seed of the u sampling (reproducible runs)")
@@ -325,6 +378,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="pairs sampled for u, and cap of EM pairs (Splink suggests 1e7 and up; "
                          "5e6 takes ~20 s on 2 cores)")
     args = ap.parse_args(argv)
+    if args.dedupe:
+        return main_dedupe(args)
+    if args.registry is None:
+        ap.error("REGISTRY is required (or give --dedupe)")
 
     t0 = time.perf_counter()
     list_df = prepare(read_table(args.list), str(args.list))
