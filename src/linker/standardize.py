@@ -457,7 +457,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
         data[f"{col}_init"] = coded.map(lambda k: k[:1]).rows()
 
     if mapping.get("birth_date"):
-        d = F.parse_dates(df[mapping.get("birth_date")])
+        d = F.parse_dates(df[mapping.get("birth_date")], order=mapping.date_order)
         for part, name in (("year", "by"), ("month", "bm"), ("day", "bd")):
             data[name] = d[part].astype(np.int16).to_numpy()
         invalid = d["invalid"].to_numpy(bool)

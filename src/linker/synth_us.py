@@ -135,7 +135,8 @@ def population(rng: np.random.Generator, n: int) -> pd.DataFrame:
     head_age = np.clip(22 + rng.gamma(3.0, 9.0, n_hh), 18, 95)
     age = np.where(role == "head", head_age[hh], np.where(role == "spouse", head_age[hh] + rng.normal(0, 4, n),
                                                           head_age[hh] - rng.uniform(18, 42, n)))
-    age = np.clip(age, 0.05, 99)
+    age = np.where(age < 0, rng.uniform(0, 17.9, n), age)    # a child of a young head: any age under 18
+    age = np.clip(age, 0.01, 99)
     born = pd.DatetimeIndex(REFERENCE_DAY - (age * 365.25).astype(np.int64).astype("timedelta64[D]"))
     first = np.where(female, _draw(rng, "female", n), _draw(rng, "male", n))
     middle = np.where(female, _draw(rng, "female", n), _draw(rng, "male", n))
