@@ -41,14 +41,21 @@ NAME_FIELDS = ("surname", "first_name", "patronymic")
 
 # header (lowercased, ё->е, spaces collapsed, trailing dots/colons dropped) -> field
 HEADERS: dict[str, str] = {
-    **dict.fromkeys(["id", "rec_id", "№", "№ п/п", "no", "n", "#", "nr", "list_id", "registry_id",
+    **dict.fromkeys(["id", "rec_id", "record_id", "№", "№ п/п", "no", "n", "#", "nr", "list_id", "registry_id",
                      "unique_id", "номер", "п/п"], "id"),
     **dict.fromkeys(["фио", "ф.и.о", "full name", "full_name", "fullname", "name", "фамилия имя отчество",
                      "фамилия, имя, отчество"], "full_name"),
     **dict.fromkeys(["фамилия", "surname", "last name", "last_name", "lastname", "family name"], "surname"),
+    # US lists: street address (compared only when both sides have one)
+    **dict.fromkeys(["street_address", "address"], "address_1"),
+    **dict.fromkeys(["city"], "suburb"),
+    **dict.fromkeys(["zip", "zip_code"], "postcode"),
     **dict.fromkeys(["имя", "first_name", "first name", "firstname", "given name", "given_name",
                      "forename"], "first_name"),
-    **dict.fromkeys(["отчество", "patronymic", "middle name", "middle_name", "father's name"], "patronymic"),
+    **dict.fromkeys(["отчество", "patronymic", "father's name"], "patronymic"),
+    **dict.fromkeys(["middle name", "middle_name", "middle", "middle_initial", "middle initial", "mi"], "middle"),
+    **dict.fromkeys(["sex", "gender", "пол"], "sex"),
+    **dict.fromkeys(["ssn", "social security number", "soc_sec_num"], "ssn"),
     **dict.fromkeys(["дата рождения", "д.р", "дата рожд", "date of birth", "date_of_birth", "dob",
                      "birth_date", "birthdate", "birth date", "born"], "dob"),
     **dict.fromkeys(["личный номер", "личный №", "л/н", "личный номер военнослужащего", "personal number",
@@ -56,12 +63,11 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(["звание", "воинское звание", "rank"], "rank"),
     **dict.fromkeys(["категория", "category", "категория военнослужащего"], "category"),
     **dict.fromkeys(["воинская часть", "в/ч", "часть", "unit", "military unit", "в/ч №"], "unit"),
-    # US forms
-    **dict.fromkeys(["form_id", "record_id", "person_id"], "id"),
-    **dict.fromkeys(["ssn", "social security number", "soc_sec_no"], "soc_sec_id"),
-    **dict.fromkeys(["street", "address", "street address", "mailing address"], "address_1"),
-    **dict.fromkeys(["zip", "zip code", "zipcode", "postal code"], "postcode"),
-    **dict.fromkeys(["city", "town"], "suburb"),
+    # US forms (more spellings)
+    **dict.fromkeys(["form_id", "person_id"], "id"),
+    **dict.fromkeys(["street", "street address", "mailing address"], "address_1"),
+    **dict.fromkeys(["zip code", "zipcode", "postal code"], "postcode"),
+    **dict.fromkeys(["town"], "suburb"),
     # FEBRL
     **{k: k for k in ("soc_sec_id", "street_number", "address_1", "address_2", "suburb", "postcode",
                       "state")},
@@ -135,7 +141,7 @@ def split_full_name(text: str) -> tuple[str, str, str]:
     return tokens[0], tokens[1], " ".join(tokens[2:])
 
 
-def parse_date(text: str, monthfirst: bool = False) -> str:
+def parse_date(text: str, dayfirst: bool = True) -> str:
     t = text.strip().lower()
     t = re.sub(r"\s*(г\.?|года|год)\s*$", "", t)
     for stem, month in MONTHS.items():
@@ -146,7 +152,7 @@ def parse_date(text: str, monthfirst: bool = False) -> str:
     if re.fullmatch(r"\d{8}", t):
         d = pd.to_datetime(t, format="%Y%m%d", errors="coerce")
     else:
-        d = pd.to_datetime(t, dayfirst=not monthfirst, errors="coerce", format="mixed")
+        d = pd.to_datetime(t, dayfirst=dayfirst, errors="coerce", format="mixed")
     if pd.isna(d) or not 1900 <= d.year <= 2030:
         return ""
     return d.strftime("%Y-%m-%d")
@@ -157,7 +163,7 @@ def clean_number(text: str) -> str:
     return TRANSLIT.translate(t).upper() if t else ""
 
 
-def prepare(df: pd.DataFrame, source: str) -> pd.DataFrame:
+def prepare(df: pd.DataFrame, source: str, *, us: bool = False) -> pd.DataFrame:
     """The columns Splink compares: unique_id, surname, first_name, patronymic, dob, ..."""
     cols = map_columns(df)
     out = pd.DataFrame(index=df.index)
@@ -174,14 +180,16 @@ def prepare(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["surname_mp"] = _on_unique(out["surname"], lambda s: jellyfish.metaphone(s) if s else "")
     out["first_initial"] = out["first_name"].str[:1]
     if "dob" in cols:
-        # a user looks at the column: a second part above 12 (03/25/1980) means month first
-        parts = df[cols["dob"]].astype(str).str.extract(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}")
-        monthfirst = bool((pd.to_numeric(parts[1], errors="coerce") > 12).any()
-                          and not (pd.to_numeric(parts[0], errors="coerce") > 12).any())
-        out["dob"] = _on_unique(df[cols["dob"]], lambda t: parse_date(t, monthfirst))
+        out["dob"] = _on_unique(df[cols["dob"]], lambda t: parse_date(t, dayfirst=not us))
         out["birth_year"] = out["dob"].str[:4]
     if "personal_number" in cols:
         out["personal_number"] = _on_unique(df[cols["personal_number"]], clean_number)
+    if "ssn" in cols:
+        out["ssn"] = _on_unique(df[cols["ssn"]], lambda v: re.sub(r"\D", "", v))
+    if "middle" in cols:   # a US user compares the middle initial (lists give only the initial)
+        out["middle_initial"] = _on_unique(df[cols["middle"]], clean_name).str[:1]
+    if "sex" in cols:
+        out["sex"] = _on_unique(df[cols["sex"]], lambda v: v.strip().upper()[:1] if v.strip() else "")
     if "unit" in cols:
         out["unit"] = _on_unique(df[cols["unit"]], lambda u: "".join(re.findall(r"\d+", u)))
     for f in ("soc_sec_id", "street_number", "postcode"):
@@ -225,6 +233,12 @@ def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = 
         comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"))
     if "personal_number" in fields:
         comparisons.append(cl.LevenshteinAtThresholds("personal_number", [1, 2]))
+    if "ssn" in fields:
+        comparisons.append(cl.DamerauLevenshteinAtThresholds("ssn", [1, 2]))
+    if "middle_initial" in fields:
+        comparisons.append(cl.ExactMatch("middle_initial"))
+    if "sex" in fields:
+        comparisons.append(cl.ExactMatch("sex"))
     if "soc_sec_id" in fields:
         comparisons.append(cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]))
     if "unit" in fields:
@@ -244,21 +258,22 @@ def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = 
         return all(f in fields for f in fs)
 
     rules = []
-    loose = (("surname",), ("first_name", "dob"), ("dob",), ("personal_number",), ("soc_sec_id",),
+    loose = (("surname",), ("first_name", "dob"), ("dob",), ("personal_number",), ("soc_sec_id",), ("ssn",),
+             ("first_name", "surname_mp"),
              ("surname_mp", "first_initial"), ("first_name", "patronymic"), ("postcode", "street_number"))
     # at a million rows the loose rules propose over 600M comparisons (block_on("surname") alone 395M);
     # a competent user tightens each with an initial or the birth year
     tight = (("surname", "first_initial"), ("first_name", "dob"), ("dob", "first_initial"), ("personal_number",),
-             ("soc_sec_id",), ("surname_mp", "first_initial", "birth_year"),
+             ("soc_sec_id",), ("ssn",), ("surname_mp", "first_initial", "birth_year"),
              ("first_name", "patronymic", "birth_year"), ("postcode", "street_number"))
     for fs in (tight if tight_blocking else loose):
         if have(*fs):
             rules.append(block_on(*fs))
     deterministic = [block_on(*fs) for fs in (("surname", "first_name", "dob"), ("personal_number",),
-                                              ("soc_sec_id",)) if have(*fs)]
+                                              ("soc_sec_id",), ("ssn",)) if have(*fs)]
     if not deterministic:
         deterministic = [block_on("surname", "first_name")]
-    em_first = next(fs for fs in (("dob",), ("personal_number",), ("soc_sec_id",), ("first_name",))
+    em_first = next(fs for fs in (("dob",), ("personal_number",), ("soc_sec_id",), ("ssn",), ("first_name",))
                     if have(*fs) or fs == ("first_name",))
     em = [block_on(*em_first), block_on("surname", "first_name") if have("first_name") else block_on("surname")]
     settings = SettingsCreator(
@@ -272,8 +287,10 @@ def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = 
 
 
 def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, seed: int = 1,
-         max_pairs: float = 5e6, tight_blocking: bool | None = None) -> pd.DataFrame:
+         max_pairs: float = 5e6, tight_blocking: bool | None = None, keep_best: bool = False) -> pd.DataFrame:
     """Train and predict; one row per list entry (its best pair), in list order."""
+    common = [c for c in list_df.columns if c in registry_df.columns]   # Splink stacks both tables
+    list_df, registry_df = list_df[common], registry_df[common]
     fields = {c for c in list_df.columns if list_df[c].notna().any()} & \
              {c for c in registry_df.columns if registry_df[c].notna().any()}
     fields.discard("unique_id")
@@ -322,7 +339,7 @@ def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, 
     out["match_weight"] = out["match_weight"].round(4)
     is_match = out["match_probability"].ge(threshold)
     out["decision"] = is_match.map({True: "match", False: "no_match"})
-    out["registry_id"] = out["registry_id"].where(is_match, "").fillna("")
+    out["registry_id"] = (out["registry_id"] if keep_best else out["registry_id"].where(is_match, "")).fillna("")
     return out[["list_id", "registry_id", "decision", "match_probability", "match_weight"]]
 
 
@@ -345,7 +362,7 @@ def dedupe(roster: pd.DataFrame, threshold: float, *, seed: int = 1, max_pairs: 
 
 def main_dedupe(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
-    roster = prepare(read_table(args.list), str(args.list))
+    roster = prepare(read_table(args.list), str(args.list), us=args.us)
     if roster["unique_id"].duplicated().any():
         raise SystemExit("duplicate ids in the roster; give each row a unique id")
     clusters = dedupe(roster, args.threshold, seed=args.seed, max_pairs=args.max_pairs)
@@ -377,6 +394,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-pairs", type=float, default=5e6,
                     help="pairs sampled for u, and cap of EM pairs (Splink suggests 1e7 and up; "
                          "5e6 takes ~20 s on 2 cores)")
+    ap.add_argument("--us", action="store_true",
+                    help="US data: dates month-first (MM/DD/YYYY), as a user who knows the files would parse them")
+    ap.add_argument("--keep-best", action="store_true",
+                    help="write every entry's best pair's registry id, also below the threshold (for a threshold sweep)")
     args = ap.parse_args(argv)
     if args.dedupe:
         return main_dedupe(args)
@@ -384,13 +405,13 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("REGISTRY is required (or give --dedupe)")
 
     t0 = time.perf_counter()
-    list_df = prepare(read_table(args.list), str(args.list))
-    registry_df = prepare(read_table(args.registry), str(args.registry))
+    list_df = prepare(read_table(args.list), str(args.list), us=args.us)
+    registry_df = prepare(read_table(args.registry), str(args.registry), us=args.us)
     if list_df["unique_id"].duplicated().any() or registry_df["unique_id"].duplicated().any():
         raise SystemExit("duplicate ids in the list or the registry; give each row a unique id")
     tight = {"auto": None, "yes": True, "no": False}[args.tight_blocking]
     matches = link(list_df, registry_df, args.threshold, seed=args.seed, max_pairs=args.max_pairs,
-                   tight_blocking=tight)
+                   tight_blocking=tight, keep_best=args.keep_best)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     matches.to_csv(args.out, index=False)
     n_match = int(matches["decision"].eq("match").sum())

@@ -244,12 +244,19 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
 @click.option("--duplicates", type=float, default=0.03, show_default=True, help="Share of duplicate listings.")
 @click.option("--heavy-namesakes", is_flag=True, help="Concentrate the name distribution (many namesakes).")
 @click.option("--damage", type=float, default=1.0, show_default=True, help="Scale of every damage rate.")
-def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage):
-    """A synthetic personnel registry, a damaged list drawn from it, and truth.csv.
+@click.option("--style", type=click.Choice(["ru", "us"]), default="ru", show_default=True,
+              help="ru: a Russian personnel registry and list; us: a Social-Security-style registry and a "
+                   "census or tax-form list (--form).")
+@click.option("--form", type=click.Choice(["census", "tax"]), default="census", show_default=True,
+              help="With --style us: the list's kind (census households, or tax forms with SSNs).")
+def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage,
+              style, form):
+    """A synthetic registry, a damaged list drawn from it, and truth.csv.
 
     \b
     Example:
       linker synth --registry 20000 --list 1000 --out rosters/ru --seed 1
+      linker synth --style us --form tax --registry 20000 --list 1000 --out rosters/us --seed 1
     """
     from .errors import ConfigError
     from .synth import synth, write_synth
@@ -259,8 +266,15 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
             raise ConfigError(f"--{name} {v}: not a share; give a value between 0 and 1")
     if registry < 1 or list_size < 1:
         raise ConfigError("--registry and --list must be at least 1")
-    reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
-                            duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
+    if style == "us":
+        from .synth_us import synth_us
+
+        if genuine <= 0:
+            raise ConfigError("--genuine 0 with --style us: the share of the population in the registry must be above 0")
+        reg, lst, truth = synth_us(registry, list_size, form=form, seed=seed, genuine=genuine, damage=damage)
+    else:
+        reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
+                                duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
     write_synth(out, reg, lst, truth)
     click.echo(f"wrote {out}/registry.csv ({len(reg)} rows), {out}/list.csv ({len(lst)} rows), {out}/truth.csv")
 
