@@ -13,6 +13,14 @@ digit off or missing, the street written another way, a placeholder zip (00000),
     # employer) and truth.csv (rec_id_1, rec_id_2: consecutive forms of one person; `linker evaluate`
     # closes them transitively)
 
+`linker synth --style us --form tax` lists (several forms per person) are measured the same way: the list's
+entries drawn from registry people make the roster (roster.csv), consecutive entries of one registry person
+the truth (dedupe_truth.csv); outsiders are left out, as their truth does not say which of them are one
+person:
+
+    linker synth --style us --form tax --registry 20000 --list 10000 --seed 101 --out /tmp/us101
+    python scripts/households.py --synth /tmp/us101 --out /tmp/us101
+
 Deterministic: the same arguments give byte-identical files. Damage rates are set here from what forms show,
 not tuned to linker (linker is measured on seeds it was not developed on: use 101 and up).
 """
@@ -218,12 +226,33 @@ def household_roster(n_forms: int, seed: int) -> tuple[pd.DataFrame, pd.DataFram
     return forms(ppl, n_forms, rng)
 
 
+def synth_dedupe(lst: pd.DataFrame, truth: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the list's rows drawn from registry people, pairs (rec_id_1, rec_id_2) of consecutive list entries
+    drawn from one registry person) of a `linker synth` list and its truth.csv (list order kept)."""
+    t = truth[truth["registry_id"].astype(str) != ""]
+    roster = lst[lst.iloc[:, 0].astype(str).isin(set(t["list_id"].astype(str)))]
+    pairs = []
+    for _, g in t.groupby("registry_id", sort=True):
+        ids = g["list_id"].astype(str).tolist()
+        pairs += list(zip(ids[:-1], ids[1:]))
+    return roster, pd.DataFrame(pairs, columns=["rec_id_1", "rec_id_2"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--forms", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=101)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--synth", help="a `linker synth` output directory: write its roster.csv and dedupe_truth.csv")
     args = ap.parse_args()
+    if args.synth:
+        read = lambda name: pd.read_csv(Path(args.synth) / name, dtype=str, keep_default_na=False)  # noqa: E731
+        roster, pairs = synth_dedupe(read("list.csv"), read("truth.csv"))
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        roster.to_csv(Path(args.out) / "roster.csv", index=False, lineterminator="\n")
+        pairs.to_csv(Path(args.out) / "dedupe_truth.csv", index=False, lineterminator="\n")
+        print(f"{args.out}: roster.csv {len(roster):,} rows, dedupe_truth.csv {len(pairs):,} pairs")
+        return
     roster, truth = household_roster(args.forms, args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

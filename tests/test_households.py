@@ -71,9 +71,10 @@ def test_contradicting_given_name_mass_is_bounded():
     assert np.array_equal(fs.bound_person_level(c, low), low)
 
 
-def test_person_conflict_needs_two_person_level_contradictions():
-    gam = pd.DataFrame({"gamma_first_name": [0, 0, 5, -1, 0], "gamma_birth_date": [0, 4, 1, 0, 1]})
-    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True]
+def test_a_different_given_name_is_two_people_unless_the_birth_date_agrees():
+    gam = pd.DataFrame({"gamma_first_name": [0, 0, 5, -1, 0, 0], "gamma_birth_date": [0, 4, 1, 0, 1, -1]})
+    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True, True]
+    assert fs.person_conflict(gam[["gamma_first_name"]]).tolist() == [True, True, False, False, True, True]
 
 
 @pytest.mark.parametrize("values,expected", [

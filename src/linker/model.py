@@ -37,14 +37,21 @@ ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
     "unit": ((0.15, 0.85), 0.5),
 }
 #: person-level comparisons: the levels that mean "not the same person" (a given name that disagrees
-#: outright, not a diminutive or an initial; two full dates of birth that differ), and the most match mass
-#: those levels may hold whatever EM finds (None: no bound): a household's members are candidate pairs
-#: too, and EM would otherwise learn that "matches" disagree on them. Damage replaces one value of a
-#: record, rarely two: a pair at such a level on two of these is two people, and `linker.dedupe` never puts
-#: it in one cluster. A new person-level field (sex) is one entry here, e.g. ``"sex": ((0,), 0.02)``.
-PERSON_LEVEL: dict[str, tuple[tuple[int, ...], float | None]] = {
+#: outright, not a nickname or an initial; two full dates of birth that differ; two identifiers that
+#: differ) and the most match mass those levels may hold whatever EM finds: a household's members are
+#: candidate pairs too (same surname, same address, sometimes one SSN), and EM would otherwise learn that
+#: "matches" disagree on them. A new person-level field (sex) is one entry, e.g. ``"sex": ((0,), 0.02)``.
+PERSON_LEVEL: dict[str, tuple[tuple[int, ...], float]] = {
     "first_name": ((0,), 0.03),
     "birth_date": ((0, 1), 0.06),
+    "personal_number": ((0,), 0.05),
+}
+#: a pair is two people (`person_conflict`; `linker.dedupe` never clusters it) when one of these
+#: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
+#: a given name that disagrees outright, unless the full date of birth agrees (damage can replace a name,
+#: and two people with one birthday and two given names are rarer than that damage)
+CONFLICTS: dict[str, dict[str, tuple[int, ...]]] = {
+    "first_name": {"birth_date": (2, 3, 4)},
 }
 #: generic columns (present on both sides, not a known field): bounds (bits) on each level's weight, so
 #: that no column linker does not understand can dominate the person-level fields
@@ -67,13 +74,18 @@ def monotone(weights: np.ndarray) -> np.ndarray:
 
 
 def person_conflict(gam: pd.DataFrame) -> np.ndarray:
-    """Per pair, whether two person-level comparisons (`PERSON_LEVEL`) are at a level that means "not the
-    same person" (a missing side is no conflict)."""
-    count = np.zeros(len(gam), np.int8)
-    for name, (levels, _most) in PERSON_LEVEL.items():
-        if f"gamma_{name}" in gam:
-            count += np.isin(gam[f"gamma_{name}"].to_numpy(), levels)
-    return count >= 2
+    """Per pair, whether it is two people by `CONFLICTS` (a missing side is no conflict, and vouches for
+    nothing)."""
+    out = np.zeros(len(gam), bool)
+    for name, vouchers in CONFLICTS.items():
+        if f"gamma_{name}" not in gam:
+            continue
+        hit = np.isin(gam[f"gamma_{name}"].to_numpy(), PERSON_LEVEL[name][0])
+        for other, levels in vouchers.items():
+            if f"gamma_{other}" in gam:
+                hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), levels)
+        out |= hit
+    return out
 
 
 def is_address(c: Comparison) -> bool:
@@ -281,7 +293,7 @@ def bound_person_level(c: Comparison, m: np.ndarray) -> np.ndarray:
     """``m`` with the mass of ``c``'s contradicting levels (`PERSON_LEVEL`) at most its bound, the rest
     scaled up to keep the sum 1."""
     spec = PERSON_LEVEL.get(c.name)
-    if spec is None or spec[1] is None or max(spec[0]) >= len(m):
+    if spec is None or max(spec[0]) >= len(m):
         return m
     levels, most = list(spec[0]), spec[1]
     held = m[levels].sum()
