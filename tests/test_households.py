@@ -71,10 +71,12 @@ def test_contradicting_given_name_mass_is_bounded():
     assert np.array_equal(fs.bound_person_level(c, low), low)
 
 
-def test_a_different_given_name_is_two_people_unless_the_birth_date_agrees():
-    gam = pd.DataFrame({"gamma_first_name": [0, 0, 5, -1, 0, 0], "gamma_birth_date": [0, 4, 1, 0, 1, -1]})
-    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True, True]
-    assert fs.person_conflict(gam[["gamma_first_name"]]).tolist() == [True, True, False, False, True, True]
+def test_a_different_given_name_is_two_people_unless_the_birth_date_or_the_identifier_vouches():
+    gam = pd.DataFrame({"gamma_first_name": [0, 0, 5, -1, 0, 0, 0, 0],
+                        "gamma_birth_date": [0, 4, 1, 0, 1, -1, 3, -1],
+                        "gamma_personal_number": [0, 0, 0, 0, 2, -1, -1, 3]})
+    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True, True, False, False]
+    assert fs.person_conflict(gam[["gamma_first_name"]]).tolist() == [True] * 2 + [False] * 2 + [True] * 4
 
 
 @pytest.mark.parametrize("values,expected", [

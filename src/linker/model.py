@@ -48,10 +48,12 @@ PERSON_LEVEL: dict[str, tuple[tuple[int, ...], float]] = {
 }
 #: a pair is two people (`person_conflict`; `linker.dedupe` never clusters it) when one of these
 #: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
-#: a given name that disagrees outright, unless the full date of birth agrees (damage can replace a name,
-#: and two people with one birthday and two given names are rarer than that damage)
+#: a given name that disagrees outright, unless the date of birth agrees (exactly, partially or one digit
+#: off) or the identifier agrees exactly (damage can replace a name). A family member filed under another's
+#: SSN agrees on the number: a sex comparison is the evidence there, as its own entry with no voucher,
+#: e.g. ``"sex": {}``.
 CONFLICTS: dict[str, dict[str, tuple[int, ...]]] = {
-    "first_name": {"birth_date": (2, 3, 4)},
+    "first_name": {"birth_date": (2, 3, 4), "personal_number": (3,)},
 }
 #: generic columns (present on both sides, not a known field): bounds (bits) on each level's weight, so
 #: that no column linker does not understand can dominate the person-level fields
