@@ -2,6 +2,7 @@
 user would, with the preprocessing such a user would write for Russian (and FEBRL) data.
 
     python scripts/splink_peer.py LIST REGISTRY --out matches.csv [--threshold 0.9] [--truth truth.csv]
+    python scripts/splink_peer.py --dedupe ROSTER --out clusters.csv [--threshold 0.9] [--truth pairs.csv]
 
 Preprocessing: headers mapped with a small dict (Russian and English); a full-name column split into
 surname / first name / patronymic by order heuristics (patronymic suffix, initials); Cyrillic
@@ -13,6 +14,10 @@ Levenshtein; FEBRL address fields when present. u by random sampling, the prior 
 rules, m by EM on two blocking rules. Each list entry takes its best pair; ``match`` when its
 probability is at least ``--threshold``. Writes ``list_id, registry_id, decision, match_probability,
 match_weight`` (one row per list entry, input order), the columns ``linker evaluate`` scores.
+``--dedupe``: the rows of one roster that are the same person (``dedupe_only``; the same comparisons,
+US headers too: SSN by Damerau-Levenshtein levels, street and zip; a date column read month-first when
+its values show it); pairs reaching ``--threshold`` are clustered by Splink's connected components;
+writes ``id, cluster_id`` (one row per roster row), which ``linker evaluate`` scores against pair truth.
 Never imported by the package.
 """
 
@@ -36,14 +41,21 @@ NAME_FIELDS = ("surname", "first_name", "patronymic")
 
 # header (lowercased, ё->е, spaces collapsed, trailing dots/colons dropped) -> field
 HEADERS: dict[str, str] = {
-    **dict.fromkeys(["id", "rec_id", "№", "№ п/п", "no", "n", "#", "nr", "list_id", "registry_id",
+    **dict.fromkeys(["id", "rec_id", "record_id", "№", "№ п/п", "no", "n", "#", "nr", "list_id", "registry_id",
                      "unique_id", "номер", "п/п"], "id"),
     **dict.fromkeys(["фио", "ф.и.о", "full name", "full_name", "fullname", "name", "фамилия имя отчество",
                      "фамилия, имя, отчество"], "full_name"),
     **dict.fromkeys(["фамилия", "surname", "last name", "last_name", "lastname", "family name"], "surname"),
+    # US lists: street address (compared only when both sides have one)
+    **dict.fromkeys(["street_address", "address"], "address_1"),
+    **dict.fromkeys(["city"], "suburb"),
+    **dict.fromkeys(["zip", "zip_code"], "postcode"),
     **dict.fromkeys(["имя", "first_name", "first name", "firstname", "given name", "given_name",
                      "forename"], "first_name"),
-    **dict.fromkeys(["отчество", "patronymic", "middle name", "middle_name", "father's name"], "patronymic"),
+    **dict.fromkeys(["отчество", "patronymic", "father's name"], "patronymic"),
+    **dict.fromkeys(["middle name", "middle_name", "middle", "middle_initial", "middle initial", "mi"], "middle"),
+    **dict.fromkeys(["sex", "gender", "пол"], "sex"),
+    **dict.fromkeys(["ssn", "social security number", "soc_sec_num"], "ssn"),
     **dict.fromkeys(["дата рождения", "д.р", "дата рожд", "date of birth", "date_of_birth", "dob",
                      "birth_date", "birthdate", "birth date", "born"], "dob"),
     **dict.fromkeys(["личный номер", "личный №", "л/н", "личный номер военнослужащего", "personal number",
@@ -51,6 +63,11 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(["звание", "воинское звание", "rank"], "rank"),
     **dict.fromkeys(["категория", "category", "категория военнослужащего"], "category"),
     **dict.fromkeys(["воинская часть", "в/ч", "часть", "unit", "military unit", "в/ч №"], "unit"),
+    # US forms (more spellings)
+    **dict.fromkeys(["form_id", "person_id"], "id"),
+    **dict.fromkeys(["street", "street address", "mailing address"], "address_1"),
+    **dict.fromkeys(["zip code", "zipcode", "postal code"], "postcode"),
+    **dict.fromkeys(["town"], "suburb"),
     # FEBRL
     **{k: k for k in ("soc_sec_id", "street_number", "address_1", "address_2", "suburb", "postcode",
                       "state")},
@@ -124,7 +141,7 @@ def split_full_name(text: str) -> tuple[str, str, str]:
     return tokens[0], tokens[1], " ".join(tokens[2:])
 
 
-def parse_date(text: str) -> str:
+def parse_date(text: str, dayfirst: bool = True) -> str:
     t = text.strip().lower()
     t = re.sub(r"\s*(г\.?|года|год)\s*$", "", t)
     for stem, month in MONTHS.items():
@@ -135,7 +152,7 @@ def parse_date(text: str) -> str:
     if re.fullmatch(r"\d{8}", t):
         d = pd.to_datetime(t, format="%Y%m%d", errors="coerce")
     else:
-        d = pd.to_datetime(t, dayfirst=True, errors="coerce", format="mixed")
+        d = pd.to_datetime(t, dayfirst=dayfirst, errors="coerce", format="mixed")
     if pd.isna(d) or not 1900 <= d.year <= 2030:
         return ""
     return d.strftime("%Y-%m-%d")
@@ -146,7 +163,7 @@ def clean_number(text: str) -> str:
     return TRANSLIT.translate(t).upper() if t else ""
 
 
-def prepare(df: pd.DataFrame, source: str) -> pd.DataFrame:
+def prepare(df: pd.DataFrame, source: str, *, us: bool = False) -> pd.DataFrame:
     """The columns Splink compares: unique_id, surname, first_name, patronymic, dob, ..."""
     cols = map_columns(df)
     out = pd.DataFrame(index=df.index)
@@ -163,10 +180,16 @@ def prepare(df: pd.DataFrame, source: str) -> pd.DataFrame:
     out["surname_mp"] = _on_unique(out["surname"], lambda s: jellyfish.metaphone(s) if s else "")
     out["first_initial"] = out["first_name"].str[:1]
     if "dob" in cols:
-        out["dob"] = _on_unique(df[cols["dob"]], parse_date)
+        out["dob"] = _on_unique(df[cols["dob"]], lambda t: parse_date(t, dayfirst=not us))
         out["birth_year"] = out["dob"].str[:4]
     if "personal_number" in cols:
         out["personal_number"] = _on_unique(df[cols["personal_number"]], clean_number)
+    if "ssn" in cols:
+        out["ssn"] = _on_unique(df[cols["ssn"]], lambda v: re.sub(r"\D", "", v))
+    if "middle" in cols:   # a US user compares the middle initial (lists give only the initial)
+        out["middle_initial"] = _on_unique(df[cols["middle"]], clean_name).str[:1]
+    if "sex" in cols:
+        out["sex"] = _on_unique(df[cols["sex"]], lambda v: v.strip().upper()[:1] if v.strip() else "")
     if "unit" in cols:
         out["unit"] = _on_unique(df[cols["unit"]], lambda u: "".join(re.findall(r"\d+", u)))
     for f in ("soc_sec_id", "street_number", "postcode"):
@@ -198,8 +221,8 @@ def _name_comparison(col: str, initials: bool) -> cl.CustomComparison:
     return cl.CustomComparison(output_column_name=col, comparison_levels=levels)
 
 
-def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = False
-                   ) -> tuple[SettingsCreator, list, list]:
+def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = False,
+                   link_type: str = "link_only") -> tuple[SettingsCreator, list, list]:
     """Settings, deterministic rules (for the prior) and EM blocking rules for the fields present;
     ``initials``: the name fields written as initials somewhere (they get an "initial agrees" level)."""
     comparisons = []
@@ -210,6 +233,12 @@ def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = 
         comparisons.append(cl.DateOfBirthComparison("dob", input_is_string=True, datetime_format="%Y-%m-%d"))
     if "personal_number" in fields:
         comparisons.append(cl.LevenshteinAtThresholds("personal_number", [1, 2]))
+    if "ssn" in fields:
+        comparisons.append(cl.DamerauLevenshteinAtThresholds("ssn", [1, 2]))
+    if "middle_initial" in fields:
+        comparisons.append(cl.ExactMatch("middle_initial"))
+    if "sex" in fields:
+        comparisons.append(cl.ExactMatch("sex"))
     if "soc_sec_id" in fields:
         comparisons.append(cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]))
     if "unit" in fields:
@@ -229,25 +258,26 @@ def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = 
         return all(f in fields for f in fs)
 
     rules = []
-    loose = (("surname",), ("first_name", "dob"), ("dob",), ("personal_number",), ("soc_sec_id",),
+    loose = (("surname",), ("first_name", "dob"), ("dob",), ("personal_number",), ("soc_sec_id",), ("ssn",),
+             ("first_name", "surname_mp"),
              ("surname_mp", "first_initial"), ("first_name", "patronymic"), ("postcode", "street_number"))
     # at a million rows the loose rules propose over 600M comparisons (block_on("surname") alone 395M);
     # a competent user tightens each with an initial or the birth year
     tight = (("surname", "first_initial"), ("first_name", "dob"), ("dob", "first_initial"), ("personal_number",),
-             ("soc_sec_id",), ("surname_mp", "first_initial", "birth_year"),
+             ("soc_sec_id",), ("ssn",), ("surname_mp", "first_initial", "birth_year"),
              ("first_name", "patronymic", "birth_year"), ("postcode", "street_number"))
     for fs in (tight if tight_blocking else loose):
         if have(*fs):
             rules.append(block_on(*fs))
     deterministic = [block_on(*fs) for fs in (("surname", "first_name", "dob"), ("personal_number",),
-                                              ("soc_sec_id",)) if have(*fs)]
+                                              ("soc_sec_id",), ("ssn",)) if have(*fs)]
     if not deterministic:
         deterministic = [block_on("surname", "first_name")]
-    em_first = next(fs for fs in (("dob",), ("personal_number",), ("soc_sec_id",), ("first_name",))
+    em_first = next(fs for fs in (("dob",), ("personal_number",), ("soc_sec_id",), ("ssn",), ("first_name",))
                     if have(*fs) or fs == ("first_name",))
     em = [block_on(*em_first), block_on("surname", "first_name") if have("first_name") else block_on("surname")]
     settings = SettingsCreator(
-        link_type="link_only",
+        link_type=link_type,
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=rules,
         retain_intermediate_calculation_columns=False,
@@ -257,8 +287,10 @@ def build_settings(fields: set[str], initials: set[str], tight_blocking: bool = 
 
 
 def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, seed: int = 1,
-         max_pairs: float = 5e6, tight_blocking: bool | None = None) -> pd.DataFrame:
+         max_pairs: float = 5e6, tight_blocking: bool | None = None, keep_best: bool = False) -> pd.DataFrame:
     """Train and predict; one row per list entry (its best pair), in list order."""
+    common = [c for c in list_df.columns if c in registry_df.columns]   # Splink stacks both tables
+    list_df, registry_df = list_df[common], registry_df[common]
     fields = {c for c in list_df.columns if list_df[c].notna().any()} & \
              {c for c in registry_df.columns if registry_df[c].notna().any()}
     fields.discard("unique_id")
@@ -307,15 +339,53 @@ def link(list_df: pd.DataFrame, registry_df: pd.DataFrame, threshold: float, *, 
     out["match_weight"] = out["match_weight"].round(4)
     is_match = out["match_probability"].ge(threshold)
     out["decision"] = is_match.map({True: "match", False: "no_match"})
-    out["registry_id"] = out["registry_id"].where(is_match, "").fillna("")
+    out["registry_id"] = (out["registry_id"] if keep_best else out["registry_id"].where(is_match, "")).fillna("")
     return out[["list_id", "registry_id", "decision", "match_probability", "match_weight"]]
+
+
+def dedupe(roster: pd.DataFrame, threshold: float, *, seed: int = 1, max_pairs: float = 5e6) -> pd.DataFrame:
+    """Train on the roster against itself, predict, cluster the pairs reaching ``threshold``: id, cluster_id."""
+    fields = {c for c in roster.columns if roster[c].notna().any()} - {"unique_id"}
+    initials = {f for f in ("first_name", "patronymic") if f in fields and roster[f].str.len().eq(1).any()}
+    settings, deterministic, em = build_settings(fields, initials, len(roster) > 300_000, link_type="dedupe_only")
+    linker = Linker(DuckDBAPI().register(roster, dataset_display_name="roster"), settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+    for rule in em:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
+    pairs = linker.inference.predict(threshold_match_probability=threshold)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pairs, threshold).as_pandas_dataframe()
+    got = dict(zip(clusters["unique_id"].astype(str), clusters["cluster_id"].astype(str)))
+    ids = roster["unique_id"].astype(str)
+    return pd.DataFrame({"id": ids, "cluster_id": [got.get(i, i) for i in ids]})
+
+
+def main_dedupe(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    roster = prepare(read_table(args.list), str(args.list), us=args.us)
+    if roster["unique_id"].duplicated().any():
+        raise SystemExit("duplicate ids in the roster; give each row a unique id")
+    clusters = dedupe(roster, args.threshold, seed=args.seed, max_pairs=args.max_pairs)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    clusters.to_csv(args.out, index=False)
+    sizes = clusters["cluster_id"].value_counts()
+    print(f"splink {len(clusters)} rows, {len(sizes)} clusters, largest {int(sizes.max())}, "
+          f"{time.perf_counter() - t0:.1f} s -> {args.out}")
+    if args.truth:
+        from linker.evaluate_dupes import evaluate_clusters
+
+        s = evaluate_clusters(clusters, pd.read_csv(args.truth, dtype=str, keep_default_na=False))
+        print(f"pairs: predicted {s.predicted}, true {s.true}, tp {s.tp}, precision {s.precision:.4f}, "
+              f"recall {s.recall:.4f}, f1 {s.f1:.4f}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("list", type=Path)
-    ap.add_argument("registry", type=Path)
-    ap.add_argument("--out", type=Path, required=True, help="matches.csv to write")
+    ap.add_argument("registry", type=Path, nargs="?")
+    ap.add_argument("--dedupe", action="store_true", help="LIST is a roster to deduplicate (no REGISTRY)")
+    ap.add_argument("--out", type=Path, required=True, help="matches.csv (clusters.csv with --dedupe) to write")
     ap.add_argument("--threshold", type=float, default=0.9, help="match when probability >= this")
     ap.add_argument("--truth", type=Path, help="truth file: print precision, recall, F1")
     ap.add_argument("--seed", type=int, default=1, help="seed of the u sampling (reproducible runs)")
@@ -324,16 +394,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-pairs", type=float, default=5e6,
                     help="pairs sampled for u, and cap of EM pairs (Splink suggests 1e7 and up; "
                          "5e6 takes ~20 s on 2 cores)")
+    ap.add_argument("--us", action="store_true",
+                    help="US data: dates month-first (MM/DD/YYYY), as a user who knows the files would parse them")
+    ap.add_argument("--keep-best", action="store_true",
+                    help="write every entry's best pair's registry id, also below the threshold (for a threshold sweep)")
     args = ap.parse_args(argv)
+    if args.dedupe:
+        return main_dedupe(args)
+    if args.registry is None:
+        ap.error("REGISTRY is required (or give --dedupe)")
 
     t0 = time.perf_counter()
-    list_df = prepare(read_table(args.list), str(args.list))
-    registry_df = prepare(read_table(args.registry), str(args.registry))
+    list_df = prepare(read_table(args.list), str(args.list), us=args.us)
+    registry_df = prepare(read_table(args.registry), str(args.registry), us=args.us)
     if list_df["unique_id"].duplicated().any() or registry_df["unique_id"].duplicated().any():
         raise SystemExit("duplicate ids in the list or the registry; give each row a unique id")
     tight = {"auto": None, "yes": True, "no": False}[args.tight_blocking]
     matches = link(list_df, registry_df, args.threshold, seed=args.seed, max_pairs=args.max_pairs,
-                   tight_blocking=tight)
+                   tight_blocking=tight, keep_best=args.keep_best)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     matches.to_csv(args.out, index=False)
     n_match = int(matches["decision"].eq("match").sum())

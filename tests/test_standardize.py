@@ -122,10 +122,12 @@ def _reference_names(row: dict, mapping: Mapping) -> tuple:
     if mapping.get("full_name") and not mapping.get("surname"):
         sn, fn, pt = N.parse_full_name(cleaned(get("full_name")))
     else:
-        sn, fn, pt = cleaned(get("surname")), cleaned(get("first_name")), cleaned(get("patronymic"))
+        sn, fn, pt = (cleaned("" if N.is_placeholder(get(f), given=f != "surname") else get(f))
+                      for f in ("surname", "first_name", "patronymic"))
         given, second = _split_given(fn)
-        if pt == "" and second != "":
-            fn, pt = given, second
+        # split also when the second word repeats the middle name given beside it ("Kenneth P" + "P")
+        if second != "" and (pt == "" or second[:1].lower() == pt[:1].lower()):
+            fn, pt = given, pt or second
         if _looks_swapped(sn + "\x1f" + fn):
             sn, fn = fn, sn
     fk = _key_and_initial(fn)[0].replace(" ", "")

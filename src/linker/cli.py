@@ -154,7 +154,7 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, engine, spark
                                             encoding="utf-8")
     c = report["counts"]
     click.echo(f"{c['rows']} rows: {c['entities']} distinct people, {c['clusters']} listed more than once "
-               f"({c['rows_in_clusters']} rows)")
+               f"({c['rows_in_clusters']} rows); largest cluster {report['largest_cluster']['size']} rows")
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
@@ -258,14 +258,20 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
 @click.option("--duplicates", type=float, default=0.03, show_default=True, help="Share of duplicate listings.")
 @click.option("--heavy-namesakes", is_flag=True, help="Concentrate the name distribution (many namesakes).")
 @click.option("--damage", type=float, default=1.0, show_default=True, help="Scale of every damage rate.")
+@click.option("--style", type=click.Choice(["ru", "us"]), default="ru", show_default=True,
+              help="ru: a Russian personnel registry and list; us: a Social-Security-style registry and a "
+                   "census or tax-form list (--form).")
+@click.option("--form", type=click.Choice(["census", "tax"]), default="census", show_default=True,
+              help="With --style us: the list's kind (census households, or tax forms with SSNs).")
 @click.option("--force", is_flag=True, help="Replace the rosters of an earlier `linker synth` in --out.")
 def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage,
-              force):
-    """A synthetic personnel registry, a damaged list drawn from it, and truth.csv.
+              style, form, force):
+    """A synthetic registry, a damaged list drawn from it, and truth.csv.
 
     \b
     Example:
       linker synth --registry 20000 --list 1000 --out rosters/ru --seed 1
+      linker synth --style us --form tax --registry 20000 --list 1000 --out rosters/us --seed 1
     """
     from .errors import ConfigError
     from .outdir import OutputDir, install_signal_handlers
@@ -274,9 +280,16 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
     install_signal_handlers()
     if registry < 1 or list_size < 1:
         raise ConfigError(f"--registry {registry} --list {list_size}: both must be at least 1")
+    if style == "us" and genuine <= 0:
+        raise ConfigError("--genuine 0 with --style us: the share of the population in the registry must be above 0")
     with OutputDir(out, command="synth", force=force) as target:
-        reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
-                                duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
+        if style == "us":
+            from .synth_us import synth_us
+            reg, lst, truth = synth_us(registry, list_size, form=form, seed=seed, genuine=genuine, damage=damage)
+        else:
+            reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine,
+                                    namesakes=namesakes, duplicates=duplicates, heavy_namesakes=heavy_namesakes,
+                                    damage=damage)
         with target.staging() as tmp:
             write_synth(tmp, reg, lst, truth)
     click.echo(f"wrote {out}/registry.csv ({len(reg)} rows), {out}/list.csv ({len(lst)} rows), {out}/truth.csv")

@@ -30,7 +30,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": (
         "имя", "first_name", "firstname", "first name", "given_name", "givenname", "given name", "forename", "imya",
     ),
-    "patronymic": ("отчество", "patronymic", "middle_name", "middlename", "middle name", "otchestvo", "father's name"),
+    # a middle name is the general case of the patronymic (an initial compares against a full name)
+    "patronymic": ("отчество", "patronymic", "middle_name", "middlename", "middle name", "otchestvo", "father's name",
+                   "middle", "middle_initial", "middle initial", "middleinitial", "mi", "m.i.", "mid_init"),
     "birth_date": (
         "дата рождения", "дата_рождения", "датарождения", "д.р.", "др", "д/р", "г.р.", "год рождения", "родился",
         "date_of_birth", "date of birth", "dob", "birth_date", "birthdate", "birth date", "born", "birthday",
@@ -63,7 +65,7 @@ for _field, _names in _ALIASES.items():
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((f, re.compile(p)) for f, p in (
     ("full_name", r"^ф\.?\s*и\.?\s*о\b|full.?name"),
     ("birth_date", r"рожд|birth|\bdob\b|\bborn\b"),
-    ("patronymic", r"отчеств|patronym|middle.?name"),
+    ("patronymic", r"отчеств|patronym|middle.?(name|init)"),
     ("surname", r"фамил|surname|last.?name|family.?name"),
     ("first_name", r"^имя\b|first.?name|given.?name|forename"),
     ("personal_number", r"личн\w*\s*(номер|№|н\b)|жетон|personal.?(number|no)|service.?(number|no)"),
@@ -79,6 +81,8 @@ class Mapping:
 
     fields: tuple[tuple[str, str], ...]
     text: tuple[str, ...] = ()
+    date_order: str = ""        # of the birth_date column, read from its values (fields_dates.date_order)
+    date_other: int = 0         # values of that column that show the other order (each is read in its own)
 
     def get(self, field: str) -> str | None:
         return dict(self.fields).get(field)
@@ -87,6 +91,9 @@ class Mapping:
         d = dict(self.fields)
         for t in self.text:
             d[f"text:{t}"] = t
+        if self.date_order:
+            d["date_order"] = self.date_order + (f" ({self.date_other} values the other way, each read so)"
+                                                 if self.date_other else "")
         return d
 
 
@@ -146,11 +153,22 @@ def map_columns(
         if col not in registry_df.columns:
             raise InputError(f"{registry_path}: --map text:{name}={col}: no column {col!r}; columns are: {', '.join(registry_df.columns)}")
     text_l = tuple(shared) + tuple(n for n in extra_l if n in extra_r)
-    lm = Mapping(tuple(sorted(lf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l)
-    rm = Mapping(tuple(sorted(rf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l)
+    lm = Mapping(tuple(sorted(lf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l,
+                 *_date_order(list_df, lf.get("birth_date")))
+    rm = Mapping(tuple(sorted(rf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l,
+                 *_date_order(registry_df, rf.get("birth_date")))
     object.__setattr__(lm, "_text_cols", {**{c: c for c in shared}, **extra_l})
     object.__setattr__(rm, "_text_cols", {**{c: c for c in shared}, **extra_r})
     return lm, rm
+
+
+def _date_order(df: pd.DataFrame, col: str | None) -> tuple[str, int]:
+    """(order, values the other way) of a date column; ("", 0) without one."""
+    if col is None:
+        return "", 0
+    from .fields_dates import date_order
+
+    return date_order(df[col])
 
 
 def text_column(mapping: Mapping, name: str) -> str:
@@ -216,3 +234,18 @@ def _stripped(s: pd.Series) -> pd.Series:
 
 def _any_empty(ids: pd.Series) -> bool:
     return not all(ids.to_numpy().tolist())     # (every id is a str)
+
+
+#: headers of address-like columns (English and Russian): a household shares them
+_ADDRESS = re.compile(
+    r"street|\bstr\b|address|\baddr|\bhouse|\bbldg|building|\bapt|apartment|suite|\bflat\b|\bunit.?(no|num|#)"
+    r"|\bcity\b|\btown|village|suburb|locality|\bzip|post.?code|postal|\bstate\b|county|province|region"
+    r"|district|country|residen|mailing|po.?box"
+    r"|улиц|адрес|город|населен|индекс|почтов|\bдом\b|квартир|област|район|\bкрай\b|регион|\bсело\b"
+    r"|деревн|посел|строени|корпус|жительств|прописк|проживан|страна")
+
+
+def address_like(header: str) -> bool:
+    """Whether a generic column's header names part of an address (street, house number, city, zip, state,
+    apartment; улица, дом, город, индекс, ...)."""
+    return bool(_ADDRESS.search(_norm_header(str(header))))

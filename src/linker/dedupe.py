@@ -2,17 +2,21 @@
 
 The same stages as matching, with the table on both sides: standardize, block (each unordered pair once),
 compare, u from random pairs of distinct rows, m and the pair prior by EM over pattern counts, term
-frequencies. Pairs whose probability reaches the threshold are clustered into entities: links are taken
-strongest first, and two clusters merge only when most of the pairs between them that blocking proposed
-are links too (average linkage), so one weak link cannot chain two people together.
+frequencies. Pairs whose probability reaches the threshold are clustered into entities (connected
+components of the links), and a cluster whose members do not all fit each other (two given names or two
+dates of birth that disagree outright, or a proposed pair that is confidently two people) loses its weakest
+links until they do, so one link cannot chain two people (or a household) together.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from . import blocking, compare as cmp, model as fs
 from .columns import Mapping, detect_fields, ids_of
@@ -58,38 +62,105 @@ def load_roster(path: str, settings: Settings, *, standardized: bool = True) -> 
     return Side(path, raw, mapping, ids, standardize(raw, mapping) if standardized else pd.DataFrame())
 
 
-def cluster_links(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float,
-                  support: float = 0.5) -> np.ndarray:
-    """Cluster id (smallest member row) per row; average-linkage guard against chaining."""
-    parent = np.arange(n)
-    members: dict[int, list[int]] = {}
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` rows linked by the edges (a[k], b[k])."""
+    graph = sparse.coo_matrix((np.ones(len(a), np.int8), (a, b)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    strong = prob >= threshold
-    link = {(int(a), int(b)): True for a, b in zip(left[strong], right[strong])}
-    proposed = {(int(a), int(b)) for a, b in zip(left, right)}
-    order = np.lexsort((right[strong], left[strong], -prob[strong]))
-    for a, b in zip(left[strong][order], right[strong][order]):
-        ra, rb = find(int(a)), find(int(b))
-        if ra == rb:
-            continue
-        ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
-        if len(ma) > 1 or len(mb) > 1:
-            cross = [(min(x, y), max(x, y)) for x in ma for y in mb]
-            seen = [p for p in cross if p in proposed]
-            linked = sum(1 for p in seen if p in link)
-            if linked < support * max(len(seen), 1):
-                continue
-        root, other = (ra, rb) if ra < rb else (rb, ra)
-        parent[other] = root
-        members[root] = ma + mb
-        members.pop(other, None)
-    return np.array([find(i) for i in range(n)], np.int64)
+def pairs_within(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every unordered pair of rows that share a label (rows of singleton labels give none)."""
+    order = np.argsort(labels, kind="stable")
+    lab = labels[order]
+    start = np.r_[0, np.flatnonzero(lab[1:] != lab[:-1]) + 1]
+    size = np.diff(np.r_[start, len(lab)])
+    first = np.repeat(start, size)                       # group start of each sorted position
+    pos = np.arange(len(lab))
+    count = (first + np.repeat(size, size)) - pos - 1    # later members of the same group
+    total = int(count.sum())
+    a_pos = np.repeat(pos, count)
+    b_pos = a_pos + 1 + (np.arange(total) - np.repeat(np.cumsum(count) - count, count))
+    return order[a_pos], order[b_pos]
+
+
+#: the most member pairs of multi-row clusters checked for conflicts beyond the proposed pairs
+MAX_MEMBER_PAIRS = 5_000_000
+
+
+def cluster_links(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float, *,
+                  strength: np.ndarray | None = None, conflict: np.ndarray | None = None,
+                  member_conflict: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+    """Cluster id (smallest member row) per row. Pairs reaching ``threshold`` are links; a cluster is a
+    connected component of links, and it must not hold two rows that do not fit each other: a proposed pair
+    that is confidently not one person (probability below 1 - threshold), a proposed pair flagged in
+    ``conflict`` (a given name or a date of birth that disagrees outright), or any pair of its members that
+    ``member_conflict(rows_a, rows_b)`` flags. While a cluster holds such a pair its weakest link (lowest
+    ``strength``, default the probability) is removed, so one link cannot chain two people together; every
+    step is vectorized over all clusters at once."""
+    left, right = np.asarray(left, np.int64), np.asarray(right, np.int64)
+    strength = prob if strength is None else np.asarray(strength, float)
+    links = np.flatnonzero(prob >= threshold)
+    la, lb, ls = left[links], right[links], strength[links]
+    apart = prob < 1.0 - threshold
+    if conflict is not None:
+        apart |= np.asarray(conflict, bool)
+    ca, cb = left[apart], right[apart]
+    labels = _components(n, la, lb)
+    if member_conflict is not None:
+        sizes = np.bincount(labels)
+        if int((sizes * (sizes - 1) // 2).sum()) <= MAX_MEMBER_PAIRS:
+            ma, mb = pairs_within(labels)
+            bad = member_conflict(ma, mb)
+            ca, cb = np.r_[ca, ma[bad]], np.r_[cb, mb[bad]]
+    keep = np.ones(len(la), bool)
+    all_ca, all_cb = ca, cb
+    while True:
+        together = labels[ca] == labels[cb]
+        if not together.any():
+            break
+        ca, cb = ca[together], cb[together]
+        bad = np.zeros(labels.max() + 1, bool)
+        bad[labels[ca]] = True
+        idx = np.flatnonzero(keep)
+        idx = idx[bad[labels[la[idx]]]]
+        comp = labels[la[idx]]
+        order = np.lexsort((idx, ls[idx], comp))           # per cluster: weakest link first
+        first = np.r_[True, comp[order][1:] != comp[order][:-1]]
+        keep[idx[order][first]] = False
+        labels = _components(n, la[keep], lb[keep])
+    if not keep.all():
+        keep, labels = _rejoin(n, la, lb, ls, keep, labels, all_ca, all_cb)
+    smallest = np.full(labels.max() + 1 if n else 0, n, np.int64)
+    np.minimum.at(smallest, labels, np.arange(n))
+    return smallest[labels]
+
+
+def _rejoin(n: int, la: np.ndarray, lb: np.ndarray, ls: np.ndarray, keep: np.ndarray, labels: np.ndarray,
+            ca: np.ndarray, cb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Removed links put back, strongest first, wherever they join two clusters with no conflicting pair
+    between them: removing the weakest links of a cluster also cuts rows that fitted everyone. Each round
+    merges every cluster with at most one other (its strongest allowed link), so no round can join two
+    rows that conflict through a third cluster."""
+    removed = np.flatnonzero(~keep)
+    removed = removed[np.lexsort((removed, -ls[removed]))]              # strongest first
+    while len(removed):
+        ra, rb = labels[la[removed]], labels[lb[removed]]
+        width = np.int64(labels.max()) + 1
+        x, y = labels[ca], labels[cb]
+        conflicts = np.minimum(x, y) * width + np.maximum(x, y)
+        allowed = (ra != rb) & ~np.isin(np.minimum(ra, rb) * width + np.maximum(ra, rb), conflicts)
+        removed, ra, rb = removed[allowed], ra[allowed], rb[allowed]
+        if not len(removed):
+            break
+        ends = np.c_[ra, rb].ravel()                                      # link k's clusters at 2k, 2k+1
+        first = np.full(width, len(ends), np.int64)
+        np.minimum.at(first, ends, np.arange(len(ends)))
+        k = np.arange(len(removed))
+        chosen = (first[ra] // 2 == k) & (first[rb] // 2 == k)
+        keep[removed[chosen]] = True
+        removed = removed[~chosen]
+        labels = _components(n, la[keep], lb[keep])
+    return keep, labels
 
 
 def run_dedupe(path: str, settings: Settings, *, log=None) -> DedupeRun:
@@ -127,7 +198,11 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
         w = weights["match_weight"].to_numpy()
         logit = w * np.log(2) + np.log(lam) - np.log1p(-lam)
         prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
-        cluster = cluster_links(n, blocked.left, blocked.right, prob, settings.match_threshold)
+        def member_conflict(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return fs.person_conflict(cmp.compare(enc, a, b, workers=settings.workers))
+
+        cluster = cluster_links(n, blocked.left, blocked.right, prob, settings.match_threshold, strength=w,
+                                conflict=fs.person_conflict(gam), member_conflict=member_conflict)
     return DedupeRun(side, blocked.left, blocked.right, gam, weights, prob, model, cluster, blocked, timer.timings)
 
 
@@ -186,6 +261,8 @@ def dedupe_report(run: DedupeRun, clusters: pd.DataFrame, settings: Settings) ->
         "counts": {"rows": int(len(clusters)), "entities": int(len(sizes)),
                    "rows_in_clusters": int((clusters["cluster_size"] > 1).sum()),
                    "clusters": int((sizes > 1).sum())},
+        "largest_cluster": {"cluster_id": str(sizes.idxmax()) if len(sizes) else "",
+                            "size": int(sizes.max()) if len(sizes) else 0},
         "cluster_sizes": {str(int(k)): int(v) for k, v in hist.items()},
         "blocking": run.blocking.to_dict(),
         "model": run.model.to_dict(),

@@ -1,6 +1,7 @@
 """Dates of birth in any format a list may hold -> (year, month, day) with partial dates allowed.
 
-Formats read (day-first wherever the order is ambiguous, as in Russian and European usage):
+Formats read (day-first wherever the order is ambiguous, as in Russian and European usage, unless the
+column's values show it is month-first: see :func:`date_order`):
 
 - ``DD.MM.YYYY``, ``D.M.YYYY``, ``DD.MM.YY``, ``D.M.YY``; the same with ``/``, ``-`` or spaces;
 - ``YYYY-MM-DD`` (ISO, also followed by a time ``T10:00:00`` / `` 00:00:00``), ``YYYY/MM/DD``, ``YYYY.MM.DD``;
@@ -111,7 +112,7 @@ def _full(year: int, month: int, day: int) -> bool:
     return MIN_YEAR <= year <= MAX_YEAR and 1 <= month <= 12 and 1 <= day <= _days_in(year, month)
 
 
-def _from_digits(d: str, reference_year: int) -> DateParts | None:
+def _from_digits(d: str, reference_year: int, month_first: bool = False) -> DateParts | None:
     n = len(d)
     if n == 4:
         return _settle(int(d), 0, 0)
@@ -120,6 +121,8 @@ def _from_digits(d: str, reference_year: int) -> DateParts | None:
         if _full(y, m, dd):
             return y, m, dd, False
         dd2, m2, y2 = int(d[:2]), int(d[2:4]), int(d[4:])
+        if month_first:
+            dd2, m2 = m2, dd2
         if _full(y2, m2, dd2):
             return y2, m2, dd2, False
         # neither reading is valid: keep the one whose year is plausible
@@ -148,8 +151,8 @@ def _month_of(word: str) -> int:
     return 0
 
 
-def _from_numbers(nums: list[str], reference_year: int) -> DateParts | None:
-    """Separated numeric groups: D M Y, Y M D, M Y, Y M."""
+def _from_numbers(nums: list[str], reference_year: int, month_first: bool = False) -> DateParts | None:
+    """Separated numeric groups: D M Y (M D Y when ``month_first``), Y M D, M Y, Y M."""
     if any(len(t) > 4 for t in nums):
         return None
     if len(nums) == 3:
@@ -157,6 +160,8 @@ def _from_numbers(nums: list[str], reference_year: int) -> DateParts | None:
         if len(a) == 4:
             return _settle(int(a), int(b), int(c))
         if len(c) in (2, 4) and len(a) <= 2 and len(b) <= 2:
+            if month_first:
+                a, b = b, a
             return _settle(_year_of(c, reference_year), int(b), int(a))
         return None
     if len(nums) == 2:
@@ -197,15 +202,57 @@ def _from_words(words: list[str], nums: list[str], reference_year: int) -> DateP
     return _settle(year, month, day)
 
 
-def parse_date_text(text: str, reference_year: int = 2022) -> DateParts:
-    """One text -> (year, month, day, invalid); the scalar behind :func:`parse_dates`."""
+DAY_FIRST, MONTH_FIRST, YEAR_FIRST = "day-first", "month-first", "year-first"
+# the two leading numbers of a date whose order is in doubt: 05/06/1994, 5.6.94, 06051994 (not YYYYMMDD)
+_AMBIGUOUS = re.compile(r"\s*([0-9]{1,2})[./\- ]([0-9]{1,2})[./\- ](?:[0-9]{2}|[0-9]{4})\s*|\s*([0-9]{2})([0-9]{2})[0-9]{4}\s*")
+
+
+def date_order(values: pd.Series | list[str]) -> tuple[str, int]:
+    """The order of a date column read from its values, and how many values show the other order.
+
+    A value whose first part is above 12 (``25/03/1990``) can only be day-first, one whose second part is
+    (``03/25/1990``) only month-first; 8 digits that are a valid YYYYMMDD are year-first and say nothing.
+    The order is the one more values show (day-first on a tie, and when no value shows any, as in
+    Russian and European usage; year-first when every value is ISO or YYYYMMDD). A value that shows the
+    other order is still read in its own order (see :func:`_settle`); the count says how mixed it is.
+    """
+    u = pd.unique(pd.Series(values, dtype=object).astype(str))
+    dmy = mdy = ambiguous = 0
+    for v in u:
+        m = _AMBIGUOUS.fullmatch(v)
+        if not m:
+            continue
+        if m.group(3) is not None:
+            d = v.strip()
+            if _full(int(d[:4]), int(d[4:6]), int(d[6:])):
+                continue
+            a, b = int(m.group(3)), int(m.group(4))
+        else:
+            a, b = int(m.group(1)), int(m.group(2))
+        ambiguous += 1
+        dmy += 12 < a <= 31 and 1 <= b <= 12
+        mdy += 12 < b <= 31 and 1 <= a <= 12
+    if mdy > dmy:
+        return MONTH_FIRST, dmy
+    if not ambiguous and len(u) and any(_YMD.fullmatch(v.strip()) or re.fullmatch(r"\s*[0-9]{8}\s*", v)
+                                        for v in u[:1000]):
+        return YEAR_FIRST, 0
+    return DAY_FIRST, mdy
+
+
+def parse_date_text(text: str, reference_year: int = 2022, month_first: bool = False) -> DateParts:
+    """One text -> (year, month, day, invalid); the scalar behind :func:`parse_dates`.
+
+    ``month_first``: read ``05/06/1994`` and ``05061994`` (when not a valid YYYYMMDD) as 6 May."""
     t = text.strip().lower()
     if not t:
         return 0, 0, 0, False
     # the common shapes first, read exactly as the general path below reads them
     m = _DMY.fullmatch(t)
     if m:
-        return _settle(_year_of(m.group(3), reference_year), int(m.group(2)), int(m.group(1)))
+        a, b = int(m.group(1)), int(m.group(2))
+        day, month = (b, a) if month_first else (a, b)
+        return _settle(_year_of(m.group(3), reference_year), month, day)
     m = _YMD.fullmatch(t)
     if m:
         return _settle(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -226,17 +273,20 @@ def parse_date_text(text: str, reference_year: int = 2022) -> DateParts:
         result = _from_words(words, nums, reference_year)
     elif all(w in _FILLER for w in words):
         if len(nums) == 1:
-            result = _from_digits(nums[0], reference_year)
+            result = _from_digits(nums[0], reference_year, month_first)
         else:
-            result = _from_numbers(nums, reference_year)
+            result = _from_numbers(nums, reference_year, month_first)
     return result if result is not None else (0, 0, 0, True)
 
 
-def parse_dates(s: pd.Series, *, reference_year: int = 2022) -> pd.DataFrame:
+def parse_dates(s: pd.Series, *, reference_year: int = 2022, order: str = "") -> pd.DataFrame:
     """Parse a column of dates -> DataFrame ``year, month, day`` (int16, 0 = unknown) and ``invalid`` (bool).
 
-    Computed once per distinct value; the index equals ``s.index``. See the module docstring for the
-    formats, the century rule for two-digit years and what ``invalid`` means.
+    Computed once per distinct value; the index equals ``s.index``. ``order``: the column's order as
+    :func:`date_order` gives it (the mapping carries it, so that every chunk of a column is read alike);
+    empty = read it from ``s`` itself. See the module docstring for the formats, the century rule for
+    two-digit years and what ``invalid`` means.
     """
+    month_first = (order or date_order(s)[0]) == MONTH_FIRST
     columns = {"year": "int16", "month": "int16", "day": "int16", "invalid": "bool"}
-    return map_unique_frame(s, lambda text: parse_date_text(text, reference_year), columns)
+    return map_unique_frame(s, lambda text: parse_date_text(text, reference_year, month_first), columns)

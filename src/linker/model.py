@@ -36,6 +36,32 @@ ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
     "category": ((0.08, 0.12, 0.80), 0.5),
     "unit": ((0.15, 0.85), 0.5),
 }
+#: person-level comparisons: the levels that mean "not the same person" (a given name that disagrees
+#: outright, not a nickname or an initial; two full dates of birth that differ; two identifiers that
+#: differ) and the most match mass those levels may hold whatever EM finds: a household's members are
+#: candidate pairs too (same surname, same address, sometimes one SSN), and EM would otherwise learn that
+#: "matches" disagree on them. A new person-level field (sex) is one entry, e.g. ``"sex": ((0,), 0.02)``.
+PERSON_LEVEL: dict[str, tuple[tuple[int, ...], float]] = {
+    "first_name": ((0,), 0.03),
+    "birth_date": ((0, 1), 0.06),
+    "personal_number": ((0,), 0.05),
+}
+#: a pair is two people (`person_conflict`; `linker.dedupe` never clusters it) when one of these
+#: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
+#: a given name that disagrees outright, unless the date of birth agrees (exactly, partially or one digit
+#: off) or the identifier agrees exactly (damage can replace a name). A family member filed under another's
+#: SSN agrees on the number: a sex comparison is the evidence there, as its own entry with no voucher,
+#: e.g. ``"sex": {}``.
+CONFLICTS: dict[str, dict[str, tuple[int, ...]]] = {
+    "first_name": {"birth_date": (2, 3, 4), "personal_number": (3,)},
+}
+#: generic columns (present on both sides, not a known field): bounds (bits) on each level's weight, so
+#: that no column linker does not understand can dominate the person-level fields
+GENERIC_CAP = (-4.0, 4.0)
+#: address-like generic columns (street, city, zip, ...: `linker.columns.address_like`): a household shares
+#: them, so they are weak household-level evidence: bounds on each one's weight and on their sum
+ADDRESS_CAP = (-3.0, 2.0)
+HOUSEHOLD_CAP = (-6.0, 4.0)
 MODEL_FORMAT = "linker-fs-model/1"
 #: cap (bits) on the boost a rare name value gets over the average agreement weight
 TF_MAX_BOOST = 1.0
@@ -47,6 +73,49 @@ def monotone(weights: np.ndarray) -> np.ndarray:
     Without this a rare level can outweigh exact agreement (u of "diminutive" among random pairs is
     tiny, so log2(m/u) is large); each weight is capped by the weights of the levels above it."""
     return np.minimum.accumulate(np.asarray(weights, float)[::-1])[::-1]
+
+
+def person_conflict(gam: pd.DataFrame) -> np.ndarray:
+    """Per pair, whether it is two people by `CONFLICTS` (a missing side is no conflict, and vouches for
+    nothing)."""
+    out = np.zeros(len(gam), bool)
+    for name, vouchers in CONFLICTS.items():
+        if f"gamma_{name}" not in gam:
+            continue
+        hit = np.isin(gam[f"gamma_{name}"].to_numpy(), PERSON_LEVEL[name][0])
+        for other, levels in vouchers.items():
+            if f"gamma_{other}" in gam:
+                hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), levels)
+        out |= hit
+    return out
+
+
+def is_address(c: Comparison) -> bool:
+    from .columns import address_like
+    return c.name.startswith("t_") and c.field.startswith("text:") and address_like(c.field[5:])
+
+
+def weight_bounds(c: Comparison) -> tuple[float, float]:
+    """(lowest, highest) weight in bits a level of ``c`` may have (unbounded for the known fields)."""
+    if not c.name.startswith("t_"):
+        return (-np.inf, np.inf)
+    return ADDRESS_CAP if is_address(c) else GENERIC_CAP
+
+
+def level_weights(c: Comparison, m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The weight (bits) of each level of ``c``: log2(m/u), non-decreasing (`monotone`), within
+    `weight_bounds`."""
+    lo, hi = weight_bounds(c)
+    return np.clip(monotone(np.log2(m / u)), lo, hi)
+
+
+def _household_scale(parts: list[np.ndarray]) -> np.ndarray | None:
+    """Per row, the factor that brings the sum of the address-like weights ``parts`` within HOUSEHOLD_CAP."""
+    if len(parts) < 2:
+        return None
+    total = np.sum(parts, axis=0)
+    capped = np.clip(total, *HOUSEHOLD_CAP)
+    return np.where(total != 0, capped / np.where(total != 0, total, 1.0), 1.0)
 
 
 def _default_m(n_levels: int) -> np.ndarray:
@@ -70,7 +139,7 @@ class Model:
 
     def weight_table(self) -> dict[str, np.ndarray]:
         """log2(m/u) per comparison and level, made non-decreasing in the level (see `monotone`)."""
-        return {c.name: monotone(np.log2(self.m[c.name] / self.u[c.name])) for c in self.comparisons}
+        return {c.name: level_weights(c, self.m[c.name], self.u[c.name]) for c in self.comparisons}
 
     # -- persistence -------------------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -84,7 +153,7 @@ class Model:
             "comparisons": [
                 {"name": c.name, "field": c.field, "labels": list(c.labels),
                  "m": [float(x) for x in self.m[c.name]], "u": [float(x) for x in self.u[c.name]],
-                 "weight": [float(x) for x in monotone(np.log2(self.m[c.name] / self.u[c.name]))]}
+                 "weight": [float(x) for x in level_weights(c, self.m[c.name], self.u[c.name])]}
                 for c in self.comparisons
             ],
         }
@@ -186,6 +255,14 @@ def _log_likelihoods(patterns: pd.DataFrame, comps, m, u) -> tuple[np.ndarray, n
     return lm, lu
 
 
+def _bounded_llr(patterns: pd.DataFrame, comps, m, u) -> np.ndarray:
+    """ln(m/u) of each pattern, with the generic comparisons' terms within their bounds (`level_weights`,
+    HOUSEHOLD_CAP) and the known fields' as they are."""
+    lm, lu = _log_likelihoods(patterns, [c for c in comps if not c.name.startswith("t_")], m, u)
+    generic = [c for c in comps if c.name.startswith("t_")]
+    return lm - lu + np.log(2) * pattern_weights(patterns, generic, m, u) if generic else lm - lu
+
+
 def _m_priors(comps: tuple[Comparison, ...], n_list: int) -> tuple[dict, dict]:
     """The Dirichlet prior of each comparison's m: (mean, strength in pseudo-pairs)."""
     prior_m, strength = {}, {}
@@ -210,8 +287,26 @@ def _m_step(patterns: pd.DataFrame, comps: tuple[Comparison, ...], mass: np.ndar
             lg = labelled[f"gamma_{c.name}"].to_numpy()
             num = num + np.bincount(lg[lg >= 0], minlength=len(c.labels))
         num = np.maximum(num + strength[c.name] * prior_m[c.name], 1e-9)
-        new_m[c.name] = num / num.sum()
+        new_m[c.name] = bound_person_level(c, num / num.sum())
     return new_m
+
+
+def bound_person_level(c: Comparison, m: np.ndarray) -> np.ndarray:
+    """``m`` with the mass of ``c``'s contradicting levels (`PERSON_LEVEL`) at most its bound, the rest
+    scaled up to keep the sum 1."""
+    spec = PERSON_LEVEL.get(c.name)
+    if spec is None or max(spec[0]) >= len(m):
+        return m
+    levels, most = list(spec[0]), spec[1]
+    held = m[levels].sum()
+    if held <= most:
+        return m
+    out = m.copy()
+    out[levels] *= most / held
+    rest = np.ones(len(m), bool)
+    rest[levels] = False
+    out[rest] *= (1.0 - most) / m[rest].sum()
+    return out
 
 
 def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
@@ -227,9 +322,8 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
     lam = 0.5 * lam_max
     it = 0
     for it in range(1, max_iter + 1):
-        lm, lu = _log_likelihoods(patterns, comps, m, u)
-        a = np.log(lam) + lm
-        b = np.log1p(-lam) + lu
+        a = np.log(lam) + _bounded_llr(patterns, comps, m, u)
+        b = np.log1p(-lam) + np.zeros(len(a))
         post = np.exp(a - np.logaddexp(a, b))
         w = counts * post
         new_m = _m_step(patterns, comps, w, prior_m, strength, labelled)
@@ -253,6 +347,7 @@ class TermFrequencies:
     pt: np.ndarray
     whole_codes_r: np.ndarray     # whole-name code of each registry row (-1 when a part is missing)
     whole_freq: np.ndarray        # frequency by whole-name code
+    text: dict[str, np.ndarray] = field(default_factory=dict)   # generic column -> frequency by code
 
     @classmethod
     def from_encoded(cls, enc: Encoded) -> TermFrequencies:
@@ -264,7 +359,9 @@ class TermFrequencies:
         codes, uniq = pd.factorize(key, sort=False)
         freq = np.bincount(codes, minlength=len(uniq)).astype(float) / max(n, 1)
         codes = np.where((R["sn_stem"] > 0) & (R["fn_canon"] > 0), codes, -1)
-        return cls(n, f(R["sn_stem"]), f(R["fn_canon"]), f(R["pt"]), codes.astype(np.int64), freq)
+        text = {c: np.bincount(R[c], minlength=len(enc.vocab[c])).astype(float) / max(n, 1)
+                for c in R if c.startswith("t_") and c in enc.vocab}
+        return cls(n, f(R["sn_stem"]), f(R["fn_canon"]), f(R["pt"]), codes.astype(np.int64), freq, text)
 
 
 def field_weights(model: Model, gam: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -274,6 +371,11 @@ def field_weights(model: Model, gam: pd.DataFrame) -> dict[str, np.ndarray]:
     for c in model.comparisons:
         g = gam[f"gamma_{c.name}"].to_numpy()
         out[c.name] = np.where(g >= 0, wt[c.name][np.clip(g, 0, None)], 0.0)
+    address = [c.name for c in model.comparisons if is_address(c)]
+    scale = _household_scale([out[k] for k in address])
+    if scale is not None:
+        for k in address:
+            out[k] = out[k] * scale
     return out
 
 
@@ -313,10 +415,18 @@ class Patterns:
 
 def pattern_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict) -> np.ndarray:
     pw = np.zeros(len(frame))
+    address = []
     for c in comps:
         gc = frame[f"gamma_{c.name}"].to_numpy()
-        wt = monotone(np.log2(m[c.name] / u[c.name]))
-        pw += np.where(gc >= 0, wt[np.clip(gc, 0, None)], 0.0)
+        wt = level_weights(c, m[c.name], u[c.name])
+        w = np.where(gc >= 0, wt[np.clip(gc, 0, None)], 0.0)
+        if is_address(c):
+            address.append(w)
+        else:
+            pw += w
+    scale = _household_scale(address)
+    for w in address:
+        pw += w if scale is None else w * scale
     return pw
 
 
@@ -361,6 +471,28 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
     return adj
 
 
+def generic_tf_adjustment(model: Model, enc: Encoded, gam: pd.DataFrame, ir: np.ndarray,
+                          tf: TermFrequencies) -> np.ndarray:
+    """Per pair, the term-frequency adjustment (bits, never positive) of the generic comparisons: agreeing on
+    a value that a share f of the registry holds weighs log2(m_exact / f) at most, so a value that many
+    records share (a city for everyone, one zip code) counts as no evidence at all."""
+    adj = np.zeros(len(gam))
+    floor = 1.0 / max(tf.n, 1)
+    for c in model.comparisons:
+        col = f"gamma_{c.name}"
+        if not c.name.startswith("t_") or col not in gam or c.name not in tf.text or c.name not in enc.right:
+            continue
+        exact = len(c.labels) - 1
+        at = np.flatnonzero(gam[col].to_numpy() == exact)
+        if not len(at):
+            continue
+        w_exact = level_weights(c, model.m[c.name], model.u[c.name])[exact]
+        freq_r = np.maximum(tf.text[c.name][enc.right[c.name]], floor)          # per registry row
+        term_r = np.minimum(0.0, np.maximum(0.0, np.log2(model.m[c.name][exact] / freq_r)) - w_exact)
+        adj[at] += term_r[ir[at]]
+    return adj
+
+
 def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
           tf: TermFrequencies | None, *, patterns: Patterns | None = None,
           tf_adjust: np.ndarray | None = None) -> pd.DataFrame:
@@ -376,6 +508,8 @@ def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.
         adj = tf_adjustment(model.u, enc, gam, ir, tf)
     else:
         adj = np.zeros(len(gam))
+    if tf is not None and model.tf and len(gam):
+        adj = adj + generic_tf_adjustment(model, enc, gam, ir, tf)
     return pd.DataFrame({"mw_tf": adj, "match_weight": total + adj}, index=gam.index)
 
 

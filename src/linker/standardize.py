@@ -148,6 +148,12 @@ def _coded(s: pd.Series) -> Coded:
     return Coded(codes, np.asarray(uniques, dtype=object))
 
 
+def _no_placeholders(col: Coded, *, given: bool) -> Coded:
+    """Placeholder cells ("Unknown", "N/A", "-", "Baby", "Wife", "Неизвестно": names/data/placeholders.csv)
+    read as empty: missing, no evidence either way."""
+    return Coded(col.codes, _objects(["" if N.is_placeholder(v, given=given) else v for v in col.values]))
+
+
 def _blank(n: int) -> Coded:
     return Coded(np.zeros(n, dtype=np.intp), _objects([""]))
 
@@ -322,12 +328,13 @@ def _names_coded(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Code
         col = mapping.get(field)
         if not col:
             return _blank(n), np.zeros(n, bool), np.zeros(n, bool)
-        return _cleaned(_coded(df[col]))
+        return _cleaned(_no_placeholders(_coded(df[col]), given=field != "surname"))
 
     if mapping.get("full_name") and not mapping.get("surname"):
         full = _coded(df[mapping.get("full_name")])
         sn_v, fn_v, pt_v, mixed_v, layout_v = _parse_full_names(full.values)
-        sn, fn, pt = (Coded(full.codes, v).compact() for v in (sn_v, fn_v, pt_v))
+        sn, fn, pt = (_no_placeholders(Coded(full.codes, v), given=g).compact()
+                      for v, g in ((sn_v, False), (fn_v, True), (pt_v, True)))
         mixed, layout = mixed_v[full.codes], layout_v[full.codes]
         # parts given in separate columns too (rare) fill the gaps
         for field in ("first_name", "patronymic"):
@@ -344,9 +351,13 @@ def _names_coded(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Code
     split = fn.map(_split_given)
     given = Coded(fn.codes, _objects([g for g, _ in split.values]))
     second = Coded(fn.codes, _objects([t for _, t in split.values]))
-    has_two = pt.test(lambda v: v == "") & second.test(lambda v: v != "")
+    # "Kenneth P" beside a middle initial P: the second word is that middle name, written twice
+    same = second.rows() != ""
+    same[same] = np.char.lower(second.rows()[same].astype(str)).astype("<U1") == \
+        np.char.lower(pt.rows()[same].astype(str)).astype("<U1")
+    has_two = (pt.test(lambda v: v == "") & second.test(lambda v: v != "")) | same
     fn = _choose(has_two, given, fn)
-    pt = _choose(has_two, second, pt)
+    pt = _choose(has_two & pt.test(lambda v: v == ""), second, pt)
     # a given name typed into the surname column and a surname into the given-name column
     swap = _swapped(sn, fn)
     sn, fn = _choose(swap, fn, sn), _choose(swap, sn, fn)
@@ -457,7 +468,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
         data[f"{col}_init"] = coded.map(lambda k: k[:1]).rows()
 
     if mapping.get("birth_date"):
-        d = F.parse_dates(df[mapping.get("birth_date")])
+        d = F.parse_dates(df[mapping.get("birth_date")], order=mapping.date_order)
         for part, name in (("year", "by"), ("month", "bm"), ("day", "bd")):
             data[name] = d[part].astype(np.int16).to_numpy()
         invalid = d["invalid"].to_numpy(bool)
@@ -475,7 +486,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     data["unit"] = (F.unit_code(df[mapping.get("unit")]).to_numpy(object)
                     if mapping.get("unit") else np.array([""] * n, dtype=object))
     for i, name in enumerate(mapping.text):
-        data[f"t_{i}"] = F.normalize_text(df[text_column(mapping, name)]).to_numpy(object)
+        data[f"t_{i}"] = _blank_placeholders(F.normalize_text(df[text_column(mapping, name)])).to_numpy(object)
 
     empty = np.fromiter((v == "" for v in sn.values), bool, len(sn.values))[sn.codes] \
         & np.fromiter((v == "" for v in fn.values), bool, len(fn.values))[fn.codes]
@@ -483,7 +494,27 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
         | layout.astype(np.int8) << 3
     data["flags"] = _FLAG_TEXT[bits]
     # one block per column, as column-by-column assignment makes (no consolidating copy)
-    return pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
+    out = pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
+    out.attrs["text_names"] = {f"t_{i}": name for i, name in enumerate(mapping.text)}   # headers, for display
+    return out
+
+
+#: generic values that stand for "unknown" (after `fields.normalize_text`)
+_PLACEHOLDERS = frozenset({"n a", "na", "none", "unknown", "null", "nil", "not known", "not available", "tbd",
+                           "нет", "неизвестно", "не указан", "не указано", "не известно"})
+
+
+def _is_placeholder(v: str) -> bool:
+    """A placeholder in a generic column: a word for "unknown", or one character repeated (00000, xxx)."""
+    letters = v.replace(" ", "")
+    return v in _PLACEHOLDERS or (len(letters) >= 3 and len(set(letters)) == 1)
+
+
+def _blank_placeholders(s: pd.Series) -> pd.Series:
+    """Placeholders of a generic column made missing: two records with zip 00000 share no evidence."""
+    uniq = pd.unique(s.to_numpy(object))
+    bad = [v for v in uniq if _is_placeholder(v)]
+    return s.where(~s.isin(bad), "") if bad else s
 
 
 def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = None) -> pd.DataFrame:

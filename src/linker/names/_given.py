@@ -10,7 +10,7 @@ from ._key import name_key
 
 __all__ = [
     "canonical_given", "given_variants", "gender_of", "surname_stem", "phonetic",
-    "known_given_keys", "known_surname_keys", "is_patronymic_key",
+    "known_given_keys", "known_surname_keys", "is_patronymic_key", "is_placeholder",
 ]
 
 
@@ -59,6 +59,80 @@ def known_surname_keys() -> frozenset[str]:
     return frozenset(surname_stem(name_key(row[0])) for row in _rows("surnames.csv"))
 
 
+@lru_cache(maxsize=1)
+def _placeholders() -> tuple[frozenset[str], frozenset[str]]:
+    """(keys of placeholders anywhere, keys of placeholders of given and middle names only)."""
+    anywhere, given = set(), set()
+    for word, where in _rows("placeholders.csv"):
+        raw = word.strip().lower()
+        keys = {raw, raw.replace(".", "").replace(" ", "")}
+        if raw.replace(" ", "").isalpha():      # letters only: its key too (any script or scheme)
+            keys.add(name_key(word).replace(" ", ""))
+        keys.discard("")
+        (anywhere if where == "any" else given).update(keys)
+    return frozenset(anywhere), frozenset(anywhere | given)
+
+
+@lru_cache(maxsize=1 << 16)
+def is_placeholder(text: str, *, given: bool = False) -> bool:
+    """True when a name cell holds a placeholder (``placeholders.csv``: Unknown, N/A, -, Baby, Wife,
+    Неизвестно, ...) rather than a name; ``given``: the cell is a given or middle name (relationship and
+    title words count there too)."""
+    raw = text.strip().lower().rstrip(".")
+    if not raw:
+        return False
+    table = _placeholders()[1 if given else 0]
+    squeezed = raw.replace(".", "").replace(" ", "")
+    return raw in table or squeezed in table or (squeezed.isalpha() and name_key(text).replace(" ", "") in table)
+
+
+@lru_cache(maxsize=1)
+def _english_nicknames() -> dict[str, str]:
+    """English nickname key -> key of its full name (Bob -> robert, Peggy -> margaret), from the
+    hand-curated table of the ``nicknames`` package. A nickname of several names (Bill: William, Robert)
+    goes to the most frequent bearer in the 1990 US census name files (``names`` package), weighed by the
+    letters the two share (Bill: William, not Robert), as an ambiguous
+    Russian diminutive goes to its first row (a nickname of a nickname, Bobby -> Bob, on to Robert). A
+    name more frequent than every full name it may shorten stays itself, and so do Russian given names
+    and diminutives (Ivan stays Ivan)."""
+    try:
+        from nicknames import with_names_csv_path
+    except ImportError:                     # the table is optional: without it nicknames stay as written
+        return {}
+    freq: dict[str, float] = {}
+    try:
+        for fname in ("dist.male.first", "dist.female.first"):
+            for line in resources.files("names").joinpath(fname).read_text().splitlines():
+                parts = line.split()
+                if len(parts) >= 2:
+                    k = name_key(parts[0])
+                    freq[k] = freq.get(k, 0.0) + float(parts[1])
+    except (ModuleNotFoundError, FileNotFoundError):
+        pass
+    pairs: dict[str, set[str]] = {}
+    with with_names_csv_path() as path:
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    for row in rows[1:]:
+        if len(row) == 3 and row[1] == "has_nickname":
+            full, nick = name_key(row[0]), name_key(row[2])
+            if full and nick and full != nick:
+                pairs.setdefault(nick, set()).add(full)
+    dims = _diminutives()[0]
+    russian = set(_given_table()) | set(dims)
+
+    def score(nick: str, full: str) -> float:   # frequency, times the letters the two share (Bill: William)
+        common = sum(min(nick.count(ch), full.count(ch)) for ch in set(nick))
+        return freq.get(full, 0.0) * (1 + common)
+
+    best = {nick: max(sorted(cands), key=lambda f: score(nick, f)) for nick, cands in pairs.items()}
+    out = {}
+    for nick, full in best.items():
+        full = best.get(full, full) if freq.get(best.get(full, full), 0.0) > freq.get(full, 0.0) else full
+        if nick not in russian and full != nick and freq.get(nick, 0.0) < freq.get(full, 0.0):
+            out[nick] = dims.get(full, full)    # Michael is a press form of Михаил: Mike goes there too
+    return out
+
+
 @lru_cache(maxsize=1 << 16)
 def canonical_given(key: str) -> str:
     """Key of the full given name for a diminutive or press form key; any other key is returned as is.
@@ -66,10 +140,12 @@ def canonical_given(key: str) -> str:
     ``canonical_given(name_key("Саша")) == name_key("Александр")``; ``canonical_given("eugene") ==
     "evgeni"``.  Raw text is accepted too (it is keyed first).  An ambiguous diminutive (Слава: Вячеслав,
     Ярослав, Станислав, ...; Женя: Евгений, Евгения) maps to the first full name of diminutives.csv, the
-    most frequent bearer; given_variants() lists them all.
+    most frequent bearer; given_variants() lists them all. English nicknames go to their full name
+    (``canonical_given("bob") == "robert"``; see :func:`_english_nicknames`).
     """
     k = name_key(key) if key else ""
-    return _diminutives()[0].get(k, k)
+    got = _diminutives()[0].get(k)
+    return got if got is not None else _english_nicknames().get(k, k)
 
 
 @lru_cache(maxsize=1 << 16)

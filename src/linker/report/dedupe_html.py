@@ -27,6 +27,7 @@ td,th{border-bottom:1px solid #e3e3e3;padding:.25rem .4rem;text-align:left;font-
 <div class="card"><b>{{ r.counts.entities }}</b>distinct people (estimated)</div>
 <div class="card"><b>{{ r.counts.clusters }}</b>people listed more than once</div>
 <div class="card"><b>{{ r.counts.rows_in_clusters }}</b>rows in such groups</div>
+<div class="card"><b>{{ r.largest_cluster.size }}</b>rows in the largest group ({{ r.largest_cluster.cluster_id }})</div>
 </div>
 <h2>Cluster sizes</h2>
 {% set mx = r.cluster_sizes.values()|max if r.cluster_sizes else 1 %}

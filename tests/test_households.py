@@ -1,0 +1,148 @@
+"""Households are not people: generic and address-like columns stay weak evidence, a given name that
+disagrees outright weighs against, and clusters do not chain across members that do not fit each other."""
+from __future__ import annotations
+
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from linker import model as fs
+from linker.cli import main
+from linker.columns import address_like
+from linker.compare import Comparison, text_comparison
+from linker.dedupe import cluster_links, pairs_within
+from linker.evaluate_dupes import evaluate_clusters
+from linker.standardize import _blank_placeholders
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("header,expected", [
+    ("street", True), ("Street Address", True), ("address_1", True), ("house_number", True), ("City", True),
+    ("town", True), ("zip", True), ("ZIP Code", True), ("postcode", True), ("state", True), ("Apt", True),
+    ("apartment", True), ("unit number", True), ("suburb", True), ("Улица", True), ("Адрес", True),
+    ("Город", True), ("Почтовый индекс", True), ("Дом", True), ("Квартира", True),
+    ("employer", False), ("statement", False), ("status", False), ("first_name", False), ("soc_sec_id", False),
+    ("notes", False), ("Должность", False),
+], ids=lambda v: str(v))
+def test_address_like_headers(header, expected):
+    assert address_like(header) is expected
+
+
+def _comp(i: int, header: str) -> Comparison:
+    return text_comparison(i, header)
+
+
+def test_generic_and_address_weights_are_bounded():
+    street, note = _comp(0, "street"), _comp(1, "employer")
+    m = np.array([1e-6, 1e-6, 1 - 2e-6])
+    u = np.array([1 - 2e-9, 1e-9, 1e-9])          # EM found a household: -20 / +30 bits unbounded
+    for c, (lo, hi) in ((street, fs.ADDRESS_CAP), (note, fs.GENERIC_CAP)):
+        w = fs.level_weights(c, m, u)
+        assert w.min() == lo and w.max() == hi
+    known = Comparison("surname", ("else", "fuzzy", "close", "gendered form / ё", "exact"), "surname")
+    assert fs.level_weights(known, np.array([1e-6, .1, .1, .1, .7]), np.full(5, .2)).min() < -10
+
+
+def test_address_columns_together_weigh_at_most_the_household_cap():
+    comps = tuple(_comp(i, h) for i, h in enumerate(("street", "city", "zip", "state")))
+    m = {c.name: np.array([0.01, 0.01, 0.98]) for c in comps}
+    u = {c.name: np.array([0.98, 0.01, 0.01]) for c in comps}
+    frame = pd.DataFrame({f"gamma_{c.name}": [2, 0, -1] for c in comps})
+    w = fs.pattern_weights(frame, comps, m, u)
+    assert w[0] == pytest.approx(fs.HOUSEHOLD_CAP[1]) and w[1] == pytest.approx(fs.HOUSEHOLD_CAP[0]) and w[2] == 0
+    model = fs.Model(comps, m, u, 0.01)
+    per = fs.field_weights(model, frame)
+    assert sum(per[c.name][0] for c in comps) == pytest.approx(fs.HOUSEHOLD_CAP[1])
+
+
+def test_contradicting_given_name_mass_is_bounded():
+    c = Comparison("first_name", ("else", "fuzzy", "initial agrees", "close", "diminutive / variant", "exact"),
+                   "first_name")
+    m = fs.bound_person_level(c, np.array([0.4, 0.05, 0.05, 0.05, 0.05, 0.4]))
+    assert m[0] == pytest.approx(fs.PERSON_LEVEL["first_name"][1]) and m.sum() == pytest.approx(1.0)
+    assert m[5] / m[1] == pytest.approx(8.0)                 # the other levels keep their proportions
+    low = np.array([0.01, 0.05, 0.05, 0.05, 0.05, 0.79])
+    assert np.array_equal(fs.bound_person_level(c, low), low)
+
+
+def test_a_different_given_name_is_two_people_unless_the_birth_date_or_the_identifier_vouches():
+    gam = pd.DataFrame({"gamma_first_name": [0, 0, 5, -1, 0, 0, 0, 0],
+                        "gamma_birth_date": [0, 4, 1, 0, 1, -1, 3, -1],
+                        "gamma_personal_number": [0, 0, 0, 0, 2, -1, -1, 3]})
+    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True, True, False, False]
+    assert fs.person_conflict(gam[["gamma_first_name"]]).tolist() == [True] * 2 + [False] * 2 + [True] * 4
+
+
+@pytest.mark.parametrize("values,expected", [
+    (["00000", "62704", "", "n a", "xxx", "11", "unknown", "12 main st"],
+     ["", "62704", "", "", "", "11", "", "12 main st"]),
+    (["a", "b"], ["a", "b"]),
+], ids=["placeholders", "none"])
+def test_placeholders_of_generic_columns_are_missing(values, expected):
+    got = _blank_placeholders(pd.Series(values, dtype=object))
+    assert got.tolist() == expected
+
+
+def test_pairs_within_equals_the_naive_pairs():
+    labels = np.array([3, 1, 3, 0, 3, 1, 2, 3])
+    a, b = pairs_within(labels)
+    got = sorted(tuple(sorted(p)) for p in zip(a.tolist(), b.tolist()))
+    naive = sorted((i, j) for i, j in combinations(range(len(labels)), 2) if labels[i] == labels[j])
+    assert got == naive
+
+
+def test_a_cluster_whose_members_do_not_fit_is_split_at_its_weakest_link():
+    # 0-1 one person, 2-3 another of the same household; 1-2 linked (a shared SSN); 0 and 3 never proposed
+    left, right = np.array([0, 1, 2]), np.array([1, 2, 3])
+    prob = np.array([0.99, 0.95, 0.99])
+    weight = np.array([20.0, 9.0, 18.0])
+    assert cluster_links(4, left, right, prob, 0.9, strength=weight).tolist() == [0, 0, 0, 0]
+    conflict = lambda a, b: (np.minimum(a, b) == 0) & (np.maximum(a, b) == 3)     # noqa: E731
+    cl = cluster_links(4, left, right, prob, 0.9, strength=weight, member_conflict=conflict)
+    assert cl.tolist() == [0, 0, 2, 2]
+    # a proposed pair flagged as two people is never inside one cluster
+    cl = cluster_links(2, np.array([0]), np.array([1]), np.array([0.99]), 0.9, conflict=np.array([True]))
+    assert cl.tolist() == [0, 1]
+
+
+def _households(forms: int, seed: int):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import households
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return households.household_roster(forms, seed)
+
+
+def test_household_generator_is_deterministic_and_has_households():
+    a, ta = _households(600, 7)
+    b, tb = _households(600, 7)
+    assert a.equals(b) and ta.equals(tb)
+    shared = a.groupby(["street", "zip"])["first_name"].nunique()
+    assert (shared >= 2).sum() >= 30                  # many addresses hold two or more given names
+
+
+def test_dedupe_of_a_household_roster_finds_people_not_households(tmp_path):
+    roster, truth = _households(2500, 3)
+    roster.to_csv(tmp_path / "roster.csv", index=False)
+    res = CliRunner().invoke(main, ["dedupe", str(tmp_path / "roster.csv"), "--id", "form_id", "--out",
+                                    str(tmp_path / "o"), "-q"])
+    assert res.exit_code == 0, res.output
+    clusters = pd.read_csv(tmp_path / "o" / "clusters.csv", dtype=str, keep_default_na=False)
+    score = evaluate_clusters(clusters, truth)
+    assert score.precision >= 0.97 and score.recall >= 0.97, score
+    import json
+    report = json.loads((tmp_path / "o" / "report.json").read_text(encoding="utf-8"))
+    # no person has more than 5 forms: a household merged whole would make clusters of 10 and more
+    assert report["largest_cluster"]["size"] == int(clusters["cluster_size"].astype(int).max()) <= 8
+    weights = {c["field"]: c["weight"] for c in report["model"]["comparisons"]}
+    assert weights["first_name"][0] <= -4                 # a different given name is strong evidence against
+    assert max(abs(w) for f, ws in weights.items() if f.startswith("text:") for w in ws) <= 4
+    assert f"{report['largest_cluster']['size']}</b>rows in the largest group" in \
+        (tmp_path / "o" / "report.html").read_text(encoding="utf-8")

@@ -1,0 +1,50 @@
+"""English nicknames, placeholders and US-style name cells on the given-name and surname key paths."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from linker.columns import Mapping
+from linker.names import canonical_given, is_placeholder, name_key
+from linker.standardize import standardize
+
+
+@pytest.mark.parametrize("nick,full", [
+    ("Bob", "Robert"), ("Bobby", "Robert"), ("Bill", "William"), ("Billy", "William"), ("Peggy", "Margaret"),
+    ("Dave", "David"), ("Jim", "James"), ("Liz", "Elizabeth"), ("Mike", "Michael"), ("Tom", "Thomas"),
+    ("Chris", "Christopher"), ("Sandy", "Sandra"),
+    ("Саша", "Александр"), ("Дима", "Дмитрий"),            # the Russian diminutives stay as they were
+], ids=lambda v: v)
+def test_nicknames_reach_the_full_name(nick, full):
+    assert canonical_given(name_key(nick)) == canonical_given(name_key(full))
+
+
+@pytest.mark.parametrize("name", ["Ivan", "Robert", "William", "Olga", "Maria", "Alexander"], ids=lambda v: v)
+def test_full_names_stay(name):
+    assert canonical_given(name_key(name)) == canonical_given(canonical_given(name_key(name)))
+
+
+@pytest.mark.parametrize("text,given,expected", [
+    ("Unknown", False, True), ("UNKNOWN", False, True), ("unk.", False, True), ("N/A", False, True),
+    ("-", False, True), ("Неизвестно", False, True), ("Baby Boy", True, True), ("Mr.", True, True),
+    ("Wife", True, True), ("Daughter", True, True), ("NFN", True, True),
+    ("Son", False, False),            # a real surname
+    ("Na", False, False), ("X", True, False), ("J", True, False), ("Ivan", True, False), ("", True, False),
+    ("Baby", False, False),           # a surname (Baby is one): only given names take relationship words
+], ids=lambda v: repr(v))
+def test_placeholders(text, given, expected):
+    assert is_placeholder(text, given=given) is expected
+
+
+def test_placeholder_cells_are_missing():
+    df = pd.DataFrame({"s": ["Unknown", "Smith", "N/A"], "f": ["John", "Baby", "Wife"], "m": ["", "-", "A"]})
+    std = standardize(df, Mapping((("surname", "s"), ("first_name", "f"), ("patronymic", "m"))))
+    assert std["sn"].tolist()[0] == "" and std["sn"].tolist()[2] == ""
+    assert std["fn"].tolist()[1:] == ["", ""] and std["pt"].tolist()[1] == ""
+
+
+def test_middle_initial_written_in_the_first_name_cell():
+    df = pd.DataFrame({"s": ["Selmer", "Lape"], "f": ["Kenneth P", "Sabrina M"], "m": ["P", ""]})
+    std = standardize(df, Mapping((("surname", "s"), ("first_name", "f"), ("patronymic", "m"))))
+    assert std["fn"].tolist() == [name_key("Kenneth"), name_key("Sabrina")]
+    assert std["pt"].tolist() == ["p", "m"]
