@@ -91,6 +91,8 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
                    spark_master=spark_master)
     rep = result.report
     c = rep["counts"]
+    for note in rep.get("warnings") or []:
+        click.echo(f"Warning: {note}", err=True)     # even with --quiet: the ids change meaning
     say("mapping: list " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["list"].items()))
     say("mapping: registry " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["registry"].items()))
     eg = rep["expected_genuine"]
@@ -147,6 +149,8 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, engine, spark
         (tmp / "model.json").write_text(json.dumps(run.model.to_dict(), ensure_ascii=False, indent=1) + "\n",
                                         encoding="utf-8")
     c = report["counts"]
+    for note in report.get("warnings") or []:
+        click.echo(f"Warning: {note}", err=True)
     click.echo(f"{c['rows']} rows: {c['entities']} distinct people, {c['clusters']} listed more than once "
                f"({c['rows_in_clusters']} rows)")
     click.echo(f"report: {Path(out) / 'report.html'}")
