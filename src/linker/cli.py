@@ -248,7 +248,10 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
 @click.option("--duplicates", type=float, default=0.03, show_default=True, help="Share of duplicate listings.")
 @click.option("--heavy-namesakes", is_flag=True, help="Concentrate the name distribution (many namesakes).")
 @click.option("--damage", type=float, default=1.0, show_default=True, help="Scale of every damage rate.")
-def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage):
+@click.option("--style", type=click.Choice(["default", "hands"]), default="default", show_default=True,
+              help="hands: a second compiler's roster (Код ids, name in one cell in other orders, ranks inside it, "
+                   "Ukrainian/Belarusian romanizations, contradicting namesakes; --genuine, --namesakes, --latin, --seed).")
+def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplicates, heavy_namesakes, damage, style):
     """A synthetic personnel registry, a damaged list drawn from it, and truth.csv.
 
     \b
@@ -263,8 +266,13 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
             raise ConfigError(f"--{name} {v}: not a share; give a value between 0 and 1")
     if registry < 1 or list_size < 1:
         raise ConfigError("--registry and --list must be at least 1")
-    reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
-                            duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
+    if style == "hands":
+        from .synth_hands import synth_hands
+        reg, lst, truth = synth_hands(registry, list_size, latin=latin, seed=seed, genuine=genuine,
+                                      namesakes=namesakes)
+    else:
+        reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
+                                duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
     write_synth(out, reg, lst, truth)
     click.echo(f"wrote {out}/registry.csv ({len(reg)} rows), {out}/list.csv ({len(lst)} rows), {out}/truth.csv")
 
