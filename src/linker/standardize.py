@@ -170,7 +170,8 @@ def _cleaned(col: Coded) -> tuple[Coded, np.ndarray, np.ndarray]:
 # ------------------------------------------------------------------ full names, word by word
 
 _MAX_WORDS = 6            # names with more words take the scalar path
-_KINDS = "ipgs?"          # the kinds of `names._parse._kind`, in code order
+_KINDS = "ipgs?rq"        # the kinds of `names._parse._kind`, in code order
+_BASE = 2 * len(_KINDS) + 1  # one digit per word of the shape: kind and capitals, 0 = no word
 
 
 def _piece(chunk: str) -> tuple[bool, bool, bool, tuple[str, ...]]:
@@ -271,7 +272,7 @@ def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
         keep = pos < _MAX_WORDS
         grid[tok_row[keep], pos[keep]] = tok[keep]
         digits = np.where(grid >= 0, attr[grid] + 1, 0)
-        sig = row_tokens + (_MAX_WORDS + 1) * (digits @ (11 ** np.arange(_MAX_WORDS, dtype=np.int64)))
+        sig = row_tokens + (_MAX_WORDS + 1) * (digits @ (_BASE ** np.arange(_MAX_WORDS, dtype=np.int64)))
         rows = np.flatnonzero(fast)
         shapes, inverse = np.unique(sig[rows], return_inverse=True)
         order = np.argsort(inverse, kind="stable")
@@ -279,7 +280,7 @@ def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
         space = np.array(" ", dtype=object)
         for g, shape in enumerate(shapes.tolist()):
             n, rest = shape % (_MAX_WORDS + 1), shape // (_MAX_WORDS + 1)
-            codes = [(rest // 11 ** j) % 11 - 1 for j in range(n)]
+            codes = [(rest // _BASE ** j) % _BASE - 1 for j in range(n)]
             plan = P._plan(tuple(_KINDS[c // 2] for c in codes), tuple(bool(c % 2) for c in codes), -1)
             sel = rows[order[bounds[g]:bounds[g + 1]]]
             for part, idx in zip(out, plan):

@@ -59,7 +59,7 @@ def _ukrainian_spelling(word: str) -> str:
     low = word.lower()
     for k, ch in enumerate(word):
         c, prv = low[k], low[k - 1] if k else ""
-        if c == "и" and not (low[k + 1:] == "й" or prv in "жцчшщ"):
+        if c == "и" and not (low[k + 1:] == "й" or (prv and prv in "жцчшщ")):
             ch = "і" if ch == "и" else "І"
         elif c == "ы":
             ch = "и" if ch == "ы" else "И"

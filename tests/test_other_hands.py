@@ -1,0 +1,64 @@
+"""What a second compiler's list does differently (issue 21): a rank inside the name cell, entries of
+initials without a date."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from linker import blocking
+from linker.columns import Mapping
+from linker.names import parse_full_name
+from linker.standardize import standardize
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("гв.рядовой ЕРМОЛАЕВ Иван Петрович", ("ЕРМОЛАЕВ", "Иван", "Петрович")),
+    ("гвардии старший сержант Гусейнов Эльвин Мамед оглы", ("Гусейнов", "Эльвин", "Мамед оглы")),
+    ("мл. с-т Иванов Иван Иванович", ("Иванов", "Иван", "Иванович")),
+    ("ст. л-т ПЕТРОВ Петр Петрович", ("ПЕТРОВ", "Петр", "Петрович")),
+    ("ml. serzhant IVANOV Ivan Ivanovich", ("IVANOV", "Ivan", "Ivanovich")),
+    ("starshiy leytenant ALEKSEYEV Aleksandr Aleksandrovich", ("ALEKSEYEV", "Aleksandr", "Aleksandrovich")),
+    ("к-н Сидоров С.С.", ("Сидоров", "С", "С")),
+    # not a rank before a name
+    ("Капитан Иван Петрович", ("Капитан", "Иван", "Петрович")),        # the surname Капитан
+    ("Младший Иванов Иванов", ("Младший", "Иванов", "Иванов")),         # a qualifier alone
+    ("Иванов Иван Иванович Младший", ("Иванов", "Иван", "Иванович Младший")),
+    ("рядовой Иванов", ("рядовой", "Иванов", "")),                      # one word left: kept as it was
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_rank_in_the_name_cell_is_not_a_name(text, expected):
+    assert parse_full_name(text) == expected
+
+
+def test_vectorized_parse_strips_the_rank_too():
+    df = pd.DataFrame({"ФИО": ["гв.рядовой ЕРМОЛАЕВ Иван Петрович", "Ермолаев Иван Петрович"]})
+    std = standardize(df, Mapping((("full_name", "ФИО"),)))
+    assert std["sn"].tolist() == ["ermolaev", "ermolaev"] and std["fn"].tolist() == ["ivan", "ivan"]
+
+
+def _sides():
+    lst = pd.DataFrame({"ФИО": ["Сахаров И.К.", "Ilichevskiy S.", "Сахаров Иван Кузьмич", "Сахаров И.К."],
+                        "Дата": ["", "", "", "1990"]})
+    reg = pd.DataFrame({"surname": ["Сахаров", "Сахаров", "Ильичевский", "Сахаров"],
+                        "first_name": ["Иван", "Игорь", "Сергей", "Олег"],
+                        "patronymic": ["Кузьмич", "Петрович", "Петрович", "Кузьмич"],
+                        "birth_date": ["01.02.1990", "03.04.1985", "05.06.1970", "07.08.1991"]})
+    sl = standardize(lst, Mapping((("full_name", "ФИО"), ("birth_date", "Дата"))))
+    sr = standardize(reg, Mapping((("surname", "surname"), ("first_name", "first_name"),
+                                   ("patronymic", "patronymic"), ("birth_date", "birth_date"))))
+    return sl, sr
+
+
+def test_initials_without_a_date_reach_their_candidates():
+    sl, sr = _sides()
+    rules = blocking.default_rules(sl, sr)
+    names = [r.name for r in rules]
+    assert "sn_stem+fn_init+pt_init+fn_is_init>any+no_by>any" in names
+    res = blocking.block(sl, sr, rules, max_pairs=10_000, max_block=500)
+    pairs = set(zip(res.left.tolist(), res.right.tolist()))
+    assert (0, 0) in pairs and (1, 2) in pairs           # Сахаров И.К. -> Сахаров Иван Кузьмич; Ilichevskiy S.
+    assert (0, 1) not in pairs and (0, 3) not in pairs   # another patronymic / given-name initial
+    only = [r for r in rules if "fn_is_init>any" in r.name]
+    got = blocking.block(sl, sr, only, max_pairs=10_000, max_block=500)
+    # the rules hold only on initials-only entries without a birth year
+    assert set(got.left.tolist()) <= {0, 1}
