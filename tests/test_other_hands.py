@@ -62,3 +62,37 @@ def test_initials_without_a_date_reach_their_candidates():
     got = blocking.block(sl, sr, only, max_pairs=10_000, max_block=500)
     # the rules hold only on initials-only entries without a birth year
     assert set(got.left.tolist()) <= {0, 1}
+
+
+@pytest.mark.parametrize("form, full", [
+    ("Dmytro", "Дмитрий"), ("Yevhen", "Евгений"), ("Oleksandr", "Александр"), ("Serhii", "Сергей"),
+    ("Ihor", "Игорь"), ("Oleh", "Олег"), ("Mykola", "Николай"), ("Dzmitry", "Дмитрий"), ("Siarhei", "Сергей"),
+    ("Aliaksandr", "Александр"), ("Uladzimir", "Владимир"), ("Sasha", "Александр"),
+])
+def test_ukrainian_and_belarusian_given_names_key_to_the_russian_name(form, full):
+    from linker.names import canonical_given, name_key
+    assert canonical_given(name_key(form)) == canonical_given(name_key(full))
+
+
+def _keys(names: list[str]) -> list[str]:
+    std = standardize(pd.DataFrame({"ФИО": names}), Mapping((("full_name", "ФИО"),)))
+    return std["sn_stem"].tolist()
+
+
+def test_lone_h_is_g_where_the_side_writes_the_national_schemes():
+    ukrainian = ["Hlukhov Oleh Vasylevych", "Kovalskyi Ihor Petrovych", "Hnatiuk Serhii Ivanovych",
+                 "Havrilov I.V.", "Shchukin Mykola Hryhorovych"]
+    keys = _keys(ukrainian)
+    assert keys[0] == _keys(["Глухов Олег Васильевич"])[0]
+    assert keys[3] == _keys(["Гаврилов Игорь Викторович"])[0]      # an initials row of that side too
+    assert keys[4] == _keys(["Щукин Николай Григорьевич"])[0]       # shch, kh, zh, ch are not lone
+    # a side in the Russian schemes keeps h as х (press forms of Turkic names: Hasanov = Хасанов)
+    russian = ["Hasanov Ahmed Rustamovich", "Ivanov Ivan Ivanovich", "Petrov Petr Petrovich", "Hlukhov Ivan Petrovich"]
+    assert _keys(russian)[0] == _keys(["Хасанов Ахмед Рустамович"])[0]
+    assert _keys(russian)[3] != keys[0]
+
+
+def test_initials_are_not_repaired_as_keyboard_layout():
+    from linker.names import repair_layout
+    assert repair_layout("Guseynov N.R.") == "Guseynov N.R."
+    assert repair_layout("Bdfyjd Cthutq") == "Иванов Сергей"

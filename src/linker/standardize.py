@@ -45,6 +45,7 @@ from . import fields as F
 from . import names as N
 from .columns import Mapping, text_column
 from .names import _parse as P
+from .names._eastslavic import h_as_g, reads_h_as_g
 
 
 def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -439,6 +440,9 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     surname, first, patronymic, mixed, layout = _names_coded(df, mapping)
     _remember_names(df, mapping, (surname, first, patronymic))
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
+    if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
+                    (patronymic.codes, patronymic.values)):   # Ukrainian/Belarusian schemes: h is г
+        surname, patronymic = surname.map(h_as_g), patronymic.map(h_as_g)
     sn = surname.map(lambda t: N.name_key(t).replace(" ", "")).compact()
     fn_key = first.map(_key_and_initial)
     fn_is_init = np.fromiter((i for _, i in fn_key.values), bool, len(fn_key.values))[first.codes]
