@@ -3,6 +3,7 @@ initials without a date."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -96,3 +97,17 @@ def test_initials_are_not_repaired_as_keyboard_layout():
     from linker.names import repair_layout
     assert repair_layout("Guseynov N.R.") == "Guseynov N.R."
     assert repair_layout("Bdfyjd Cthutq") == "Иванов Сергей"
+
+
+def test_two_full_dates_years_apart_are_far_apart():
+    from linker import compare as cmp
+    from linker.model import ANCHORS
+    m = Mapping((("surname", "s"), ("birth_date", "d")))
+    left = standardize(pd.DataFrame({"s": ["Иванов"] * 5, "d": ["21.04.79", "03.11.1977", "21.04.1979", "1979", ""]}), m)
+    right = standardize(pd.DataFrame({"s": ["Иванов"], "d": ["05.12.1976"]}), m)
+    g = cmp.compare(cmp.encode(left, right), np.arange(5), np.zeros(5, int), workers=1)["gamma_birth_date"]
+    labels = cmp.COMPARISONS["birth_date"].labels
+    assert [labels[v] if v >= 0 else "missing" for v in g] == [
+        "far apart", "else", "far apart", "else", "missing"]   # a year alone is not a full date
+    prior = ANCHORS["birth_date"][0]
+    assert len(prior) == len(labels) and prior[0] < prior[1]    # rarer for a true match than any damage

@@ -28,7 +28,9 @@ from .errors import ConfigError
 
 #: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)
 ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
-    "birth_date": ((0.03, 0.03, 0.04, 0.10, 0.80), 1.0),
+    # "far apart" (two full dates years apart, not one digit off) is what copying another person's date
+    # does, rarer than any damage: part of the former "else" (0.03)
+    "birth_date": ((0.005, 0.025, 0.03, 0.04, 0.10, 0.80), 1.0),
     "personal_number": ((0.03, 0.05, 0.04, 0.88), 1.0),
     # soft fields: people are promoted, transferred, re-filed (mobilized as contract); a list's rank,
     # category or unit disagreeing is common in real data even where a generator makes it rare
