@@ -111,3 +111,40 @@ def test_two_full_dates_years_apart_are_far_apart():
         "far apart", "else", "far apart", "else", "missing"]   # a year alone is not a full date
     prior = ANCHORS["birth_date"][0]
     assert len(prior) == len(labels) and prior[0] < prior[1]    # rarer for a true match than any damage
+
+
+def test_whole_name_weight_follows_the_registry_frequency(tmp_path):
+    """The only person in the registry with a full name: the name weighs about log2(N) bits, whatever the
+    rarity of its parts (rare parts used to lower it); a name shared by k people weighs less.
+    (The namesake entry competes with k candidates; its best weighs about log2(N / k).)"""
+    import json
+    import math
+
+    from click.testing import CliRunner
+
+    from linker.cli import main
+    from linker.synth_hands import synth_hands
+
+    reg, lst, _ = synth_hands(3000, 300, seed=5)
+    full = reg["Фамилия"] + " " + reg["Имя"] + " " + reg["Отчество"]
+    counts = full.map(full.value_counts())
+    rarity = sum(reg[c].map(reg[c].value_counts()) for c in ("Фамилия", "Имя", "Отчество"))
+    unique = reg.loc[rarity[counts == 1].idxmin()]          # the rarest parts: where the weight was lost
+    shared_name = full[counts >= 2].iloc[0]
+    extra = pd.DataFrame({"№": ["9001", "9002"], "ФИО военнослужащего": [
+        f"{unique['Фамилия']} {unique['Имя']} {unique['Отчество']}", shared_name]})
+    lst = pd.concat([lst, extra], ignore_index=True).fillna("")
+    lst.to_csv(tmp_path / "list.csv", index=False)
+    reg.to_csv(tmp_path / "registry.csv", index=False)
+    res = CliRunner().invoke(main, ["match", str(tmp_path / "list.csv"), str(tmp_path / "registry.csv"),
+                                    "--out", str(tmp_path / "out"), "-q"])
+    assert res.exit_code == 0, res.output
+    entries = {e["list_id"]: e for e in json.loads((tmp_path / "out" / "report.json").read_text())["entries"]}
+
+    def name_bits(entry) -> float:
+        w = entry["candidates"][0]["weights"]
+        return w["surname"] + w["first_name"] + w["patronymic"] + w["term_frequency"]
+
+    n = len(reg)
+    assert name_bits(entries["9001"]) > math.log2(n) - 2
+    assert name_bits(entries["9002"]) <= name_bits(entries["9001"]) - 0.9      # log2(2) less
