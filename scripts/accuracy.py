@@ -38,6 +38,11 @@ ROSTERS = {
                                 args=["--style", "us", "--form", "census", "--damage", "2"]),
     "us-tax-20k": dict(registry=20000, list=1000, seed=109, args=["--style", "us", "--form", "tax"]),
     "us-tax-20k-heavy": dict(registry=20000, list=1000, seed=110, args=["--style", "us", "--form", "tax", "--damage", "2"]),
+    # rosters from "other hands" (synth_hands.py): Код ids, one name cell in other orders, ranks inside it,
+    # initials without dates, Ukrainian/Belarusian romanizations, namesakes whose date contradicts
+    "hands-ru-30k": dict(registry=30000, list=1000, seed=111, args=["--style", "hands", "--namesakes", "0.6"]),
+    "hands-latin-30k": dict(registry=30000, list=1000, seed=112,
+                            args=["--style", "hands", "--latin", "--namesakes", "0.6"]),
 }
 
 
@@ -57,8 +62,9 @@ def make(work: Path, name: str) -> tuple[Path, Path, Path]:
 
 def indistinguishable(lst: Path, reg: Path, truth: Path) -> int:
     """Genuine entries that no system could tell apart from a namesake: another registry record has the
-    same standardized full name (surname stem, given name, patronymic) and agrees on every other deciding
-    field the entry gives (birth date, personal number). Recall cannot exceed (genuine - this) / genuine."""
+    same standardized full name (surname stem, given name, patronymic; surname stem and initials where the
+    entry gives only initials) and agrees on every other deciding field the entry gives (birth date,
+    personal number). Recall cannot exceed (genuine - this) / genuine."""
     import numpy as np
 
     from linker.engines.local import load_sides
@@ -76,9 +82,13 @@ def indistinguishable(lst: Path, reg: Path, truth: Path) -> int:
     dob = sr["by"].astype(str) + "-" + sr["bm"].astype(str) + "-" + sr["bd"].astype(str)
     has_dob = (sl["by"].to_numpy()[li] > 0) & (sl["bm"].to_numpy()[li] > 0)
     has_pn = sl["pnum"].to_numpy(object)[li] != ""
-    n_name = name.map(name.value_counts()).to_numpy()
-    n_name_dob = (name + dob).map((name + dob).value_counts()).to_numpy()
-    ambiguous = np.where(has_pn, False, np.where(has_dob, n_name_dob[ri] >= 2, n_name[ri] >= 2))
+    initials = sr["sn_stem"] + "|" + sr["fn_init"] + "|" + sr["pt_init"]
+    n_init = initials.map(initials.value_counts()).to_numpy()
+    n_init_dob = (initials + dob).map((initials + dob).value_counts()).to_numpy()
+    only_init = sl["fn_is_init"].to_numpy(bool)[li]
+    n_name = np.where(only_init, n_init[ri], name.map(name.value_counts()).to_numpy()[ri])
+    n_name_dob = np.where(only_init, n_init_dob[ri], (name + dob).map((name + dob).value_counts()).to_numpy()[ri])
+    ambiguous = np.where(has_pn, False, np.where(has_dob, n_name_dob >= 2, n_name >= 2))
     return int(ambiguous.sum())
 
 

@@ -42,9 +42,9 @@ NAME_FIELDS = ("surname", "first_name", "patronymic")
 # header (lowercased, ё->е, spaces collapsed, trailing dots/colons dropped) -> field
 HEADERS: dict[str, str] = {
     **dict.fromkeys(["id", "rec_id", "record_id", "№", "№ п/п", "no", "n", "#", "nr", "list_id", "registry_id",
-                     "unique_id", "номер", "п/п"], "id"),
+                     "unique_id", "номер", "п/п", "код"], "id"),
     **dict.fromkeys(["фио", "ф.и.о", "full name", "full_name", "fullname", "name", "фамилия имя отчество",
-                     "фамилия, имя, отчество"], "full_name"),
+                     "фамилия, имя, отчество", "фио военнослужащего", "serviceman full name"], "full_name"),
     **dict.fromkeys(["фамилия", "surname", "last name", "last_name", "lastname", "family name"], "surname"),
     # US lists: street address (compared only when both sides have one)
     **dict.fromkeys(["street_address", "address"], "address_1"),

@@ -22,7 +22,7 @@ from .errors import BlockingError
 KEYS: dict[str, tuple[str, ...]] = {
     "sn": ("sn",), "sn_stem": ("sn_stem",), "sn_phon": ("sn_phon",), "sn_init": ("sn_init",),
     "fn": ("fn",), "fn_canon": ("fn_canon",), "fn_phon": ("fn_phon",), "fn_init": ("fn_init",),
-    "pt": ("pt",), "pt_init": ("pt_init",),
+    "pt": ("pt",), "pt_init": ("pt_init",), "fn_is_init": ("fn_is_init",),
     "by": ("by",), "bm": ("bm",), "bd": ("bd",), "dob": ("by", "bm", "bd"), "dob_swapped": ("by", "bd", "bm"),
     "pnum": ("pnum",), "pnum_t": ("pnum_t",), "pnum_d": ("pnum_d",), "unit": ("unit",), "cat": ("cat",),
 }
@@ -144,6 +144,8 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("sn_stem", "fn_canon", "no_by>any"),  # the name alone, for an entry with no birth year
         ("sn_stem", "fn_init", "by"),       # surname, first initial and birth year (initials, damaged given name)
         ("sn_stem", "by", "no_fn>any"),     # surname and birth year, for an entry with no given name
+        # initials and no birth year ("Сахаров И.К."): surname + both initials
+        ("sn_stem", "fn_init", "pt_init", "fn_is_init>any", "no_by>any"),
         ("dob", "sn_init"),                 # date of birth with a name letter
         ("dob", "fn_init"),                 # initials with date of birth (surname damaged)
         ("fn_canon", "pt", "by", "sn_init"),  # given name + patronymic + year (surname damaged)

@@ -95,6 +95,8 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
                    spark_master=spark_master, redact=redact)
     rep = result.report
     c = rep["counts"]
+    for note in rep.get("warnings") or []:
+        click.echo(f"Warning: {note}", err=True)     # even with --quiet: the ids change meaning
     say("mapping: list " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["list"].items()))
     say("mapping: registry " + ", ".join(f"{k}={v}" for k, v in rep["mapping"]["registry"].items()))
     eg = rep["expected_genuine"]
@@ -153,6 +155,8 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, engine, spark
             (tmp / "model.json").write_text(json.dumps(run.model.to_dict(), ensure_ascii=False, indent=1) + "\n",
                                             encoding="utf-8")
     c = report["counts"]
+    for note in report.get("warnings") or []:
+        click.echo(f"Warning: {note}", err=True)
     click.echo(f"{c['rows']} rows: {c['entities']} distinct people, {c['clusters']} listed more than once "
                f"({c['rows_in_clusters']} rows); largest cluster {report['largest_cluster']['size']} rows")
     click.echo(f"report: {Path(out) / 'report.html'}")
@@ -258,9 +262,10 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
 @click.option("--duplicates", type=float, default=0.03, show_default=True, help="Share of duplicate listings.")
 @click.option("--heavy-namesakes", is_flag=True, help="Concentrate the name distribution (many namesakes).")
 @click.option("--damage", type=float, default=1.0, show_default=True, help="Scale of every damage rate.")
-@click.option("--style", type=click.Choice(["ru", "us"]), default="ru", show_default=True,
+@click.option("--style", type=click.Choice(["ru", "us", "hands"]), default="ru", show_default=True,
               help="ru: a Russian personnel registry and list; us: a Social-Security-style registry and a "
-                   "census or tax-form list (--form).")
+                   "census or tax-form list (--form); hands: a second compiler's roster (Код ids, name in one cell "
+                   "in other orders, ranks inside it, Ukrainian/Belarusian romanizations, contradicting namesakes).")
 @click.option("--form", type=click.Choice(["census", "tax"]), default="census", show_default=True,
               help="With --style us: the list's kind (census households, or tax forms with SSNs).")
 @click.option("--force", is_flag=True, help="Replace the rosters of an earlier `linker synth` in --out.")
@@ -286,6 +291,10 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
         if style == "us":
             from .synth_us import synth_us
             reg, lst, truth = synth_us(registry, list_size, form=form, seed=seed, genuine=genuine, damage=damage)
+        elif style == "hands":
+            from .synth_hands import synth_hands
+            reg, lst, truth = synth_hands(registry, list_size, latin=latin, seed=seed, genuine=genuine,
+                                          namesakes=namesakes)
         else:
             reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine,
                                     namesakes=namesakes, duplicates=duplicates, heavy_namesakes=heavy_namesakes,

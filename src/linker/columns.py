@@ -21,6 +21,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "id": (
         "id", "№", "no", "n", "nr", "num", "number", "#", "№ п/п", "№п/п", "п/п", "номер", "rec_id",
         "record_id", "registry_id", "list_id", "person_id", "row_id", "uid", "key", "ид", "идентификатор",
+        "код", "код записи", "код лица", "код сотрудника", "код военнослужащего", "табельный номер", "табельный №",
+        "таб. №", "таб.№", "таб. номер", "табельный", "учетный номер", "регистрационный номер", "рег. №",
+        "code", "person_code", "employee_id", "staff_id", "soldier_id", "pid", "guid", "uuid", "identifier",
     ),
     "full_name": (
         "фио", "ф.и.о.", "ф.и.о", "фамилия имя отчество", "фамилия, имя, отчество", "full_name", "fullname",
@@ -72,6 +75,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((f, re.compile(p)) fo
     ("rank", r"звани|\brank\b"),
     ("category", r"категор|categor|вид службы"),
     ("unit", r"в/\s*ч|войсков|воинск\w* част|\bunit\b"),
+    ("id", r"^(код|идентификатор|табельн\w*|таб\.|учетн\w*|рег\.)\s*(№|номер|сотрудника|работника|военнослужащего"
+           r"|лица|записи|служащего)?\.?$|^((record|person|employee|staff|soldier|member|individual|subject|entity"
+           r"|client|customer|patient) )?(id|uid|uuid|guid|key|code|identifier)$"),
 ))
 
 
@@ -197,6 +203,43 @@ def ids_of(df: pd.DataFrame, mapping: Mapping, *, path: str, side: str) -> pd.Se
             "ids must be unique: fix them, or choose another id column"
         )
     return ids
+
+
+ROW_NUMBER_ID = "(row number)"
+_CODE_LIKE = r"^[\w\-/.#:]{1,40}$"
+
+
+def mapping_record(mapping: Mapping) -> dict[str, str]:
+    """The mapping as printed and reported: ``id`` says ``(row number)`` when no id column was found."""
+    d = mapping.as_dict()
+    return d if "id" in d else {"id": ROW_NUMBER_ID, **d}
+
+
+def id_column_candidates(df: pd.DataFrame, mapping: Mapping) -> list[str]:
+    """Unmapped columns whose values are all present, unique and code-like (no spaces, a digit in each):
+    what a person would take for the id when no header says so."""
+    used = set(mapping.as_dict().values())
+    out = []
+    for col in df.columns:
+        if col in used or not len(df):
+            continue
+        v = _stripped(df[col])
+        if _any_empty(v) or v.nunique() < len(v):
+            continue
+        if v.str.fullmatch(_CODE_LIKE).all() and v.str.contains(r"\d").all():
+            out.append(col)
+    return out
+
+
+def id_fallback_note(df: pd.DataFrame, mapping: Mapping, *, path: str, option: str) -> str:
+    """``""`` when the ids come from a column; else one line saying they are the 1-based row numbers, naming
+    a column of unique codes that could be the id, and the option that chooses one."""
+    if mapping.get("id") is not None:
+        return ""
+    cands = id_column_candidates(df, mapping)
+    offer = (f"column {cands[0]!r} holds unique codes: pass {option} {cands[0]!r} if it is the id, or {option} "
+             "COLUMN for another" if cands else f"pass {option} COLUMN to use an id column")
+    return f"{path}: no id column recognised, so its ids are the 1-based row numbers; {offer}"
 
 
 # the characters str.strip removes: ASCII ones, and the first UTF-8 byte of the others (U+0085 ... U+3000)

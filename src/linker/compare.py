@@ -31,7 +31,8 @@ COMPARISONS: dict[str, Comparison] = {
         "first_name", ("else", "fuzzy", "initial agrees", "close", "diminutive / variant", "exact"), "first_name"),
     "patronymic": Comparison("patronymic", ("else", "fuzzy", "initial agrees", "close", "exact"), "patronymic"),
     "birth_date": Comparison(
-        "birth_date", ("else", "same year", "partial date agrees", "one digit off / day-month swapped", "exact"),
+        "birth_date", ("far apart", "else", "same year", "partial date agrees", "one digit off / day-month swapped",
+                       "exact"),
         "birth_date"),
     "personal_number": Comparison(
         "personal_number", ("else", "one character off or swapped", "digits agree, letters differ", "exact"),
@@ -336,15 +337,17 @@ def _date_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray) -> np.ndarray:
     full_l = (yl > 0) & (ml > 0) & (dl > 0)
     full_r = (yr > 0) & (mr > 0) & (dr > 0)
     full = full_l & full_r
-    lev = np.zeros(len(il), np.int8)
-    lev[yl == yr] = 1
-    partial = ~full & (yl == yr) & ((ml == 0) | (mr == 0) | (ml == mr)) & ((dl == 0) | (dr == 0) | (dl == dr))
-    lev[partial] = 2
+    lev = np.ones(len(il), np.int8)
     hamming = _digits_differing(yl.astype(np.int64) * 10000 + ml.astype(np.int64) * 100 + dl,
                                 yr.astype(np.int64) * 10000 + mr.astype(np.int64) * 100 + dr)
+    # two full dates years apart that no single slip of a digit explains: another person's date
+    lev[full & (np.abs(yl.astype(np.int32) - yr) >= 2) & (hamming > 1)] = 0
+    lev[yl == yr] = 2
+    partial = ~full & (yl == yr) & ((ml == 0) | (mr == 0) | (ml == mr)) & ((dl == 0) | (dr == 0) | (dl == dr))
+    lev[partial] = 3
     swapped = (yl == yr) & (ml == dr) & (dl == mr)
-    lev[full & ((hamming == 1) | swapped)] = 3
-    lev[full & (yl == yr) & (ml == mr) & (dl == dr)] = 4
+    lev[full & ((hamming == 1) | swapped)] = 4
+    lev[full & (yl == yr) & (ml == mr) & (dl == dr)] = 5
     lev[(yl == 0) | (yr == 0)] = -1
     return lev
 

@@ -19,7 +19,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from . import blocking, compare as cmp, model as fs
-from .columns import Mapping, detect_fields, ids_of
+from .columns import Mapping, detect_fields, id_fallback_note, ids_of, mapping_record
 from .engines.local import Side, Timer, compare_in_chunks
 from .errors import InputError
 from .io import read_table
@@ -256,7 +256,9 @@ def dedupe_report(run: DedupeRun, clusters: pd.DataFrame, settings: Settings) ->
         "linker_version": __version__,
         "kind": "dedupe",
         "input": {"path": run.side.path, "rows": int(len(clusters))},
-        "mapping": run.side.mapping.as_dict(),
+        "mapping": mapping_record(run.side.mapping),
+        "warnings": [n for n in (id_fallback_note(run.side.raw, run.side.mapping, path=run.side.path,
+                                                  option="--id"),) if n],
         "threshold": settings.match_threshold,
         "counts": {"rows": int(len(clusters)), "entities": int(len(sizes)),
                    "rows_in_clusters": int((clusters["cluster_size"] > 1).sum()),

@@ -155,3 +155,30 @@ def _lookup(words: list[str]) -> int:
 def rank_ordinal(s: pd.Series) -> pd.Series:
     """Ranks -> int8 rung on :data:`RANKS` (naval ranks on their army equivalent), -1 unknown or missing."""
     return map_unique_series(s, rank_of, dtype=np.int8)
+
+
+
+_QUALIFYING = frozenset({"младший", "старший", "главный", "корабельный", "гвардии", "запаса"})
+#: the words a rank is written with (canonical words, their variants and abbreviations), without the generic
+#: ones (numbers, "first", "army", "of"): what a rank written inside a name cell ("гв.рядовой ЕРМОЛАЕВ Иван",
+#: "ml. serzhant Ivanov Ivan") is made of. RANK_WORDS name a rank by themselves (рядовой, serzhant, к-н);
+#: RANK_QUALIFIERS only qualify one (младший, ст., гвардии), and can be a name's own suffix (Младший).
+RANK_WORDS: frozenset[str]
+RANK_QUALIFIERS: frozenset[str]
+
+
+def _rank_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    generic = {"first", "army", "armii", "армии", "fleet", "flota", "флота", "rank", "rang", "ranga", "ранг",
+               "ранга", "статьи", "stati", "стат", "of", "the", "and", "officer", "офицер", "senior", "junior",
+               "warrant"}
+    canon = {**{w: w for ph in _PHRASES for w in ph.split()}, **_WORDS}
+    canon.update({w: "гвардии" for w in ("гвардии", "гв", "gv", "gvardii")})
+    canon.update({w: "запаса" for w in ("запаса", "zapasa")})
+    words = {w: c for w, c in canon.items() if w.isalpha() and len(w) > 1 and w not in generic
+             and c not in generic}
+    hyphenated = ("с-т", "л-т", "к-н", "м-р", "п-к", "ст-на", "пр-к", "к-л", "s-t", "l-t", "k-n", "m-r")
+    return (frozenset(w for w, c in words.items() if c not in _QUALIFYING) | frozenset(hyphenated),
+            frozenset(w for w, c in words.items() if c in _QUALIFYING))
+
+
+RANK_WORDS, RANK_QUALIFIERS = _rank_vocabulary()

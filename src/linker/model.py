@@ -28,7 +28,9 @@ from .errors import ConfigError
 
 #: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)
 ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
-    "birth_date": ((0.03, 0.03, 0.04, 0.10, 0.80), 1.0),
+    # "far apart" (two full dates years apart, not one digit off) is what copying another person's date
+    # does, rarer than any damage: part of the former "else" (0.03)
+    "birth_date": ((0.005, 0.025, 0.03, 0.04, 0.10, 0.80), 1.0),
     "personal_number": ((0.03, 0.05, 0.04, 0.88), 1.0),
     # soft fields: people are promoted, transferred, re-filed (mobilized as contract); a list's rank,
     # category or unit disagreeing is common in real data even where a generator makes it rare
@@ -451,6 +453,7 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
         g = gam[f"gamma_{name}"].to_numpy()
         ufreq_r = np.maximum(freq[R[col]], floor)              # per registry row
         hit = np.zeros(len(g), bool)
+        log_u = np.zeros(len(g))        # log2 of the u this part's weight stands for, per pair (on hits)
         for level in top_levels:
             at = np.flatnonzero(g == level)
             hit[at] = True
@@ -458,16 +461,19 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
             # (genuine or copied), so rarity in the registry is weaker evidence than random-pair u says
             boost_r = np.minimum(np.log2(u[name][level] / ufreq_r), TF_MAX_BOOST)
             adj[at] += boost_r[ir[at]]
-        parts.append((hit, ufreq_r))
-    # whole name: the product of the parts' frequencies is replaced by the whole name's own frequency
+            log_u[at] = np.log2(u[name][level]) - boost_r[ir[at]]
+        parts.append((hit, log_u))
+    # whole name: the chance that the parts agree, as their weights put it (the product of their u after
+    # the boost above), is replaced by the whole name's own frequency in the registry when that is higher
+    # (given name and patronymic go together): a name held by k registry people weighs log2(N / k) bits at
+    # most, the only person with the name log2(N)
     if len(parts) == 3:
         hit = parts[0][0] & parts[1][0] & parts[2][0]
-        wc = tf.whole_codes_r
-        prod_r = parts[0][1] * parts[1][1] * parts[2][1]
-        whole_r = np.where(wc >= 0, tf.whole_freq[np.clip(wc, 0, None)], 1.0)
-        term_r = np.where(wc >= 0, np.minimum(0.0, np.log2(prod_r / np.maximum(whole_r, floor))), 0.0)
         at = np.flatnonzero(hit)
-        adj[at] += term_r[ir[at]]
+        wc = tf.whole_codes_r[ir[at]]
+        whole = np.maximum(np.where(wc >= 0, tf.whole_freq[np.clip(wc, 0, None)], 1.0), floor)
+        implied = parts[0][1][at] + parts[1][1][at] + parts[2][1][at]
+        adj[at] += np.where(wc >= 0, np.minimum(0.0, implied - np.log2(whole)), 0.0)
     return adj
 
 

@@ -45,6 +45,7 @@ from . import fields as F
 from . import names as N
 from .columns import Mapping, text_column
 from .names import _parse as P
+from .names._eastslavic import h_as_g, reads_h_as_g
 
 
 def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -176,7 +177,8 @@ def _cleaned(col: Coded) -> tuple[Coded, np.ndarray, np.ndarray]:
 # ------------------------------------------------------------------ full names, word by word
 
 _MAX_WORDS = 6            # names with more words take the scalar path
-_KINDS = "ipgs?"          # the kinds of `names._parse._kind`, in code order
+_KINDS = "ipgs?rq"        # the kinds of `names._parse._kind`, in code order
+_BASE = 2 * len(_KINDS) + 1  # one digit per word of the shape: kind and capitals, 0 = no word
 
 
 def _piece(chunk: str) -> tuple[bool, bool, bool, tuple[str, ...]]:
@@ -277,7 +279,7 @@ def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
         keep = pos < _MAX_WORDS
         grid[tok_row[keep], pos[keep]] = tok[keep]
         digits = np.where(grid >= 0, attr[grid] + 1, 0)
-        sig = row_tokens + (_MAX_WORDS + 1) * (digits @ (11 ** np.arange(_MAX_WORDS, dtype=np.int64)))
+        sig = row_tokens + (_MAX_WORDS + 1) * (digits @ (_BASE ** np.arange(_MAX_WORDS, dtype=np.int64)))
         rows = np.flatnonzero(fast)
         shapes, inverse = np.unique(sig[rows], return_inverse=True)
         order = np.argsort(inverse, kind="stable")
@@ -285,7 +287,7 @@ def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
         space = np.array(" ", dtype=object)
         for g, shape in enumerate(shapes.tolist()):
             n, rest = shape % (_MAX_WORDS + 1), shape // (_MAX_WORDS + 1)
-            codes = [(rest // 11 ** j) % 11 - 1 for j in range(n)]
+            codes = [(rest // _BASE ** j) % _BASE - 1 for j in range(n)]
             plan = P._plan(tuple(_KINDS[c // 2] for c in codes), tuple(bool(c % 2) for c in codes), -1)
             sel = rows[order[bounds[g]:bounds[g + 1]]]
             for part, idx in zip(out, plan):
@@ -449,6 +451,9 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     surname, first, patronymic, mixed, layout = _names_coded(df, mapping)
     _remember_names(df, mapping, (surname, first, patronymic))
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
+    if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
+                    (patronymic.codes, patronymic.values)):   # Ukrainian/Belarusian schemes: h is г
+        surname, patronymic = surname.map(h_as_g), patronymic.map(h_as_g)
     sn = surname.map(lambda t: N.name_key(t).replace(" ", "")).compact()
     fn_key = first.map(_key_and_initial)
     fn_is_init = np.fromiter((i for _, i in fn_key.values), bool, len(fn_key.values))[first.codes]

@@ -172,7 +172,8 @@ def _keyed(std: DataFrame, like: pd.DataFrame, rules: list[blocking.Rule], side:
         for c, kind in cols:
             if kind == "any":
                 continue
-            has = (F.col(c) != "") if like[c].dtype == object else (F.col(c) > 0)
+            has = (F.col(c) != "") if like[c].dtype == object else \
+                F.col(c) if like[c].dtype == bool else (F.col(c) > 0)     # bool: fn_is_init
             cond = cond & (has if kind == "value" else ~has)
         key = F.concat_ws("\x1f", *[F.col(c).cast("string") if kind == "value" else F.lit("*")
                                     for c, kind in cols])

@@ -1,7 +1,8 @@
 """Name tokens: transliteration-proof keys, look-alike letters, keyboard layout, full-name parsing.
 
 All functions take and return plain ``str`` (map them over the unique values of a column); results are
-cached.  Data files in ``names/data/``: given_names.csv, surnames.csv, diminutives.csv, placeholders.csv.
+cached.  Data files in ``names/data/``: given_names.csv, surnames.csv, diminutives.csv, placeholders.csv,
+given_equivalents.csv (Ukrainian and Belarusian forms of given names).
 """
 from __future__ import annotations
 

@@ -31,11 +31,13 @@ def _given_table() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _diminutives() -> tuple[dict[str, str], dict[str, tuple[str, ...]], dict[str, frozenset[str]]]:
-    """(diminutive key -> first full key, diminutive key -> all full keys, full key -> its diminutives)."""
+    """(diminutive key -> first full key, diminutive key -> all full keys, full key -> its diminutives), from
+    diminutives.csv then given_equivalents.csv (Ukrainian and Belarusian forms)."""
     first: dict[str, str] = {}
     every: dict[str, list[str]] = {}
     forms: dict[str, set[str]] = {}
-    for dim, full in _rows("diminutives.csv"):
+    pairs = [(r[0], r[1]) for r in _rows("diminutives.csv")] + [(r[0], r[1]) for r in _rows("given_equivalents.csv")]
+    for dim, full in pairs:
         d, f = name_key(dim), name_key(full)
         if not d or not f or d == f:
             continue

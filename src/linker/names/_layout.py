@@ -117,9 +117,12 @@ def _repair_word(word: str) -> str:
     return _swap_if_plausible(word)
 
 
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?")
+
+
 def _swap_if_plausible(word: str) -> str:
-    if len(word) < 3:
-        return word
+    if len(word) < 3 or _INITIALS.fullmatch(word):
+        return word     # initials ("N.R."): the dots are dots, not the keys of ю and б
     if all(c in _CYR_SET for c in word):
         swapped = word.translate(_CYR2LAT)
         if not all(c.isalpha() or c in "-'" for c in swapped.rstrip(".,")):

@@ -66,12 +66,27 @@ def _tokens(text: str) -> tuple[list[str], int]:
     return out, comma
 
 
+@lru_cache(maxsize=1)
+def _rank_keys() -> tuple[frozenset[str], frozenset[str]]:
+    """Keys of the words that name a rank, and of those that only qualify one (see fields_ranks)."""
+    from ..fields_ranks import RANK_QUALIFIERS, RANK_WORDS
+    given = known_given_keys()
+    return (frozenset(name_key(w) for w in RANK_WORDS) - given,
+            frozenset(name_key(w) for w in RANK_QUALIFIERS) - given)
+
+
 @lru_cache(maxsize=1 << 17)
 def _kind(tok: str) -> str:
-    """'i' initial, 'p' patronymic, 'g' given name, 's' surname-like, '?' unknown."""
+    """'i' initial, 'p' patronymic, 'g' given name, 's' surname-like, 'r' a rank word, 'q' a word that
+    qualifies a rank (младший, гв.), '?' unknown."""
     if _is_initial(tok):
         return "i"
     k = name_key(tok)
+    ranks, qualifiers = _rank_keys()
+    if k in ranks:
+        return "r"
+    if k in qualifiers:
+        return "q"
     if " " in tok and tok.split()[-1].lower() in _TURKIC:
         return "p"
     if is_patronymic_key(k) and len(k) > 5:
@@ -100,6 +115,13 @@ def _plan(kinds: tuple[str, ...], caps: tuple[bool, ...], comma: int) -> Plan:
     every = tuple(range(n))
     if n == 0:
         return (), (), ()
+    lead = next((i for i in every if kinds[i] not in "rq"), n)
+    if "r" in kinds[:lead] and n - lead >= 2 and comma <= 0:
+        # a rank written before the name ("гв.рядовой ЕРМОЛАЕВ Иван Петрович"): not a part of the name
+        # (after it, "Младший" is the name's own suffix and stays)
+        inner = _plan(kinds[lead:], caps[lead:], -1)
+        if inner[0]:    # else the "rank" was the surname (Капитан Иван Петрович)
+            return tuple(tuple(i + lead for i in part) for part in inner)  # type: ignore[return-value]
     if comma > 0:  # "Иванов, Иван Иванович": surname before the comma
         rest = every[comma:]
         return every[:comma], rest[:1], rest[1:]
@@ -149,7 +171,8 @@ def parse_full_name(text: str) -> tuple[str, str, str]:
     dots and stray punctuation.  Orders understood: "Фамилия Имя Отчество", "Имя Отчество Фамилия",
     "Имя Фамилия", "Фамилия, Имя Отчество", initials ("Иванов И.И.", "И.И. Иванов"), a surname in
     capitals ("IVANOV Ivan"), two-word Turkic patronymics ("Алиев Рустам Гасан оглы").  An initial is kept
-    as its single letter.  A word that cannot be placed is appended to the nearest part, never dropped."""
+    as its single letter.  A rank written before the name ("гв. рядовой ИВАНОВ Иван Петрович") is
+    left out; any other word that cannot be placed is appended to the nearest part, never dropped."""
     if not text or not isinstance(text, str) or not text.strip():
         return "", "", ""
     words, comma = _tokens(text)

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import __version__
+from ..columns import id_fallback_note, mapping_record
 from ..model import field_weights
 from ..settings import Settings
 from .build import DISPLAY_FIELDS, display_table
@@ -441,7 +442,8 @@ def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Se
         "title": "Verification report",
         "inputs": {"list": {"path": run.list.path, "rows": int(len(run.list.raw))},
                    "registry": {"path": run.registry.path, "rows": int(len(run.registry.raw))}},
-        "mapping": {"list": run.list.mapping.as_dict(), "registry": run.registry.mapping.as_dict()},
+        "mapping": {"list": mapping_record(run.list.mapping), "registry": mapping_record(run.registry.mapping)},
+        "warnings": id_warnings(run),
         "thresholds": {"match": settings.match_threshold, "review": settings.review_threshold},
         "seed": settings.seed,
         "counts": {"total": n, "match": int((dec == "match").sum()), "review": int((dec == "review").sum()),
@@ -464,3 +466,10 @@ def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Se
     if with_entries:
         report["entries"] = _entries_json(run, entries, matches, fields)
     return report
+
+
+def id_warnings(run) -> list[str]:
+    """One line per side whose ids fell back to row numbers (printed even with --quiet, shown in Method)."""
+    notes = (id_fallback_note(run.list.raw, run.list.mapping, path=run.list.path, option="--list-id"),
+             id_fallback_note(run.registry.raw, run.registry.mapping, path=run.registry.path, option="--registry-id"))
+    return [n for n in notes if n]

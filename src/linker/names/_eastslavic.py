@@ -1,0 +1,58 @@
+"""Ukrainian and Belarusian romanizations of Russian names: the one sound the name key cannot fold alone.
+
+The national schemes (Ukrainian KMU 2010, Belarusian 2007) write г as ``h`` (Hryhorii, Hlukhov, Siarhei,
+Aleh) and х as ``kh``; the Russian schemes write г as ``g`` and never write a lone ``h`` for a sound of
+their own (х is ``kh`` in all of them; ``h`` only inside zh, kh, ch, sh, shch). Press forms of Turkic and
+Caucasian names do write х as a lone ``h`` (Hasanov, Ahmed), so the key cannot read every lone ``h`` as г.
+What decides is the side's own text: when its Latin names show the national schemes (patronymics in -ovych
+/-evych/-ivna, Belarusian -avich/-auna, surnames in -skyi/-yi, the Ukrainian and Belarusian forms of given
+names of given_equivalents.csv), a lone ``h`` in its surnames and patronymics is read as г.
+Given names need no such reading: their Ukrainian and Belarusian forms are listed in given_equivalents.csv.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from ._given import _rows
+from ._key import name_key
+
+__all__ = ["reads_h_as_g", "h_as_g"]
+
+_LONE_H = re.compile(r"(?<![kzcsg])h", re.IGNORECASE)
+_UA_BY_PATRONYMIC = re.compile(r"(?:ovych|evych|ivna|yivna|avich|auna|euna|iovych)$", re.IGNORECASE)
+_UA_SURNAME = re.compile(r"(?:skyi|tskyi|zkyi|yi)$", re.IGNORECASE)
+#: share of a side's Latin names that must show a national scheme (a few marked names are chance)
+MIN_SHARE = 0.1
+MIN_ROWS = 3
+
+
+@lru_cache(maxsize=1)
+def _national_given_keys() -> frozenset[str]:
+    return frozenset(name_key(r[0]) for r in _rows("given_equivalents.csv"))
+
+
+def h_as_g(text: str) -> str:
+    """``text`` with each lone ``h`` (not in zh kh ch sh) read as г: "Hlukhov" -> "Glukhov"."""
+    return _LONE_H.sub(lambda m: "G" if m.group(0).isupper() else "g", text) if "h" in text.lower() else text
+
+
+def reads_h_as_g(surname: tuple[np.ndarray, np.ndarray], given: tuple[np.ndarray, np.ndarray],
+                 patronymic: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Whether the Latin names of one side are written in the Ukrainian or Belarusian national schemes often
+    enough to read their lone ``h`` as г (see the module). Each part is (codes per row, values): the facts
+    are computed once per distinct value."""
+    def per_value(part: tuple[np.ndarray, np.ndarray], test) -> np.ndarray:
+        codes, values = part
+        return np.fromiter((bool(v) and v.isascii() and bool(test(v)) for v in values), bool, len(values))[codes]
+
+    keys = _national_given_keys()
+    latin = per_value(surname, lambda v: True)
+    if latin.sum() < MIN_ROWS:
+        return False
+    marked = latin & (per_value(surname, _UA_SURNAME.search) | per_value(patronymic, _UA_BY_PATRONYMIC.search)
+                      | per_value(given, lambda v: len(v) > 1 and name_key(v) in keys))
+    n = int(marked.sum())
+    return n >= MIN_ROWS and n >= MIN_SHARE * latin.sum()
