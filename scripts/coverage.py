@@ -106,8 +106,8 @@ def study(spec: dict, d: Path, diagnose: bool) -> dict:
     t = tune(out.matches, truth)
     at = next(r for r in t.rows if r["threshold"] == 0.9)
     row.update(est_p=at["est_precision"], p=at["precision"], est_r=at["est_recall"], r=at["recall"],
-               curve_dp=max(abs(r["est_precision"] - r["precision"]) for r in t.rows if r["match"]),
-               curve_dr=max(abs(r["est_recall"] - r["recall"]) for r in t.rows))
+               curve_dp=max((abs(r["est_precision"] - r["precision"]) for r in t.rows if r["match"]), default=0.0),
+               curve_dr=max(abs(r["est_recall"] - r["recall"]) for r in t.rows) if true_n else 0.0)
     if diagnose:
         row.update(diagnosis(out, reg_of, genuine))
     return row
