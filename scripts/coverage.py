@@ -9,7 +9,7 @@ with `linker synth --style NAME` (e.g. `us`) to the cycle. linker runs on each r
 (no chance test: it does not touch the count) and the estimate and its interval are compared with the truth
 (entries whose truth.csv row names a registry record). Also compared: `linker tune`'s label-free precision
 and recall at the match threshold (0.9) and over the threshold curve, against the measured ones.
-`--big` adds one 200,000 x 1,000,000-style roster scaled to this machine (40,000 entries vs 200,000).
+`--big` adds one larger roster: 10,000 entries against a 50,000-row registry.
 
 Develop on seeds 1-40, measure on seeds you did not look at (101-148). Prints Markdown tables.
 """
@@ -137,7 +137,7 @@ def main() -> None:
     ap.add_argument("--seeds", default="101-148", help="seeds, e.g. 1-40 (develop) or 101-148 (measure)")
     ap.add_argument("--work", default=None, help="where rosters are kept (default: a temporary directory)")
     ap.add_argument("--style", action="append", default=[], help="extra `linker synth --style` (repeatable)")
-    ap.add_argument("--big", action="store_true", help="add one 40,000 x 200,000 roster")
+    ap.add_argument("--big", action="store_true", help="add one 10,000 x 50,000 roster")
     ap.add_argument("--diagnose", action="store_true", help="print where the error sits per roster")
     a = ap.parse_args()
     styles = BASE_STYLES + tuple(a.style)
@@ -146,7 +146,7 @@ def main() -> None:
     specs = [roster_spec(s, styles) for s in parse_seeds(a.seeds)]
     if a.big:
         seed = specs[0]["seed"] if specs else 0
-        specs.append({"seed": seed + 10000, "style": "cyrillic", "registry": 200000, "list": 40000,
+        specs.append({"seed": seed + 10000, "style": "cyrillic", "registry": 50000, "list": 10000,
                       "genuine": 0.88, "damage": 1.0, "args": []})
     rows = []
     for spec in specs:

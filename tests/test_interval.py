@@ -85,3 +85,15 @@ def test_fabricated_list_interval_includes_zero(tmp_path):
     eg = match(str(tmp_path / "list.csv"), str(tmp_path / "registry.csv"),
                Settings(quiet=True, decoys=0)).report["expected_genuine"]
     assert eg["low"] == 0.0 and eg["estimate"] < 3.0, eg
+
+
+def test_large_list_bootstraps_on_a_sample(monkeypatch):
+    d = FIX / "ru"
+    full = match(str(d / "list.csv"), str(d / "registry.csv"), Settings(quiet=True, decoys=0)).report["expected_genuine"]
+    monkeypatch.setattr(interval, "BOOTSTRAP_MAX_PAIRS", 200)
+    monkeypatch.setattr(interval, "BOOTSTRAP_MIN_ENTRIES", 100)
+    got = match(str(d / "list.csv"), str(d / "registry.csv"), Settings(quiet=True, decoys=0)).report["expected_genuine"]
+    assert got["estimate"] == full["estimate"] and got["sd_entries"] == full["sd_entries"]
+    assert 100 <= got["bootstrap_entries"] < 300 and full["bootstrap_entries"] == 300
+    assert "on a sample of" in got["covers"]
+    assert full["sd_fit"] / 3 < got["sd_fit"] < full["sd_fit"] * 3, (full, got)

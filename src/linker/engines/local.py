@@ -212,20 +212,34 @@ def count_genuine(model: fs.Model, scored: Scored, enc: cmp.Encoded, tf: fs.Term
     if tf_adjust is None:
         tf_adjust = fs.tf_adjustment(model.u, enc, gammas, right, tf) if model.tf else np.zeros(len(left))
 
-    def rescore(m: fs.Model, fit_share: bool, ew: np.ndarray | None) -> Scored:
-        return score_entries(m, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=fit_share, lab=lab,
-                             patterns=patterns, tf_adjust=tf_adjust, entry_weight=ew)
+    def stages(left, right, gammas, patterns, tf_adjust, lab, n_l):
+        def rescore(m: fs.Model, fit_share: bool, ew: np.ndarray | None) -> Scored:
+            return score_entries(m, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=fit_share, lab=lab,
+                                 patterns=patterns, tf_adjust=tf_adjust, entry_weight=ew)
 
-    def refit(rate: float, ew: np.ndarray | None, start: tuple) -> fs.Model:
-        return fit_model(enc, model.u, gammas, left, right, lab, n_l, n_r, patterns=patterns, tf_adjust=tf_adjust,
-                         miss_rate=rate, entry_weight=ew, start=start)
+        def refit(rate: float, ew: np.ndarray | None, start: tuple) -> fs.Model:
+            return fit_model(enc, model.u, gammas, left, right, lab, n_l, n_r, patterns=patterns,
+                             tf_adjust=tf_adjust, miss_rate=rate, entry_weight=ew, start=start)
+        return rescore, refit
 
+    sample = None
+    rows = interval.bootstrap_entries(n_l, len(left), settings.seed)
+    if rows is not None:          # a large list: the bootstrap refits on a sample of its entries
+        renum = np.full(n_l, -1, np.int64)
+        renum[rows] = np.arange(len(rows))
+        keep = renum[left] >= 0
+        lk = np.isin(lab[0], rows)
+        lab_s = (renum[lab[0][lk]], lab[1][lk], lab[2][lk])
+        sample = (rows, *stages(renum[left[keep]].astype(np.int32), right[keep],
+                                gammas[keep].reset_index(drop=True), fs.Patterns(patterns.frame, patterns.inv[keep]),
+                                tf_adjust[keep], lab_s, len(rows)))
+    rescore, refit = stages(left, right, gammas, patterns, tf_adjust, lab, n_l)
     best = scored.entries["best_pair"].to_numpy()
     hits = interval.best_pair_hits(sides[0].std, sides[1].std, rules, left, right, best,
                                    max_block=settings.max_block, enc=enc)
     ident = np.array([interval.is_identifier_rule(r) for r in rules], bool)
     return interval.honest_count(model, scored, rescore=rescore, refit=refit, hits=hits, ident=ident, n_list=n_l,
-                                 n_pairs=len(left), seed=settings.seed, fitted=fitted)
+                                 seed=settings.seed, fitted=fitted, sample=sample)
 
 
 def run_match(list_path: str, registry_path: str, settings: Settings, *, model_path: str | None = None,
