@@ -348,8 +348,10 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
             # (genuine or copied), so rarity in the registry is weaker evidence than random-pair u says
             boost_r = np.minimum(np.log2(u[name][level] / ufreq_r), TF_MAX_BOOST)
             adj[at] += boost_r[ir[at]]
-        parts.append((hit, ufreq_r))
-    # whole name: the product of the parts' frequencies is replaced by the whole name's own frequency
+        # the chance a random record shares this part, as the part's weight counted it (the boost is capped)
+        parts.append((hit, np.maximum(ufreq_r, u[name][top_levels[-1]] / 2 ** TF_MAX_BOOST)))
+    # whole name: the product of the parts' chances (as their weights counted them) is replaced by the whole
+    # name's own frequency when that is higher (names that go together); never a boost
     if len(parts) == 3:
         hit = parts[0][0] & parts[1][0] & parts[2][0]
         wc = tf.whole_codes_r
