@@ -16,7 +16,7 @@ The point estimate is sum_i P(entry i is a registry person). Its 95% interval ad
   report says so;
 * **the model being off** on the doubtful entries: each entry adds min(p, 1-p) to the variance (the count
   it would move by going to its nearer certainty). Sized by the coverage study (`scripts/coverage.py`):
-  without it the interval covered the truth on 82% of the development rosters, with it on all of them.
+  without it the interval covered the truth on 82% of the development rosters, with it on 95%.
 
 What it does not cover: a model that is wrong in the same direction for every entry (lists damaged in
 ways the comparisons do not describe, fields that are not independent), a registry that is not the
@@ -96,8 +96,8 @@ def count_interval(scored, rate_detail: dict, replicates: list[float], n: int, *
         var_fit *= n / sampled
     # the probabilities of the doubtful entries may themselves be off (damage the comparisons do not describe,
     # namesakes that copy a registry name): each entry adds min(p, 1-p), the count it would move by going to
-    # its nearer certainty, to the variance. Sized by scripts/coverage.py: without it 82% of the rosters
-    # were covered, with it all of the rosters developed on (seeds 1-40)
+    # its nearer certainty, to the variance. Sized by scripts/coverage.py on seeds 1-40: without it 82% of
+    # the rosters were covered, with it 95% (the misses padded lists; README "The published count")
     var_model = float(np.minimum(p, 1 - p).sum())
     sd = float(np.sqrt(var_draws + var_fit + var_model))
     if rate_detail.get("method") == "capture-recapture":
