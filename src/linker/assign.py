@@ -56,8 +56,9 @@ def _entry_logsumexp(entry: np.ndarray, logbf: np.ndarray, n_entries: int) -> np
 
 def fit_genuine_share(entry: np.ndarray, weight: np.ndarray, n_entries: int, n_registry: int, *,
                       miss_rate: float, start: float = 0.5, max_iter: int = 500, tol: float = 1e-7,
-                      fixed: np.ndarray | None = None) -> EntryFit:
-    """EM for the share of list entries that are registry people."""
+                      fixed: np.ndarray | None = None, entry_weight: np.ndarray | None = None) -> EntryFit:
+    """EM for the share of list entries that are registry people (``entry_weight``: each entry counted that
+    many times, a bootstrap replicate of the list)."""
     lse = _entry_logsumexp(entry, weight * LN2, n_entries) - np.log(max(n_registry, 1))
     pi = float(np.clip(start, 1e-4, 1 - 1e-4))
     it = 0
@@ -69,7 +70,11 @@ def fit_genuine_share(entry: np.ndarray, weight: np.ndarray, n_entries: int, n_r
         post = np.exp(num - np.logaddexp(num, c))
         if fixed is not None:
             post = np.where(np.isnan(fixed), post, fixed)
-        new = float(np.clip(post.mean() if n_entries else 0.5, 1e-4, 1 - 1e-4))
+        if entry_weight is not None:
+            mean = float(post @ entry_weight / max(float(entry_weight.sum()), 1e-9))
+        else:
+            mean = post.mean() if n_entries else 0.5
+        new = float(np.clip(mean, 1e-4, 1 - 1e-4))
         if abs(new - pi) < tol:
             pi = new
             break

@@ -399,3 +399,18 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
     else:
         left = right = np.zeros(0, np.int32)
     return BlockingResult(left, right, tuple((r.name, n) for r, _a, _b, n in counted))
+
+
+def rule_hits(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], left: np.ndarray, right: np.ndarray,
+              *, max_block: int | None = None, enc=None) -> np.ndarray:
+    """Which of ``rules`` propose each given (list row, registry row) pair: bool, pairs x rules, with the
+    same keys and block caps as `block` (the union's pairs do not say which rule found them)."""
+    out = np.zeros((len(left), len(rules)), bool)
+    cache: dict = {}
+    for k, rule in enumerate(rules):
+        cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc)
+        if max_block:
+            cl, _capped = _cap_blocks(cl, cr, max_block)
+        a = cl[left]
+        out[:, k] = (a >= 0) & (a == cr[right])
+    return out

@@ -522,27 +522,36 @@ def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.
 def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray],
                    *, n_list: int, n_registry: int, tf_adjust: np.ndarray | None = None, miss_rate: float = 0.01,
                    labelled: pd.DataFrame | None = None, max_iter: int = 100, tol: float = 1e-5,
-                   patterns: Patterns | None = None) -> tuple[dict[str, np.ndarray], float, float, int]:
+                   patterns: Patterns | None = None, entry_weight: np.ndarray | None = None,
+                   start: tuple[dict[str, np.ndarray], float] | None = None
+                   ) -> tuple[dict[str, np.ndarray], float, float, int]:
     """m, the pair prior and the genuine share by EM over *entries*: each entry is at most one registry person.
 
     Pairwise EM lets the namesakes and near-namesakes that blocking gathers pose as matches (random-pair u
     does not describe them); here the candidates of an entry compete for one unit of match mass, as in
     `linker.assign`, and the M-step sums that mass per level pattern. Returns (m, pair_prior, share, iters).
+    ``entry_weight`` counts each entry that many times (a bootstrap replicate of the list, `linker.interval`);
+    ``start`` is (m, share) to start from instead of the priors.
     """
     from .assign import entry_posteriors
 
     pats = patterns if patterns is not None else Patterns.of(gammas, comps)
     pat, inv = pats.frame, pats.inv
     prior_m, strength = _m_priors(comps, n_list)
-    m = {k: v.copy() for k, v in prior_m.items()}
+    m = {k: v.copy() for k, v in (start[0] if start else prior_m).items()}
     adj = tf_adjust if tf_adjust is not None else np.zeros(len(inv))
-    share, it = 0.5, 0
+    share, it = (start[1] if start else 0.5), 0
     for it in range(1, max_iter + 1):
         w = pattern_weights(pat, comps, m, u)[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
+        if entry_weight is not None:
+            pair_p = pair_p * entry_weight[left]
+            genuine_mean = float(genuine @ entry_weight / max(entry_weight.sum(), 1e-9))
+        else:
+            genuine_mean = genuine.mean() if n_list else 0.5
         mass = np.bincount(inv, weights=pair_p, minlength=len(pat))
         new_m = _m_step(pat, comps, mass, prior_m, strength, labelled)
-        new_share = float(np.clip(genuine.mean() if n_list else 0.5, 1e-4, 1 - 1e-4))
+        new_share = float(np.clip(genuine_mean, 1e-4, 1 - 1e-4))
         delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, share = new_m, new_share
         if delta < tol:

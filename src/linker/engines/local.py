@@ -59,6 +59,7 @@ class MatchRun:
     scored: Scored
     labels: pd.DataFrame | None
     timings: dict[str, float] = field(default_factory=dict)
+    count: dict | None = None       # the expected genuine count and its interval (`linker.interval`)
 
 
 class Timer:
@@ -130,7 +131,8 @@ def labelled_pairs(labels: pd.DataFrame | None, list_side: Side, reg_side: Side,
 def score_entries(model: fs.Model, enc: cmp.Encoded, tf: fs.TermFrequencies, left: np.ndarray, right: np.ndarray,
                   gammas: pd.DataFrame, n_list: int, n_reg: int, settings: Settings, *, fit_share: bool,
                   lab: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
-                  patterns: fs.Patterns | None = None, tf_adjust: np.ndarray | None = None) -> Scored:
+                  patterns: fs.Patterns | None = None, tf_adjust: np.ndarray | None = None,
+                  entry_weight: np.ndarray | None = None) -> Scored:
     """Weights per pair, the genuine share (fitted or the model's), and decisions per entry."""
     weights = fs.score(model, enc, gammas, left, right, tf, patterns=patterns, tf_adjust=tf_adjust)
     w = weights["match_weight"].to_numpy()
@@ -154,7 +156,7 @@ def score_entries(model: fs.Model, enc: cmp.Encoded, tf: fs.TermFrequencies, lef
     share = model.genuine_share
     if fit_share:
         share = assign.fit_genuine_share(left, w, n_list, n_reg, miss_rate=model.miss_rate,
-                                         start=0.5, fixed=fixed).genuine_share
+                                         start=0.5, fixed=fixed, entry_weight=entry_weight).genuine_share
     pair_p, genuine = assign.entry_posteriors(left, w, n_list, n_reg, genuine_share=share,
                                               miss_rate=model.miss_rate)
     if fixed is not None:
@@ -178,7 +180,8 @@ def add_label_pairs(left: np.ndarray, right: np.ndarray, lab) -> tuple[np.ndarra
 
 def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, left: np.ndarray,
               right: np.ndarray, lab: tuple[np.ndarray, np.ndarray, np.ndarray], n_l: int, n_r: int, *,
-              patterns: fs.Patterns | None = None, tf_adjust: np.ndarray | None = None) -> fs.Model:
+              patterns: fs.Patterns | None = None, tf_adjust: np.ndarray | None = None, miss_rate: float = 0.01,
+              entry_weight: np.ndarray | None = None, start: tuple | None = None) -> fs.Model:
     """m, the pair prior and the genuine share by EM over entries (labelled matches count in m).
 
     Every engine calls this on the driver with the candidate pairs' levels. ``patterns`` and
@@ -192,8 +195,53 @@ def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, 
     if tf_adjust is None:
         tf_adjust = fs.tf_adjustment(u, enc, gammas, right, fs.TermFrequencies.from_encoded(enc))
     m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
-                                             tf_adjust=tf_adjust, labelled=lab_g, patterns=patterns)
-    return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, em_iterations=iters)
+                                             tf_adjust=tf_adjust, labelled=lab_g, patterns=patterns,
+                                             miss_rate=miss_rate, entry_weight=entry_weight, start=start)
+    return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, miss_rate=miss_rate, em_iterations=iters)
+
+
+def count_genuine(model: fs.Model, scored: Scored, enc: cmp.Encoded, tf: fs.TermFrequencies, sides: tuple[Side, Side],
+                  rules: list, lab, settings: Settings, *, fitted: bool, patterns: fs.Patterns | None = None,
+                  tf_adjust: np.ndarray | None = None) -> tuple[fs.Model, Scored, dict]:
+    """The blocking miss rate from the data, and the expected genuine count with its interval
+    (`linker.interval.honest_count`); every engine calls this on the driver after scoring."""
+    from .. import interval
+
+    left, right, gammas = scored.left, scored.right, scored.gammas
+    n_l, n_r = len(sides[0].raw), len(sides[1].raw)
+    if patterns is None:
+        patterns = fs.Patterns.of(gammas, enc.comparisons)
+    if tf_adjust is None:
+        tf_adjust = fs.tf_adjustment(model.u, enc, gammas, right, tf) if model.tf else np.zeros(len(left))
+
+    def stages(left, right, gammas, patterns, tf_adjust, lab, n_l):
+        def rescore(m: fs.Model, fit_share: bool, ew: np.ndarray | None) -> Scored:
+            return score_entries(m, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=fit_share, lab=lab,
+                                 patterns=patterns, tf_adjust=tf_adjust, entry_weight=ew)
+
+        def refit(rate: float, ew: np.ndarray | None, start: tuple) -> fs.Model:
+            return fit_model(enc, model.u, gammas, left, right, lab, n_l, n_r, patterns=patterns,
+                             tf_adjust=tf_adjust, miss_rate=rate, entry_weight=ew, start=start)
+        return rescore, refit
+
+    sample = None
+    rows = interval.bootstrap_entries(n_l, len(left), settings.seed)
+    if rows is not None:          # a large list: the bootstrap refits on a sample of its entries
+        renum = np.full(n_l, -1, np.int64)
+        renum[rows] = np.arange(len(rows))
+        keep = renum[left] >= 0
+        lk = np.isin(lab[0], rows)
+        lab_s = (renum[lab[0][lk]], lab[1][lk], lab[2][lk])
+        sample = (rows, *stages(renum[left[keep]].astype(np.int32), right[keep],
+                                gammas[keep].reset_index(drop=True), fs.Patterns(patterns.frame, patterns.inv[keep]),
+                                tf_adjust[keep], lab_s, len(rows)))
+    rescore, refit = stages(left, right, gammas, patterns, tf_adjust, lab, n_l)
+    best = scored.entries["best_pair"].to_numpy()
+    hits = interval.best_pair_hits(sides[0].std, sides[1].std, rules, left, right, best,
+                                   max_block=settings.max_block, enc=enc)
+    ident = np.array([interval.is_identifier_rule(r) for r in rules], bool)
+    return interval.honest_count(model, scored, rescore=rescore, refit=refit, hits=hits, ident=ident, n_list=n_l,
+                                 seed=settings.seed, fitted=fitted, sample=sample)
 
 
 def run_match(list_path: str, registry_path: str, settings: Settings, *, model_path: str | None = None,
@@ -229,6 +277,7 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
     tf = fs.TermFrequencies.from_encoded(enc)
     with timer.stage("fit"):
         patterns = fs.Patterns.of(gammas, enc.comparisons)
+        fitted = model is None
         if model is None:
             u = fs.estimate_u(enc, n_r, sample=settings.u_sample_pairs, seed=settings.seed, workers=settings.workers)
             tf_adj = fs.tf_adjustment(u, enc, gammas, right, tf)
@@ -239,4 +288,8 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
         scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab,
                                patterns=patterns, tf_adjust=tf_adj)
         model.genuine_share = scored.genuine_share
-    return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings)
+    with timer.stage("interval"):
+        kept = [r for r in rules if r.name in dict(blocked.rule_pairs)]
+        model, scored, count = count_genuine(model, scored, enc, tf, (side_l, side_r), kept, lab, settings,
+                                             fitted=fitted, patterns=patterns, tf_adjust=tf_adj)
+    return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings, count)

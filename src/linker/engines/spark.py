@@ -36,7 +36,7 @@ import pandas as pd
 from .. import blocking, compare as cmp, model as fs
 from ..errors import ConfigError
 from ..settings import Settings
-from .local import MatchRun, Timer, fit_model, labelled_pairs, load_sides, score_entries
+from .local import MatchRun, Timer, count_genuine, fit_model, labelled_pairs, load_sides, score_entries
 from .spark_stages import (
     block_spark, compare_spark, compare_spark_encoded, pattern_counts_spark, raw_to_spark, spark_session, standardize_spark,
     to_pandas_rows, u_from_patterns,
@@ -134,6 +134,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
             blocked = blocking.BlockingResult(left[was_blocked], right[was_blocked], rule_pairs)
         say(f"candidate pairs: {blocked.n_pairs:,}")
         with timer.stage("fit"):
+            fitted = model is None
             if model is None:
                 il, ir = random_pairs(n_l, n_r, settings.u_sample_pairs, settings.seed)
                 sample = _compare(_pairs_frame(spark, il, ir, parts))
@@ -146,7 +147,11 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
     with timer.stage("score"):
         scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab)
         model.genuine_share = scored.genuine_share
-    return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings)
+    with timer.stage("interval"):
+        kept = [r for r in rules if r.name in dict(rule_pairs)]
+        model, scored, count = count_genuine(model, scored, enc, tf, (side_l, side_r), kept, lab, settings,
+                                             fitted=fitted)
+    return MatchRun(side_l, side_r, enc, blocked, model, tf, scored, labels, timer.timings, count)
 
 
 def run_dedupe_spark(path: str, settings: Settings, *, log: Callable[[str], None] | None = None,

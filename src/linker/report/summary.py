@@ -453,7 +453,7 @@ def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Se
                    "flagged": {f: int(flags.str.contains(f).sum()) for f in
                                ("empty_name", "invalid_date", "mixed_script", "layout_repaired", "namesakes",
                                 "duplicate_listing", "claimed")}},
-        "expected_genuine": expected_genuine(entries["p_genuine"].to_numpy()),
+        "expected_genuine": run.count or expected_genuine(entries["p_genuine"].to_numpy()),
         "chance_test": chance.to_dict() if chance is not None else None,
         "blocking": run.blocking.to_dict(),
         "model": {**run.model.to_dict(), "prior": _r(run.model.pair_prior, 8)},
