@@ -146,3 +146,14 @@ def test_dedupe_of_a_household_roster_finds_people_not_households(tmp_path):
     assert max(abs(w) for f, ws in weights.items() if f.startswith("text:") for w in ws) <= 4
     assert f"{report['largest_cluster']['size']}</b>rows in the largest group" in \
         (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+
+
+def test_person_level_tables_name_levels_that_exist() -> None:
+    """The bounds and vouchers name levels by label; each must be a level of its comparison (a level added
+    to a comparison once moved what positional numbers meant, and FEBRL1 dedupe lost recall)."""
+    for name, (labels, _most) in fs.PERSON_LEVEL.items():
+        assert fs.level_codes(name, labels)
+    for name, vouchers in fs.CONFLICTS.items():
+        for other, labels in vouchers.items():
+            assert fs.level_codes(other, labels)
+    assert fs.level_codes("birth_date", ("exact",)) == [len(fs.COMPARISONS["birth_date"].labels) - 1]

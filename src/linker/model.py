@@ -42,11 +42,13 @@ ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
 #: outright, not a nickname or an initial; two full dates of birth that differ; two identifiers that
 #: differ) and the most match mass those levels may hold whatever EM finds: a household's members are
 #: candidate pairs too (same surname, same address, sometimes one SSN), and EM would otherwise learn that
-#: "matches" disagree on them. A new person-level field (sex) is one entry, e.g. ``"sex": ((0,), 0.02)``.
-PERSON_LEVEL: dict[str, tuple[tuple[int, ...], float]] = {
-    "first_name": ((0,), 0.03),
-    "birth_date": ((0, 1), 0.06),
-    "personal_number": ((0,), 0.05),
+#: "matches" disagree on them. A new person-level field (sex) is one entry, e.g. ``"sex": (("else",), 0.02)``.
+#: Levels are named by their labels (`linker.compare.COMPARISONS`), never by position: a level added to a
+#: comparison must not silently move what these bounds mean.
+PERSON_LEVEL: dict[str, tuple[tuple[str, ...], float]] = {
+    "first_name": (("else",), 0.03),
+    "birth_date": (("far apart", "else", "same year"), 0.06),
+    "personal_number": (("else",), 0.05),
 }
 #: a pair is two people (`person_conflict`; `linker.dedupe` never clusters it) when one of these
 #: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
@@ -54,9 +56,20 @@ PERSON_LEVEL: dict[str, tuple[tuple[int, ...], float]] = {
 #: off) or the identifier agrees exactly (damage can replace a name). A family member filed under another's
 #: SSN agrees on the number: a sex comparison is the evidence there, as its own entry with no voucher,
 #: e.g. ``"sex": {}``.
-CONFLICTS: dict[str, dict[str, tuple[int, ...]]] = {
-    "first_name": {"birth_date": (2, 3, 4), "personal_number": (3,)},
+CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "first_name": {"birth_date": ("partial date agrees", "one digit off / day-month swapped", "exact"),
+                   "personal_number": ("exact",)},
 }
+
+
+def level_codes(name: str, labels: tuple[str, ...], comparison: Comparison | None = None) -> list[int]:
+    """The level numbers of ``labels`` in comparison ``name`` (its labels from ``comparison`` or
+    `COMPARISONS`); a label the comparison does not have is an error in these tables."""
+    c = comparison if comparison is not None else COMPARISONS[name]
+    missing = [lab for lab in labels if lab not in c.labels]
+    if missing:
+        raise ValueError(f"{name}: no level {missing} among {c.labels}")
+    return [c.labels.index(lab) for lab in labels]
 #: generic columns (present on both sides, not a known field): bounds (bits) on each level's weight, so
 #: that no column linker does not understand can dominate the person-level fields
 GENERIC_CAP = (-4.0, 4.0)
@@ -84,10 +97,10 @@ def person_conflict(gam: pd.DataFrame) -> np.ndarray:
     for name, vouchers in CONFLICTS.items():
         if f"gamma_{name}" not in gam:
             continue
-        hit = np.isin(gam[f"gamma_{name}"].to_numpy(), PERSON_LEVEL[name][0])
+        hit = np.isin(gam[f"gamma_{name}"].to_numpy(), level_codes(name, PERSON_LEVEL[name][0]))
         for other, levels in vouchers.items():
             if f"gamma_{other}" in gam:
-                hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), levels)
+                hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), level_codes(other, levels))
         out |= hit
     return out
 
@@ -297,9 +310,9 @@ def bound_person_level(c: Comparison, m: np.ndarray) -> np.ndarray:
     """``m`` with the mass of ``c``'s contradicting levels (`PERSON_LEVEL`) at most its bound, the rest
     scaled up to keep the sum 1."""
     spec = PERSON_LEVEL.get(c.name)
-    if spec is None or max(spec[0]) >= len(m):
+    if spec is None or len(c.labels) != len(m):
         return m
-    levels, most = list(spec[0]), spec[1]
+    levels, most = level_codes(c.name, spec[0], c), spec[1]
     held = m[levels].sum()
     if held <= most:
         return m
