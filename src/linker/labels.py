@@ -9,7 +9,7 @@ entries both decided is Cohen's kappa over the categories "match with record r" 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -28,7 +28,7 @@ class ReviewTrail:
     files: tuple[str, ...] = ()
     decisions: tuple[dict, ...] = ()           # every decision of every file, with its reviewer and time
     agreement: tuple[dict, ...] = ()           # per pair of files: both, agree, kappa
-    disagreements: tuple[dict, ...] = field(default=())
+    disagreements: tuple[dict, ...] = ()
 
     def to_dict(self, *, redacted: bool = False) -> dict:
         d = {"files": list(self.files), "decisions": len(self.decisions),
@@ -83,9 +83,9 @@ def read_labels(paths: str | list[str] | tuple[str, ...]) -> tuple[pd.DataFrame,
     allf["category"] = _category(allf)
     agreement = []
     for (pa_, a), (pb_, b) in combinations(zip(paths, frames), 2):
-        both = a.merge(b, on="list_id", suffixes=("_a", "_b"))
-        ca = both["label_a"].where(both["label_a"] != "match", "match:" + both["registry_id_a"]).tolist()
-        cb = both["label_b"].where(both["label_b"] != "match", "match:" + both["registry_id_b"]).tolist()
+        both = a.assign(category=_category(a)).merge(b.assign(category=_category(b)), on="list_id",
+                                                      suffixes=("_a", "_b"))
+        ca, cb = both["category_a"].tolist(), both["category_b"].tolist()
         agreement.append({"a": pa_, "b": pb_, "both": len(both), "agree": int(sum(x == y for x, y in zip(ca, cb))),
                           "kappa": cohen_kappa(ca, cb)})
     kinds = allf.groupby("list_id", sort=False)["category"].nunique()

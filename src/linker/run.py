@@ -103,12 +103,12 @@ def _write(target: OutputDir, run: MatchRun, entries: pd.DataFrame, matches: pd.
 
     from .report.html import write_json_and_html
     from .report.provenance import provenance
-    from .report.summary import entries_json_utf8
+    from .report.summary import entries_as_dicts, entries_json_utf8
     t_write = time.perf_counter()
     model_bytes = _json(run.model.to_dict()).encode("utf-8")
     if redact:
         from .report.redact import redact_entries, redact_matches, redact_report
-        shown = redact_entries(json.loads(b"".join(entries_json_utf8(run, entries, matches, report["fields"]))))
+        shown = redact_entries(entries_as_dicts(run, entries, matches, report["fields"]))
         fields = [c["field"] for c in report["model"]["comparisons"]]
         matches_bytes = write_csv_bytes(redact_matches(matches, shown, fields))
         report = redact_report(report)

@@ -411,7 +411,7 @@ def entries_json_pieces(run, entries: pd.DataFrame, matches: pd.DataFrame, field
         yield piece.decode("utf-8")
 
 
-def _entries_json(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> list[dict]:
+def entries_as_dicts(run, entries: pd.DataFrame, matches: pd.DataFrame, fields: list[str]) -> list[dict]:
     """Each entry as a dict (report.json's entries read back)."""
     return json.loads(b"".join(entries_json_utf8(run, entries, matches, fields)))
 
@@ -464,7 +464,7 @@ def build_report(run, entries: pd.DataFrame, matches: pd.DataFrame, settings: Se
         "fields": fields,
     }
     if with_entries:
-        report["entries"] = _entries_json(run, entries, matches, fields)
+        report["entries"] = entries_as_dicts(run, entries, matches, fields)
     return report
 
 
