@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from linker.errors import InputError
-from linker.io import _fast_parse, _slow_parse, read_table
+from linker.io import read_table
+from linker.io.text import _fast_parse, _slow_parse
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
