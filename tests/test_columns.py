@@ -85,3 +85,23 @@ def test_ids_of_strips_as_python_does() -> None:
     got = ids_of(df, Mapping((("id", "id"),)), path="l.csv", side="list")
     want = df["id"].astype(str).str.strip()
     assert got.equals(want) and got.index.equals(want.index) and got.dtype == object
+
+
+def test_id_errors_name_the_source_lines_not_the_row_positions(tmp_path) -> None:
+    """A multi-line cell shifts every later row's line: the message gives the line in the file."""
+    from linker.io import read_table
+
+    p = tmp_path / "l.csv"
+    p.write_text('id,surname\n1,"Ivanov\nIvan"\n2,Petrov\n,Sidorov\n', encoding="utf-8")
+    df = read_table(p)
+    with pytest.raises(InputError, match=r"at line\(s\) 5;"):
+        ids_of(df, Mapping((("id", "id"),)), path="l.csv", side="list")
+
+
+def test_id_errors_of_a_dataframe_name_its_index_labels() -> None:
+    from linker.io import frame_table
+
+    df = frame_table(pd.DataFrame({"code": ["a", "b", "a"], "surname": ["x", "y", "z"]}, index=[10, 20, 30]),
+                     label="list")
+    with pytest.raises(InputError, match=r"duplicate id 'a' at rows 10, 30"):
+        ids_of(df, Mapping((("id", "code"),)), path="list", side="list")

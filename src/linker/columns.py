@@ -89,6 +89,7 @@ class Mapping:
     text: tuple[str, ...] = ()
     date_order: str = ""        # of the birth_date column, read from its values (fields_dates.date_order)
     date_other: int = 0         # values of that column that show the other order (each is read in its own)
+    text_columns: tuple[tuple[str, str], ...] = ()   # generic field name -> this side's column, where they differ
 
     def get(self, field: str) -> str | None:
         return dict(self.fields).get(field)
@@ -160,11 +161,9 @@ def map_columns(
             raise InputError(f"{registry_path}: --map text:{name}={col}: no column {col!r}; columns are: {', '.join(registry_df.columns)}")
     text_l = tuple(shared) + tuple(n for n in extra_l if n in extra_r)
     lm = Mapping(tuple(sorted(lf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l,
-                 *_date_order(list_df, lf.get("birth_date")))
+                 *_date_order(list_df, lf.get("birth_date")), text_columns=tuple(extra_l.items()))
     rm = Mapping(tuple(sorted(rf.items(), key=lambda kv: FIELDS.index(kv[0]))), text_l,
-                 *_date_order(registry_df, rf.get("birth_date")))
-    object.__setattr__(lm, "_text_cols", {**{c: c for c in shared}, **extra_l})
-    object.__setattr__(rm, "_text_cols", {**{c: c for c in shared}, **extra_r})
+                 *_date_order(registry_df, rf.get("birth_date")), text_columns=tuple(extra_r.items()))
     return lm, rm
 
 
@@ -178,7 +177,8 @@ def _date_order(df: pd.DataFrame, col: str | None) -> tuple[str, int]:
 
 
 def text_column(mapping: Mapping, name: str) -> str:
-    return getattr(mapping, "_text_cols", {}).get(name, name)
+    """The column of one side that holds the generic field ``name`` (its own header unless mapped)."""
+    return dict(mapping.text_columns).get(name, name)
 
 
 def ids_of(df: pd.DataFrame, mapping: Mapping, *, path: str, side: str) -> pd.Series:
@@ -186,21 +186,25 @@ def ids_of(df: pd.DataFrame, mapping: Mapping, *, path: str, side: str) -> pd.Se
     col = mapping.get("id")
     if col is None:
         return pd.Series([str(i + 1) for i in range(len(df))], index=df.index, dtype=object)
+    from .io import row_names
+
     ids = _stripped(df[col])
-    empty = ids.index[ids == ""] if _any_empty(ids) else ids.index[:0]
+    empty = np.flatnonzero(ids.to_numpy() == "") if _any_empty(ids) else np.zeros(0, np.int64)
     if len(empty):
-        rows = ", ".join(str(i + 2) for i in empty[:5]) + (" ..." if len(empty) > 5 else "")
+        word, names = row_names(df, empty[:5])
+        rows = ", ".join(names) + (" ..." if len(empty) > 5 else "")
         raise InputError(
-            f"{path}:{col}: {len(empty)} empty id(s) at line(s) {rows}; fill them, or pass "
+            f"{path}:{col}: {len(empty)} empty id(s) at {word}(s) {rows}; fill them, or pass "
             f"--{side}-id with another column"
         )
-    dup = ids[ids.duplicated(keep=False)] if len(pd.unique(ids.to_numpy())) < len(ids) else ids[:0]
-    if len(dup):
-        first = dup.iloc[0]
-        lines = ", ".join(str(i + 2) for i in dup.index[dup == first][:5])
+    dup = ids.duplicated(keep=False).to_numpy() if len(pd.unique(ids.to_numpy())) < len(ids) else None
+    if dup is not None:
+        at = np.flatnonzero(dup)
+        first = ids.iloc[at[0]]
+        word, names = row_names(df, at[ids.to_numpy()[at] == first][:5])
         raise InputError(
-            f"{path}:{col}: duplicate id {first!r} at lines {lines} ({dup.nunique()} id(s) repeated); "
-            "ids must be unique: fix them, or choose another id column"
+            f"{path}:{col}: duplicate id {first!r} at {word}s {', '.join(names)} "
+            f"({ids[dup].nunique()} id(s) repeated); ids must be unique: fix them, or choose another id column"
         )
     return ids
 

@@ -57,7 +57,6 @@ def load_roster(path: str, settings: Settings, *, standardized: bool = True) -> 
     used = set(found.values())
     text = tuple(c for c in raw.columns if c not in used)
     mapping = Mapping(tuple(sorted(found.items(), key=lambda kv: FIELDS.index(kv[0]))), text)
-    object.__setattr__(mapping, "_text_cols", {c: c for c in text})
     ids = ids_of(raw, mapping, path=path, side="list")
     return Side(path, raw, mapping, ids, standardize(raw, mapping) if standardized else pd.DataFrame())
 
