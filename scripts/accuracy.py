@@ -7,7 +7,7 @@ rosters: 20,000-row registry with a ~1,000-row Cyrillic list and a Latin list; a
 registry; fabricated lists (genuine share 0 and 0.1, 70% of the invented entries namesakes); US person
 data (`linker synth --style us`: census and tax-form lists, at damage 1 and 2), where the peer is given
 month-first dates and scored at its best threshold (the F1-maximizing one, with truth). Each tool
-runs as a child process on the same files; precision/recall/F1 by `linker.evaluate`, plus the expected
+runs as a child process on the same files; precision/recall/F1 by `linker.evaluation`, plus the expected
 number of genuine entries beside the truth. Prints a Markdown table.
 """
 
@@ -67,7 +67,7 @@ def indistinguishable(lst: Path, reg: Path, truth: Path) -> int:
     personal number). Recall cannot exceed (genuine - this) / genuine."""
     import numpy as np
 
-    from linker.engines.local import load_sides
+    from linker.pipeline import load_sides
     from linker.settings import Settings
     from linker.standardize import standardize
 
@@ -93,14 +93,14 @@ def indistinguishable(lst: Path, reg: Path, truth: Path) -> int:
 
 
 def score(matches: Path, truth: Path) -> dict:
-    from linker.evaluate import evaluate, read_truth
+    from linker.evaluation import evaluate, read_truth
     return evaluate(pd.read_csv(matches, dtype=str, keep_default_na=False), read_truth(truth)).to_dict()
 
 
 def best_threshold(matches: Path, truth: Path) -> dict:
     """The peer's result at the threshold (over its distinct best-pair probabilities) giving the best F1;
     ``matches`` must hold every entry's best pair (``splink_peer.py --keep-best``)."""
-    from linker.evaluate import evaluate, read_truth
+    from linker.evaluation import evaluate, read_truth
 
     m = pd.read_csv(matches, dtype=str, keep_default_na=False)
     t = read_truth(truth)

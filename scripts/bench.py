@@ -14,7 +14,7 @@ written output, and the peak RSS of the process tree):
   P (u-sampling pairs and EM cap) defaults to 1e7, the size Splink's documentation suggests for u
   estimation; it does not cripple the peer (its own default is 5e6).
 
-Both are scored with ``linker.evaluate`` against ``truth.csv``. Prints, per size, a Markdown table
+Both are scored with ``linker.evaluation`` against ``truth.csv``. Prints, per size, a Markdown table
 (wall, peak RSS, precision, recall, F1, and the linker/Splink ratios that issue 5 bounds: wall <= 0.3,
 peak <= 0.5, F1 above) and linker's per-stage seconds from ``DIR/timings.json`` (the rest of the wall
 time: interpreter start, imports, building and writing the report). Every result is also appended as
@@ -52,7 +52,7 @@ def roster(work: Path, n: int, list_ratio: float, seed: int) -> tuple[Path, Path
 
 
 def score(matches: Path, truth: Path) -> dict:
-    from linker.evaluate import evaluate, read_matches, read_truth
+    from linker.evaluation import evaluate, read_matches, read_truth
     return evaluate(read_matches(matches), read_truth(truth), source=str(matches)).to_dict()
 
 

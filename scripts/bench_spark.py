@@ -30,12 +30,10 @@ def run_one(engine: str, list_path: str, registry_path: str, master: str, out: s
 
     settings = Settings(quiet=True)
     t0 = time.perf_counter()
-    if engine == "spark":
-        from linker.engines.spark import run_match_spark
-        run = run_match_spark(list_path, registry_path, settings, master=master)
-    else:
-        from linker.engines.local import run_match
-        run = run_match(list_path, registry_path, settings)
+    from linker.engines import get_engine
+    from linker.pipeline import run_match
+
+    run = run_match(list_path, registry_path, settings, get_engine(engine, spark_master=master))
     entries = run.scored.entries
     best = entries["best_pair"].to_numpy()
     right = run.scored.right

@@ -34,7 +34,7 @@ from linker.cli import main as linker_main  # noqa: E402
 from linker.io import read_table  # noqa: E402
 from linker.run import match  # noqa: E402
 from linker.settings import Settings  # noqa: E402
-from linker.tune import tune  # noqa: E402
+from linker.tuning import tune  # noqa: E402
 
 BASE_STYLES = ("cyrillic", "latin", "namesakes", "cyrillic", "latin", "padded", "fabricated", "namesakes-latin")
 

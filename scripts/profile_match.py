@@ -7,7 +7,7 @@ Runs ``linker.run.match`` (the library call behind ``linker match``, writing eve
 a temporary directory by default) and reports per stage: wall seconds, RSS at the stage's end, the
 stage's RSS high-water mark (a sampling thread, every 5 ms) and, in ``mem`` mode, the peak of traced
 Python + NumPy allocations inside the stage (tracemalloc, reset at each stage start). Stages are the
-engine's own (``read`` ... ``score``, hooked through ``engines.local.Timer.stage``) and the report steps
+pipeline's own (``read`` ... ``decide``, hooked through ``pipeline.Timer.stage``) and the report steps
 after it (``entry_table``, ``matches_frame``, ``chance_test``, ``build_report``, ``json_dumps``,
 ``entries_json``, ``render_html``, ``write``), hooked by wrapping those functions; nothing in the package is edited.
 
@@ -128,8 +128,9 @@ def _wrap(mon: Monitor, name: str, fn: Callable[..., Any]) -> Callable[..., Any]
 def hooked(mon: Monitor) -> Iterator[None]:
     """Route the engine's stage timer and the report steps of `linker.run.match` through ``mon``."""
     import linker.report.html as html_mod
+    import linker.decide as decide_mod
     import linker.run as run_mod
-    from linker.engines import local
+    from linker import pipeline
 
     saved: list[tuple[object, str, object]] = []
 
@@ -137,15 +138,17 @@ def hooked(mon: Monitor) -> Iterator[None]:
         saved.append((obj, attr, getattr(obj, attr)))
         setattr(obj, attr, value)
 
-    orig_stage = local.Timer.stage
+    orig_stage = pipeline.Timer.stage
 
     @contextlib.contextmanager
     def stage(self: Any, name: str) -> Iterator[None]:
         with mon.stage(name), orig_stage(self, name):
             yield
 
-    patch(local.Timer, "stage", stage)
-    for fname in ("entry_table", "matches_frame", "chance_test", "build_report"):
+    patch(pipeline.Timer, "stage", stage)
+    for fname in ("entry_table", "matches_frame"):
+        patch(decide_mod, fname, _wrap(mon, fname, getattr(decide_mod, fname)))
+    for fname in ("chance_test", "build_report"):
         patch(run_mod, fname, _wrap(mon, fname, getattr(run_mod, fname)))
     patch(html_mod, "render_html", _wrap(mon, "render_html", html_mod.render_html))
     # steps that exist only in some versions of run.match: hooked when present

@@ -372,7 +372,7 @@ def main_dedupe(args: argparse.Namespace) -> int:
     print(f"splink {len(clusters)} rows, {len(sizes)} clusters, largest {int(sizes.max())}, "
           f"{time.perf_counter() - t0:.1f} s -> {args.out}")
     if args.truth:
-        from linker.evaluate_dupes import evaluate_clusters
+        from linker.evaluation.clusters import evaluate_clusters
 
         s = evaluate_clusters(clusters, pd.read_csv(args.truth, dtype=str, keep_default_na=False))
         print(f"pairs: predicted {s.predicted}, true {s.true}, tp {s.tp}, precision {s.precision:.4f}, "
@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     n_match = int(matches["decision"].eq("match").sum())
     print(f"splink {len(matches)} entries, {n_match} match, {time.perf_counter() - t0:.1f} s -> {args.out}")
     if args.truth:
-        from linker.evaluate import evaluate, read_truth
+        from linker.evaluation import evaluate, read_truth
 
         ev = evaluate(matches.astype({"match_probability": str}), read_truth(args.truth), source=str(args.out))
         print(f"precision {ev.precision:.4f}  recall {ev.recall:.4f}  F1 {ev.f1:.4f}  "

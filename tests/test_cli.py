@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from linker.cli import main
-from linker.evaluate import evaluate, read_truth
+from linker.evaluation import evaluate, read_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "fixtures"

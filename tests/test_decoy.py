@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 
 from linker import blocking, compare as cmp
-from linker.engines.local import compare_in_chunks, run_match, score_entries
+from linker.compare import compare_in_chunks
+from linker.engines.local import LocalEngine
+from linker.pipeline import run_match, score_entries
 from linker.errors import BlockingError
 from linker.model import TermFrequencies
 from linker.report import decoy
-from linker.report.build import wilson
+from linker.interval import wilson
 from linker.settings import Settings
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
@@ -19,7 +21,7 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 @pytest.fixture(scope="module")
 def run():
-    return run_match(str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), Settings(quiet=True))
+    return run_match(str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), Settings(quiet=True), LocalEngine())
 
 
 def decoys_of(run, n: int, seed: int):

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from linker.cli import main
-from linker.dedupe import cluster_links
-from linker.evaluate_dupes import evaluate_clusters, evaluate_duplicate_listings
+from linker.deduplication import cluster_links
+from linker.evaluation.clusters import evaluate_clusters, evaluate_duplicate_listings
 
 
 def test_chaining_through_one_weak_link_is_refused():

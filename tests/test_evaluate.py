@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linker.errors import InputError
-from linker.evaluate import Evaluation, evaluate, read_matches, read_truth
+from linker.evaluation import Evaluation, evaluate, read_matches, read_truth
 
 
 def _matches(rows: list[tuple[str, str, str]]) -> pd.DataFrame:

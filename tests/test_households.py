@@ -15,8 +15,8 @@ from linker import model as fs
 from linker.cli import main
 from linker.columns import address_like
 from linker.compare import Comparison, text_comparison
-from linker.dedupe import cluster_links, pairs_within
-from linker.evaluate_dupes import evaluate_clusters
+from linker.deduplication import cluster_links, pairs_within
+from linker.evaluation.clusters import evaluate_clusters
 from linker.standardize import _blank_placeholders
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from linker import blocking, compare as cmp, listdupes, model as fs
-from linker.engines.local import compare_in_chunks, run_match
+from linker.compare import compare_in_chunks
+from linker.engines.local import LocalEngine
+from linker.pipeline import run_match
 from linker.settings import Settings
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
@@ -15,7 +17,7 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 @pytest.fixture(scope="module")
 def run():
-    return run_match(str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), Settings(quiet=True))
+    return run_match(str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), Settings(quiet=True), LocalEngine())
 
 
 def reference(std, model, threshold):

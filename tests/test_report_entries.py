@@ -13,9 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linker.engines.local import run_match
+from linker.engines.local import LocalEngine
+from linker.pipeline import run_match
 from linker.model import field_weights
-from linker.report.build import entry_table, matches_frame, registry_display, display_table
+from linker.decide import entry_table, matches_frame
+from linker.display import display_table, registry_display
 from linker.report.html import write_html, write_json_and_html
 from linker.report.summary import (MAX_CANDIDATES, _jfloats, _r, _str_column, build_report,
                                    entries_json_pieces, shown_pairs)
@@ -83,7 +85,7 @@ def reference_entries(run, entries, matches, fields) -> list[dict]:
 @pytest.fixture(scope="module")
 def matched():
     settings = make_settings(None, quiet=True)
-    run = run_match(str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), settings)
+    run = run_match(str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"), settings, LocalEngine())
     entries = entry_table(run, settings)
     matches = matches_frame(run, entries, np.zeros(len(entries), bool))
     report = build_report(run, entries, matches, settings, None, with_entries=False)

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from linker import compare as cmp, model as fs
-from linker.engines.local import load_sides, run_match
+from linker.engines.local import LocalEngine
+from linker.pipeline import load_sides, run_match as _run
 from linker.errors import BlockingError, ConfigError
 from linker.settings import Settings
 from linker.standardize import standardize
@@ -23,7 +24,17 @@ from linker.standardize import standardize
 if importlib.util.find_spec("pyspark") is None and not os.environ.get("CI"):
     pytest.skip("pyspark is not installed (pip install pyspark)", allow_module_level=True)
 
-from linker.engines.spark import random_pairs, run_match_spark  # noqa: E402
+from linker.engines.spark import SparkEngine, random_pairs  # noqa: E402
+
+
+def run_match(lst, reg, settings, **kw):
+    return _run(lst, reg, settings, LocalEngine(), **kw)
+
+
+def run_match_spark(lst, reg, settings, *, spark=None, compare_by="auto", master=None, **kw):
+    return _run(lst, reg, settings, SparkEngine(master, spark=spark, compare_by=compare_by), **kw)
+
+
 from linker.engines.spark_stages import spark_session, u_from_patterns  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

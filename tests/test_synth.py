@@ -1,4 +1,4 @@
-"""Tests of linker.synth: the synthetic registry, the damaged list and its truth."""
+"""Tests of linker.synth_ru: the synthetic registry, the damaged list and its truth."""
 from __future__ import annotations
 
 import re
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linker.synth import REGISTRY_COLUMNS, csv_bytes, synth, write_synth
+from linker.synth_ru import REGISTRY_COLUMNS, csv_bytes, synth, write_synth
 from linker.synth_damage import RANKS, format_dates, layout, promote
 from linker.synth_list import CYRILLIC_ONLY, DAMAGE_RATES, LATIN_ONLY
 from linker.synth_names import (feminine_surname, masculine_surname, name_tables, opposite_gender_surname,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linker.synth import csv_bytes
+from linker.synth_ru import csv_bytes
 from linker.synth_us import REGISTRY_COLUMNS_US, census_names, nickname_table, synth_us
 
 

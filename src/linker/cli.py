@@ -77,22 +77,20 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
               match_threshold, review_threshold, model_path, labels_path, breakdown, seed, engine, spark_master,
               redact, force, quiet):
     """Match the people of LIST against REGISTRY and write a verification report into --out."""
+    from .api import match
     from .outdir import install_signal_handlers
-    from .run import match
-    from .settings import make_settings, parse_map_options
+    from .settings import parse_map_options
 
     install_signal_handlers()
     both = parse_map_options(maps)
-    settings = make_settings(
-        config, match_threshold=match_threshold, review_threshold=review_threshold, seed=seed,
-        list_map=(both + parse_map_options(list_maps)) or None,
-        registry_map=(both + parse_map_options(registry_maps)) or None,
-        list_id=list_id, registry_id=registry_id, quiet=quiet,
-    )
     say = _say(quiet)
-    result = match(list_file, registry_file, settings, out=out, force=force, model_path=model_path,
-                   labels_path=labels_path or None, breakdown_columns=tuple(breakdown), log=say, engine=engine,
-                   spark_master=spark_master, redact=redact)
+    result = match(list_file, registry_file, config=config, engine=engine, spark_master=spark_master,
+                   model=model_path, labels=list(labels_path) or None, breakdown=tuple(breakdown), out=out,
+                   force=force, redact=redact, log=say, match_threshold=match_threshold,
+                   review_threshold=review_threshold, seed=seed,
+                   list_map=(both + parse_map_options(list_maps)) or None,
+                   registry_map=(both + parse_map_options(registry_maps)) or None,
+                   list_id=list_id, registry_id=registry_id, quiet=quiet)
     rep = result.report
     c = rep["counts"]
     for note in rep.get("warnings") or []:
@@ -128,32 +126,22 @@ def dedupe_cmd(roster, out, config, maps, id_col, threshold, seed, engine, spark
     Example:
       linker dedupe roster.csv --out dupes/
     """
-    import json
-
-    from .dedupe import clusters_frame, dedupe_report, run_dedupe
-    from .io import write_csv_bytes
+    from .api import DedupeResult
+    from .deduplication import write_dedupe
+    from .engines import get_engine
     from .outdir import OutputDir, install_signal_handlers
-    from .report.dedupe_html import render_dedupe_html
+    from .pipeline import run_dedupe
     from .settings import make_settings, parse_map_options
 
     install_signal_handlers()
     with OutputDir(out, command="dedupe", force=force, inputs=(roster, config)) as target:
         settings = make_settings(config, match_threshold=threshold, seed=seed,
                                  list_map=parse_map_options(maps) or None, list_id=id_col, quiet=quiet)
-        if engine == "spark":
-            from .engines.spark import run_dedupe_spark
-            run = run_dedupe_spark(roster, settings, log=_say(quiet), master=spark_master)
-        else:
-            run = run_dedupe(roster, settings, log=_say(quiet))
-        clusters = clusters_frame(run)
-        report = dedupe_report(run, clusters, settings)
-        with target.staging() as tmp:
-            (tmp / "clusters.csv").write_bytes(write_csv_bytes(clusters))
-            (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n",
-                                             encoding="utf-8")
-            (tmp / "report.html").write_text(render_dedupe_html(report), encoding="utf-8")
-            (tmp / "model.json").write_text(json.dumps(run.model.to_dict(), ensure_ascii=False, indent=1) + "\n",
-                                            encoding="utf-8")
+        run = run_dedupe(roster, settings, get_engine(engine, spark_master=spark_master, quiet=quiet),
+                         log=_say(quiet))
+        result = DedupeResult(run, settings)
+        write_dedupe(target, run, result.clusters, result.report)
+    report = result.report
     c = report["counts"]
     for note in report.get("warnings") or []:
         click.echo(f"Warning: {note}", err=True)
@@ -214,27 +202,9 @@ def tune_cmd(out_dir, truth_file, labels_file, target_precision, as_json):
     """
     import json
 
-    from .errors import InputError
-    from .evaluate import read_truth
-    from .io import read_table
-    import pandas as pd
+    from .api import tune
 
-    from .tune import tune
-
-    path = Path(out_dir) / "matches.csv"
-    if not path.is_file():
-        raise InputError(f"{path}: not found; give the --out directory of a linker match run")
-    matches = read_table(path)
-    truth = read_truth(truth_file) if truth_file else None
-    if labels_file and truth is None:
-        from .labels import read_labels
-        lab, _trail = read_labels(labels_file)
-        # a reviewer's decisions are truth for the entries they cover
-        truth = pd.DataFrame({"list_id": lab["list_id"].astype(str).str.strip(),
-                              "registry_id": lab["registry_id"].astype(str).str.strip().where(
-                                  lab["label"].str.strip().str.lower() == "match", "")})
-        matches = matches[matches["list_id"].isin(set(truth["list_id"]))]
-    result = tune(matches, truth, target_precision=target_precision)
+    result = tune(out_dir, truth_file, labels=labels_file or None, target_precision=target_precision)
     if result.measured:
         _draw_measured_curve(Path(out_dir), result.rows, (truth_file, labels_file))
     if as_json:
@@ -278,27 +248,14 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
       linker synth --registry 20000 --list 1000 --out rosters/ru --seed 1
       linker synth --style us --form tax --registry 20000 --list 1000 --out rosters/us --seed 1
     """
-    from .errors import ConfigError
     from .outdir import OutputDir, install_signal_handlers
-    from .synth import synth, write_synth
+    from .synth_ru import synth_rosters, write_synth
 
     install_signal_handlers()
-    if registry < 1 or list_size < 1:
-        raise ConfigError(f"--registry {registry} --list {list_size}: both must be at least 1")
-    if style == "us" and genuine <= 0:
-        raise ConfigError("--genuine 0 with --style us: the share of the population in the registry must be above 0")
     with OutputDir(out, command="synth", force=force) as target:
-        if style == "us":
-            from .synth_us import synth_us
-            reg, lst, truth = synth_us(registry, list_size, form=form, seed=seed, genuine=genuine, damage=damage)
-        elif style == "hands":
-            from .synth_hands import synth_hands
-            reg, lst, truth = synth_hands(registry, list_size, latin=latin, seed=seed, genuine=genuine,
-                                          namesakes=namesakes)
-        else:
-            reg, lst, truth = synth(registry, list_size, latin=latin, seed=seed, genuine=genuine,
-                                    namesakes=namesakes, duplicates=duplicates, heavy_namesakes=heavy_namesakes,
-                                    damage=damage)
+        reg, lst, truth = synth_rosters(registry, list_size, style=style, form=form, latin=latin, seed=seed,
+                                        genuine=genuine, namesakes=namesakes, duplicates=duplicates,
+                                        heavy_namesakes=heavy_namesakes, damage=damage)
         with target.staging() as tmp:
             write_synth(tmp, reg, lst, truth)
     click.echo(f"wrote {out}/registry.csv ({len(reg)} rows), {out}/list.csv ({len(lst)} rows), {out}/truth.csv")
@@ -341,10 +298,10 @@ def evaluate_cmd(matches_file, truth_file, as_json):
     """
     import json
 
-    from .evaluate import evaluate, read_truth
+    from .evaluation import evaluate, read_truth
     from .io import read_table
 
-    from .evaluate_dupes import evaluate_clusters, evaluate_duplicate_listings
+    from .evaluation.clusters import evaluate_clusters, evaluate_duplicate_listings
 
     table = read_table(matches_file)
     if "cluster_id" in table.columns:  # clusters.csv of linker dedupe: pairwise scores

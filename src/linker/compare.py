@@ -428,3 +428,18 @@ def restrict(enc: Encoded, comparisons: tuple[Comparison, ...], *, source: str) 
     out = Encoded(enc.left, enc.right, enc.vocab, tuple(comparisons))
     out.__dict__["_code_points"] = enc.__dict__.setdefault("_code_points", {})   # same vocabularies
     return out
+
+
+def compare_in_chunks(enc: Encoded, left: np.ndarray, right: np.ndarray, chunk: int, workers: int,
+                      progress=None) -> pd.DataFrame:
+    """`compare` of the pairs ``chunk`` at a time (bounded memory), advancing ``progress`` (a
+    `linker.progress.Progress`) by each chunk's pairs."""
+    parts = []
+    for start in range(0, len(left), chunk):
+        parts.append(compare(enc, left[start:start + chunk], right[start:start + chunk], workers=workers))
+        if progress:
+            progress.update(min(chunk, len(left) - start))
+    if not parts:
+        return compare(enc, left, right, workers=workers)
+    return pd.concat(parts, ignore_index=True)
+

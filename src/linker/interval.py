@@ -26,6 +26,8 @@ two groups of rules reveal (both groups failing on the same entry more often tha
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import blocking, model as fs
@@ -159,3 +161,14 @@ def honest_count(model: fs.Model, scored, *, rescore, refit, hits: np.ndarray, i
         # the share refitted on the replicate, then the count of the (sampled) entries under the refit
         counts.append(float(rescore(mb, True, ew).entries["p_genuine"].sum()))
     return model, scored, count_interval(scored, detail, counts, n_list, sampled=k if sample is not None else None)
+
+
+def wilson(k: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion k/n (95% with the default z)."""
+    if n <= 0:
+        return 0.0, 1.0
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)

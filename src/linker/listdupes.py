@@ -85,7 +85,7 @@ def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float
         return empty
     if not res.n_pairs:
         return empty
-    from .engines.local import compare_in_chunks
+    from .compare import compare_in_chunks
     tf = fs.TermFrequencies.from_encoded(enc_ll)
     left, right = res.left, res.right
     if 0 < threshold < 1:       # the weight a pair needs: logit(threshold) + log(n - 1), in bits
@@ -114,7 +114,7 @@ def _could_reach(model: fs.Model, enc: cmp.Encoded, left: np.ndarray, right: np.
     no personal-number comparison (nothing to save)."""
     if not any(c.name == "personal_number" for c in model.comparisons) or not len(left):
         return None
-    from .engines.local import compare_in_chunks
+    from .compare import compare_in_chunks
 
     blank = {c: np.zeros_like(enc.left[c]) for c in PNUM_COLS}
     no_pnum = cmp.Encoded({**enc.left, **blank}, {**enc.right, **{c: np.zeros_like(enc.right[c]) for c in PNUM_COLS}},

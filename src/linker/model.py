@@ -50,7 +50,7 @@ PERSON_LEVEL: dict[str, tuple[tuple[str, ...], float]] = {
     "birth_date": (("far apart", "else", "same year"), 0.06),
     "personal_number": (("else",), 0.05),
 }
-#: a pair is two people (`person_conflict`; `linker.dedupe` never clusters it) when one of these
+#: a pair is two people (`person_conflict`; `linker.deduplication` never clusters it) when one of these
 #: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
 #: a given name that disagrees outright, unless the date of birth agrees (exactly, partially or one digit
 #: off) or the identifier agrees exactly (damage can replace a name). A family member filed under another's

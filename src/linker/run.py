@@ -8,15 +8,13 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import numpy as np
 import pandas as pd
 
-from .engines.local import MatchRun, Timer, run_match
-from .errors import ConfigError
+from .engines import get_engine
 from .io import write_csv_bytes
 from .labels import read_labels
 from .outdir import OutputDir
-from .report.build import entry_table, matches_frame
+from .pipeline import MatchRun, Source, Timer, run_match
 from .report.decoy import chance_test
 from .report.summary import build_report
 from .settings import Settings
@@ -27,6 +25,14 @@ class MatchOutput:
     run: MatchRun
     matches: pd.DataFrame
     report: dict        # report.json without its (large) entries list
+    settings: Settings
+    engine: str
+    chance: object = None    # report.decoy.ChanceTest, or None without decoys
+
+    def write(self, target: OutputDir, *, redact: bool = False) -> None:
+        """matches.csv, report.json, report.html, model.json and timings.json into a claimed directory."""
+        _write(target, self.run, self.run.entries, self.matches, self.report, self.settings, engine=self.engine,
+               redact=redact)
 
 
 def _label_files(labels_path: str | Sequence[str] | None) -> list[str]:
@@ -41,48 +47,43 @@ def _json(data: dict, *, compact: bool = False) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
-def match(list_path: str, registry_path: str, settings: Settings, *, out: str | None = None, force: bool = False,
-          model_path: str | None = None, labels_path: str | Sequence[str] | None = None,
-          breakdown_columns: tuple[str, ...] = (),
-          log: Callable[[str], None] | None = None, engine: str = "local",
-          spark_master: str | None = "local[2]", redact: bool = False) -> MatchOutput:
-    """Match a list against a registry; with ``out``, write matches.csv, report.json, report.html, model.json
-    (``redact``: a report for publication, without any name, date, number or id of either file).
+def _paths(*sources) -> tuple[str, ...]:
+    return tuple(s for s in sources if isinstance(s, str) or hasattr(s, "__fspath__"))
+
+
+def match(list_src: Source, registry_src: Source, settings: Settings, *, out: str | None = None,
+          force: bool = False, model_path: str | None = None, labels_path: str | Sequence[str] | None = None,
+          breakdown_columns: tuple[str, ...] = (), log: Callable[[str], None] | None = None,
+          engine="local", spark_master: str | None = "local[2]", redact: bool = False) -> MatchOutput:
+    """Match a list against a registry (files or DataFrames); with ``out``, write matches.csv, report.json,
+    report.html, model.json (``redact``: a report for publication, without any name, date, number or id of
+    either file).
 
     ``out`` is claimed before any work (checked and locked, see ``linker.outdir``): it is never a folder that
     holds the inputs or files linker did not write."""
     claim = nullcontext() if out is None else OutputDir(
-        out, command="match", force=force, inputs=(list_path, registry_path, model_path, *_label_files(labels_path)))
+        out, command="match", force=force,
+        inputs=_paths(list_src, registry_src, *([model_path] if model_path else []), *_label_files(labels_path)))
     with claim as target:
-        return _match(list_path, registry_path, settings, target, model_path=model_path, labels_path=labels_path,
-                      breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master,
-                      redact=redact)
+        result = analyse(list_src, registry_src, settings, model_path=model_path, labels_path=labels_path,
+                         breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master)
+        if target is not None:
+            result.write(target, redact=redact)
+        return result
 
 
-def _match(list_path: str, registry_path: str, settings: Settings, target: OutputDir | None, *,
-           model_path: str | None, labels_path: str | Sequence[str] | None, breakdown_columns: tuple[str, ...],
-           log: Callable[[str], None] | None, engine: str, spark_master: str | None,
-           redact: bool) -> MatchOutput:
+def analyse(list_src: Source, registry_src: Source, settings: Settings, *, model_path: str | None = None,
+            labels_path: str | Sequence[str] | None = None, breakdown_columns: tuple[str, ...] = (),
+            log: Callable[[str], None] | None = None, engine="local",
+            spark_master: str | None = "local[2]") -> MatchOutput:
+    """The pipeline on ``engine``, then what the report adds: the chance test and report.json's summary."""
     files = _label_files(labels_path)
     labels, trail = read_labels(files) if files else (None, None)
-    labels_path = files[0] if files else None
-    if engine == "spark":
-        from .engines.spark import run_match_spark
-        run = run_match_spark(list_path, registry_path, settings, model_path=model_path, labels=labels,
-                              labels_path=labels_path or "labels.csv", log=log, master=spark_master)
-    elif engine == "local":
-        run = run_match(list_path, registry_path, settings, model_path=model_path, labels=labels,
-                        labels_path=labels_path or "labels.csv", log=log)
-    else:
-        raise ConfigError(f"--engine {engine}: unknown engine; use local or spark")
+    eng = get_engine(engine, spark_master=spark_master, quiet=settings.quiet)
     timer = Timer()
-    timer.timings = run.timings
-    with timer.stage("decide"):          # per entry, duplicate listings (the list against itself)
-        entries = entry_table(run, settings)
-        labelled = np.zeros(len(entries), bool)
-        if labels is not None and len(labels):
-            labelled = run.list.ids.isin(set(labels["list_id"].astype(str).str.strip())).to_numpy()
-        matches = matches_frame(run, entries, labelled)
+    run = run_match(list_src, registry_src, settings, eng, model_path=model_path, labels=labels,
+                    labels_path=files[0] if files else "labels.csv", log=log, timer=timer)
+    entries, matches = run.entries, run.matches
     n_match = int((matches["decision"] == "match").sum())
     with timer.stage("chance_test"):
         chance = chance_test(run, settings, n_match, len(matches)) if settings.decoys > 0 else None
@@ -90,9 +91,7 @@ def _match(list_path: str, registry_path: str, settings: Settings, target: Outpu
         report = build_report(run, entries, matches, settings, chance, breakdown_columns=breakdown_columns,
                               with_entries=False)
         report["review_trail"] = trail.to_dict() if trail is not None else None
-    if target is not None:
-        _write(target, run, entries, matches, report, settings, engine=engine, redact=redact)
-    return MatchOutput(run, matches, report)
+    return MatchOutput(run, matches, report, settings, eng.name, chance)
 
 
 def _write(target: OutputDir, run: MatchRun, entries: pd.DataFrame, matches: pd.DataFrame, report: dict,
@@ -119,6 +118,8 @@ def _write(target: OutputDir, run: MatchRun, entries: pd.DataFrame, matches: pd.
     report = {**report, "provenance": provenance(
         list_path=run.list.path, registry_path=run.registry.path, list_rows=len(run.list.raw),
         registry_rows=len(run.registry.raw), settings=settings, engine=engine, redacted=redact,
+        list_table=run.list.raw if run.list.from_frame else None,
+        registry_table=run.registry.raw if run.registry.from_frame else None,
         outputs={"matches.csv": matches_bytes, "model.json": model_bytes})}
     head = _json(report, compact=True).rstrip("\n")
     with target.staging() as tmp:

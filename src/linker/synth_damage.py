@@ -1,4 +1,4 @@
-"""String damage for synthetic lists (linker.synth): typos, OCR, look-alikes, keyboard layout, ranks,
+"""String damage for synthetic lists (linker.synth_ru): typos, OCR, look-alikes, keyboard layout, ranks,
 categories, dates, transliteration. Per-string functions take a ``random.Random`` so that the caller
 controls determinism; they run only over the damaged entries or over unique strings.
 """

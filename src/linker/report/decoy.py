@@ -180,8 +180,9 @@ def _block_decoys(decoys: pd.DataFrame, reg: pd.DataFrame, rules: list, enc: cmp
 
 
 def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest:
-    from ..engines.local import compare_in_chunks, score_entries
-    from .build import wilson
+    from ..compare import compare_in_chunks
+    from ..pipeline import score_entries
+    from ..interval import wilson
 
     n = int(settings.decoys)
     picks = _picks(run.list.std, n, settings.seed + 7919)

@@ -35,6 +35,23 @@ def file_fingerprint(path: str | os.PathLike[str]) -> dict:
     return {"file": Path(path).name, "bytes": size, "sha256": digest.hexdigest()}
 
 
+def table_fingerprint(table) -> dict:
+    """The sha256 of a table's text as linker reads it (header and every cell, in order): what a report made
+    from a DataFrame given in Python records, since there is no file to fingerprint. `linker verify` reads a
+    file and compares the same fingerprint of its table."""
+    digest = hashlib.sha256()
+    digest.update("\x1f".join(map(str, table.columns)).encode("utf-8") + b"\x1e")
+    for start in range(0, len(table), 100_000):
+        part = table.iloc[start:start + 100_000]
+        rows = ["\x1f".join(r) for r in zip(*(part[c].astype(str).tolist() for c in part.columns))]
+        digest.update(("\x1e".join(rows) + "\x1e").encode("utf-8", "surrogatepass"))
+    return {"file": None, "source": "DataFrame", "table_sha256": digest.hexdigest()}
+
+
+def _fingerprint(path: str, table) -> dict:
+    return table_fingerprint(table) if table is not None else file_fingerprint(path)
+
+
 def settings_record(settings) -> dict:
     """Every setting of the run that shapes its result, as JSON values."""
     d = asdict(settings)
@@ -44,11 +61,12 @@ def settings_record(settings) -> dict:
 
 
 def provenance(*, list_path: str, registry_path: str, list_rows: int, registry_rows: int, settings, engine: str,
-               outputs: dict[str, bytes], redacted: bool = False) -> dict:
-    """The ``provenance`` record of report.json; ``outputs`` maps file names written beside it to their bytes."""
+               outputs: dict[str, bytes], redacted: bool = False, list_table=None, registry_table=None) -> dict:
+    """The ``provenance`` record of report.json; ``outputs`` maps file names written beside it to their bytes;
+    ``list_table`` / ``registry_table``: the table of a side given as a DataFrame (fingerprinted instead)."""
     return {
-        "list": {**file_fingerprint(list_path), "rows": int(list_rows)},
-        "registry": {**file_fingerprint(registry_path), "rows": int(registry_rows)},
+        "list": {**_fingerprint(list_path, list_table), "rows": int(list_rows)},
+        "registry": {**_fingerprint(registry_path, registry_table), "rows": int(registry_rows)},
         "linker_version": __version__,
         "engine": engine,
         "seed": settings.seed,
@@ -82,6 +100,14 @@ def verify(report_dir: str | os.PathLike[str], list_path: str, registry_path: st
     checks = []
     for role, path in (("list", list_path), ("registry", registry_path)):
         want = prov.get(role) or {}
+        if "table_sha256" in want:          # made from a DataFrame: compare the table the file reads as
+            from ..io import read_table
+
+            got_t = table_fingerprint(read_table(path))["table_sha256"]
+            checks.append(Check(role, got_t == want["table_sha256"], f"{path}: table sha256 {got_t[:16]}…" + (
+                "" if got_t == want["table_sha256"] else
+                f"; the report was made from a DataFrame whose table is {want['table_sha256'][:16]}…")))
+            continue
         got = file_fingerprint(path)
         same = got["sha256"] == want.get("sha256") and got["bytes"] == want.get("bytes")
         detail = (f"{path}: sha256 {got['sha256'][:16]}…, {got['bytes']:,} bytes" + (

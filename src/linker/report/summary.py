@@ -16,7 +16,7 @@ from .. import __version__
 from ..columns import id_fallback_note, mapping_record
 from ..model import field_weights
 from ..settings import Settings
-from .build import DISPLAY_FIELDS, display_table
+from ..display import DISPLAY_FIELDS, display_table
 
 THRESHOLD_GRID = tuple(round(float(x), 3) for x in np.r_[np.arange(0.05, 0.95, 0.05), [0.95, 0.97, 0.99, 0.995, 0.999]])
 MAX_CANDIDATES = 3

@@ -10,6 +10,7 @@ links until they do, so one link cannot chain two people (or a household) togeth
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,12 +21,9 @@ from scipy.sparse.csgraph import connected_components
 
 from . import blocking, compare as cmp, model as fs
 from .columns import Mapping, detect_fields, id_fallback_note, ids_of, mapping_record
-from .engines.local import Side, Timer, compare_in_chunks
 from .errors import InputError
-from .io import read_table
-from .progress import Progress
+from .pipeline import Side, Source, Timer, source_table
 from .settings import FIELDS, Settings
-from .standardize import standardize
 
 
 @dataclass
@@ -42,10 +40,10 @@ class DedupeRun:
     timings: dict
 
 
-def load_roster(path: str, settings: Settings, *, standardized: bool = True) -> Side:
-    """The roster read and mapped (every column not mapped to a field is compared as text), standardized
-    unless ``standardized=False`` (an engine that standardizes elsewhere)."""
-    raw = read_table(path)
+def load_roster(src: Source, settings: Settings) -> Side:
+    """The roster (a file or a DataFrame) read and mapped: every column not mapped to a field is compared as
+    text. The engine standardizes it (`linker.pipeline.run_dedupe`)."""
+    path, raw = source_table(src, None if isinstance(src, (str, os.PathLike)) else "roster")
     found = detect_fields(list(raw.columns), settings.list_map, path=path)
     if settings.list_id:
         if settings.list_id not in raw.columns:
@@ -58,7 +56,7 @@ def load_roster(path: str, settings: Settings, *, standardized: bool = True) -> 
     text = tuple(c for c in raw.columns if c not in used)
     mapping = Mapping(tuple(sorted(found.items(), key=lambda kv: FIELDS.index(kv[0]))), text)
     ids = ids_of(raw, mapping, path=path, side="list")
-    return Side(path, raw, mapping, ids, standardize(raw, mapping) if standardized else pd.DataFrame())
+    return Side(path, raw, mapping, ids, pd.DataFrame(), from_frame=isinstance(src, pd.DataFrame))
 
 
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -162,28 +160,6 @@ def _rejoin(n: int, la: np.ndarray, lb: np.ndarray, ls: np.ndarray, keep: np.nda
     return keep, labels
 
 
-def run_dedupe(path: str, settings: Settings, *, log=None) -> DedupeRun:
-    timer = Timer()
-    say = log or (lambda _m: None)
-    with timer.stage("read"):
-        side = load_roster(path, settings)
-    std = side.std
-    n = len(std)
-    say(f"{path}: {n:,} rows")
-    with timer.stage("block"):
-        enc = cmp.encode(std, std)
-        rules = blocking.choose_rules(settings.blocking_rules, std, std)
-        blocked = blocking.block(std, std, rules, max_pairs=settings.max_pairs, dedupe=True, log=say,
-                                 automatic=not settings.blocking_rules, max_block=settings.max_block, enc=enc)
-    say(f"candidate pairs: {blocked.n_pairs:,}")
-    with timer.stage("compare"):
-        with Progress("compare", total=blocked.n_pairs, quiet=settings.quiet, unit="pairs") as pb:
-            gam = compare_in_chunks(enc, blocked.left, blocked.right, settings.chunk_pairs, settings.workers, pb)
-    with timer.stage("fit"):
-        u = fs.estimate_u(enc, n, sample=settings.u_sample_pairs, seed=settings.seed, workers=settings.workers)
-    return finish_dedupe(side, enc, blocked, gam, u, settings, timer)
-
-
 def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult, gam: pd.DataFrame,
                   u: dict[str, np.ndarray], settings: Settings, timer: Timer) -> DedupeRun:
     """m and the pair prior by EM over the pairs' level patterns, scores, clusters (every engine)."""
@@ -207,7 +183,7 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
 
 def clusters_frame(run: DedupeRun) -> pd.DataFrame:
     """clusters.csv: one row per input row, in input order, with its cluster and strongest link."""
-    from .report.build import display_table
+    from .display import display_table
 
     n = len(run.side.raw)
     ids = run.side.ids.to_numpy(object)
@@ -269,3 +245,19 @@ def dedupe_report(run: DedupeRun, clusters: pd.DataFrame, settings: Settings) ->
         "model": run.model.to_dict(),
         "examples": examples,
     }
+
+
+def write_dedupe(target, run: DedupeRun, clusters: pd.DataFrame, report: dict) -> None:
+    """clusters.csv, report.json, report.html and model.json into a claimed `linker.outdir.OutputDir`."""
+    import json
+
+    from .io import write_csv_bytes
+    from .report.dedupe_html import render_dedupe_html
+
+    with target.staging() as tmp:
+        (tmp / "clusters.csv").write_bytes(write_csv_bytes(clusters))
+        (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (tmp / "report.html").write_text(render_dedupe_html(report), encoding="utf-8")
+        (tmp / "model.json").write_text(json.dumps(run.model.to_dict(), ensure_ascii=False, indent=1) + "\n",
+                                        encoding="utf-8")
+

@@ -234,3 +234,26 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
         if clean:
             return (header + "\n" + body + "\n").encode("utf-8")
     return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def synth_rosters(registry: int, list_size: int, *, style: str = "ru", form: str = "census", latin: bool = False,
+                  seed: int = 0, genuine: float = 0.9, namesakes: float = 0.3, duplicates: float = 0.03,
+                  heavy_namesakes: bool = False, damage: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(registry, list, truth) of one style: ``ru`` (`synth`), ``us`` (`linker.synth_us.synth_us`, census or
+    tax ``form``) or ``hands`` (`linker.synth_hands.synth_hands`)."""
+    if registry < 1 or list_size < 1:
+        raise ConfigError(f"--registry {registry} --list {list_size}: both must be at least 1")
+    if style == "us":
+        if genuine <= 0:
+            raise ConfigError("--genuine 0 with --style us: the share of the population in the registry must be "
+                              "above 0")
+        from .synth_us import synth_us
+        return synth_us(registry, list_size, form=form, seed=seed, genuine=genuine, damage=damage)
+    if style == "hands":
+        from .synth_hands import synth_hands
+        return synth_hands(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes)
+    if style != "ru":
+        raise ConfigError(f"--style {style}: unknown style; use ru, us or hands")
+    return synth(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes,
+                 duplicates=duplicates, heavy_namesakes=heavy_namesakes, damage=damage)
+

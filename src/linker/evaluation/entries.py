@@ -77,7 +77,7 @@ def _norm_header(columns: pd.Index) -> list[str]:
     return [str(c).replace("\ufeff", "").strip().lower() for c in columns]
 
 
-def _normalize_truth(df: pd.DataFrame, source: str) -> pd.DataFrame:
+def normalize_truth(df: pd.DataFrame, source: str) -> pd.DataFrame:
     """Truth of either format as ``list_id,registry_id``; ``attrs['truth_format']`` says which."""
     header = _norm_header(df.columns)
     fmt = df.attrs.get("truth_format")
@@ -138,7 +138,7 @@ def read_truth(path: str | Path) -> pd.DataFrame:
     The format found is in ``df.attrs['truth_format']`` (``"entries"`` or ``"pairs"``). Raises
     ``InputError`` naming the columns seen when the header fits neither format.
     """
-    return _normalize_truth(_read_csv(path, "truth"), str(path))
+    return normalize_truth(_read_csv(path, "truth"), str(path))
 
 
 def read_matches(path: str | Path) -> pd.DataFrame:
@@ -209,7 +209,7 @@ def evaluate(matches: pd.DataFrame, truth: pd.DataFrame, *, source: str = "match
     """
     m = _normalize_matches(matches, source)
     t = truth if truth.attrs.get("truth_format") and list(truth.columns[:2]) == list(ENTRY_COLUMNS) \
-        else _normalize_truth(truth, "truth")
+        else normalize_truth(truth, "truth")
     fmt = t.attrs.get("truth_format", ENTRIES)
     list_ids = pd.Index(m["list_id"].unique())
     if fmt == PAIRS:

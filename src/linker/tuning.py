@@ -8,7 +8,9 @@ truth.csv or pair truth) or the labels of a review, they are measured.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,19 +26,54 @@ class Tuning:
     measured: bool
 
 
-def _truth_ok(matches: pd.DataFrame, truth: pd.DataFrame) -> tuple[np.ndarray, int]:
+def best_candidates(out_dir: Path) -> pd.Series | None:
+    """The best candidate's registry id of every entry (list id -> registry id, ``""`` for none), from the
+    report.json of a match run in ``out_dir``: matches.csv leaves the registry id empty below the review
+    band, where the curve still needs to know whether the best candidate was right. None without a
+    report.json that names candidates (a redacted report names none)."""
+    rj = Path(out_dir) / "report.json"
+    if not rj.is_file():
+        return None
+    try:
+        entries = json.loads(rj.read_text(encoding="utf-8")).get("entries")
+    except (OSError, ValueError):
+        return None
+    if not entries or "list_id" not in entries[0]:
+        return None
+    ids = [str(e["list_id"]) for e in entries]
+    best = [str((e.get("candidates") or [{}])[0].get("registry_id") or "") for e in entries]
+    return pd.Series(best, index=ids, dtype=object)
+
+
+def truth_from_labels(path: str) -> pd.DataFrame:
+    """A review's labels.csv as truth for the entries it covers (``list_id, registry_id``; "" = no match)."""
+    from .labels import read_labels
+
+    lab, _trail = read_labels(path)
+    return pd.DataFrame({"list_id": lab["list_id"].astype(str).str.strip(),
+                         "registry_id": lab["registry_id"].astype(str).str.strip().where(
+                             lab["label"].str.strip().str.lower() == "match", "")})
+
+
+def _truth_ok(matches: pd.DataFrame, truth: pd.DataFrame, best: pd.Series | None) -> tuple[np.ndarray, int]:
     """Per entry: is its best candidate a true pair; and the number of genuine entries."""
     pairs = set(zip(truth["list_id"].astype(str), truth["registry_id"].astype(str)))
     genuine = {l for l, r in pairs if r}
-    best = matches["best_candidate"] if "best_candidate" in matches else matches["registry_id"]
-    ok = np.array([(l, r) in pairs for l, r in zip(matches["list_id"].astype(str), best.astype(str))])
-    return ok, len(genuine & set(matches["list_id"].astype(str)))
+    list_ids = matches["list_id"].astype(str)
+    cand = matches["registry_id"].astype(str)
+    if best is not None:             # below the review band matches.csv names no candidate
+        cand = list_ids.map(best).fillna(cand).astype(str)
+    ok = np.array([(l, r) in pairs for l, r in zip(list_ids, cand)], dtype=bool)
+    return ok, len(genuine & set(list_ids))
 
 
-def tune(matches: pd.DataFrame, truth: pd.DataFrame | None = None, *, target_precision: float = 0.99) -> Tuning:
+def tune(matches: pd.DataFrame, truth: pd.DataFrame | None = None, *, target_precision: float = 0.99,
+         best: pd.Series | None = None) -> Tuning:
+    """The curve of ``matches`` (matches.csv); ``best`` maps list id to its best candidate's registry id
+    (`best_candidates`), without which an entry below the review band counts as having no candidate."""
     p = pd.to_numeric(matches["match_probability"], errors="coerce").fillna(0).to_numpy()
     g = pd.to_numeric(matches["genuine_probability"], errors="coerce").fillna(0).to_numpy()
-    ok, n_true = (_truth_ok(matches, truth) if truth is not None else (None, None))
+    ok, n_true = (_truth_ok(matches, truth, best) if truth is not None else (None, None))
     total = max(g.sum(), 1e-9)
     rows = []
     for t in THRESHOLD_GRID:

@@ -14,7 +14,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from .errors import InputError
+from ..errors import InputError
 
 
 @dataclass(frozen=True)

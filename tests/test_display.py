@@ -1,11 +1,11 @@
-"""matches.csv number formatting: the vectorized `_fmt` writes exactly what Python's f-string writes."""
+"""matches.csv number formatting: the vectorized `display.fixed` writes exactly what Python's f-string writes."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from linker.report.build import _fmt
+from linker.display import fixed as _fmt
 
 
 def python_fmt(x, digits: int) -> np.ndarray:
