@@ -97,3 +97,22 @@ def test_large_list_bootstraps_on_a_sample(monkeypatch):
     assert 100 <= got["bootstrap_entries"] < 300 and full["bootstrap_entries"] == 300
     assert "on a sample of" in got["covers"]
     assert full["sd_fit"] / 3 < got["sd_fit"] < full["sd_fit"] * 3, (full, got)
+
+
+def test_without_an_identifier_the_miss_rate_is_measured_by_a_second_look() -> None:
+    """A census-style list has no SSN, so capture-recapture has nothing to recapture with: the rate comes
+    from blocking a sample of the entries that found nobody again on loose keys (linker.probe)."""
+    import linker
+    from linker.probe import PROBE_ENTRIES
+
+    s = linker.synth(4000, 600, style="us", form="census", seed=7, damage=2.0)
+    r = linker.match(s.list, s.registry, decoys=0, seed=7)
+    e = r.expected_genuine
+    mr = e.detail["miss_rate"]
+    assert mr["method"] == "probe" and mr["sampled"] == min(PROBE_ENTRIES, mr["pool"])
+    p = r._out.run.scored.entries["p_genuine"].to_numpy()
+    assert mr["missed"] > 0 and mr["rate"] > 0
+    assert e.low <= e.estimate <= e.high and e.detail["sd_missed"] >= 0
+    assert "measured by blocking" in e.covers and "those keys miss too" in e.covers
+    truth = int((s.truth["registry_id"] != "").sum())
+    assert abs(p.sum() - e.estimate) < 0.05 and abs(e.estimate - truth) < 0.1 * truth

@@ -12,8 +12,10 @@ The point estimate is sum_i P(entry i is a registry person). Its 95% interval ad
   caught looks like nobody. The identifier rules (personal number) and the other rules (names, dates) catch
   a person through independent fields; among the confident matches, how often one group missed what the
   other caught gives each group's miss rate, and their product the union's (capture-recapture). Without an
-  identifier on both sides the rate cannot be read from the data and stays at the prior (1%), and the
-  report says so;
+  identifier on both sides there is nothing to recapture with, so the rate is measured instead
+  (`linker.probe`: a sample of the entries that found nobody is blocked again on single loose keys and
+  scored), with that sample's error added to the variance; it is a lower bound (records the loose keys
+  miss too stay unseen), and the report says so;
 * **the model being off** on the doubtful entries: each entry adds min(p, 1-p) to the variance (the count
   it would move by going to its nearer certainty). Sized by the coverage study (`scripts/coverage.py`):
   without it the interval covered the truth on 82% of the development rosters, with it on 95%.
@@ -101,8 +103,15 @@ def count_interval(scored, rate_detail: dict, replicates: list[float], n: int, *
     # its nearer certainty, to the variance. Sized by scripts/coverage.py on seeds 1-40: without it 82% of
     # the rosters were covered, with it 95% (the misses padded lists; README "The published count")
     var_model = float(np.minimum(p, 1 - p).sum())
-    sd = float(np.sqrt(var_draws + var_fit + var_model))
-    if rate_detail.get("method") == "capture-recapture":
+    # a measured miss rate (`linker.probe`) carries the sampling error of its sample
+    var_missed = float(rate_detail.get("sd", 0.0)) ** 2 if rate_detail.get("method") == "probe" else 0.0
+    sd = float(np.sqrt(var_draws + var_fit + var_model + var_missed))
+    low, high = est - 1.96 * sd, est + 1.96 * sd
+    if rate_detail.get("method") == "probe":
+        missed = (f"genuine entries whose record no blocking rule caught (an estimated {rate_detail['rate']:.2%} of "
+                  f"them, measured by blocking {rate_detail['sampled']} of the {rate_detail['pool']} entries that found "
+                  "nobody again on single loose keys; records those keys miss too are not counted)")
+    elif rate_detail.get("method") == "capture-recapture":
         missed = (f"genuine entries whose record no blocking rule caught (an estimated {rate_detail['rate']:.2%} of "
                   "them, read from how often the identifier rules and the name and date rules caught the same people)")
     else:
@@ -112,21 +121,22 @@ def count_interval(scored, rate_detail: dict, replicates: list[float], n: int, *
               f"model fitted on this list (a bootstrap over the list's entries, {len(replicates)} refits"
               f"{f' on a sample of {sampled:,} entries' if sampled else ''}), for "
               f"{missed}, and for the probabilities of the doubtful entries being off (an allowance sized on "
-              "synthetic rosters with known truth).")
+              f"synthetic rosters with known truth).")
     not_covered = ("It does not allow for a model that is wrong in the same direction for every entry (damage the "
                    "comparisons do not describe, fields copied together, a list made of near-copies of registry "
                    "people), for a registry that is not the population the list claims to come from, or for "
                    "misses of both kinds of blocking rule on the same entries beyond what independence predicts.")
-    return {"estimate": round(est, 2), "low": round(max(0.0, est - 1.96 * sd), 2),
-            "high": round(min(float(n), est + 1.96 * sd), 2), "share": round(est / n if n else 0.0, 4),
+    return {"estimate": round(est, 2), "low": round(max(0.0, low), 2),
+            "high": round(min(float(n), high), 2), "share": round(est / n if n else 0.0, 4),
             "sd_entries": round(float(np.sqrt(var_draws)), 3), "sd_fit": round(float(np.sqrt(var_fit)), 3),
-            "sd_model": round(float(np.sqrt(var_model)), 3),
-            "bootstrap_replicates": len(replicates), "bootstrap_entries": sampled or n, "miss_rate": rate_detail, "covers": covers,
-            "does_not_cover": not_covered}
+            "sd_model": round(float(np.sqrt(var_model)), 3), "sd_missed": round(float(np.sqrt(var_missed)), 3),
+            "bootstrap_replicates": len(replicates), "bootstrap_entries": sampled or n, "miss_rate": rate_detail,
+            "covers": covers, "does_not_cover": not_covered}
 
 
 def honest_count(model: fs.Model, scored, *, rescore, refit, hits: np.ndarray, ident: np.ndarray,
-                 n_list: int, seed: int, fitted: bool, sample=None) -> tuple[fs.Model, object, dict]:
+                 n_list: int, seed: int, fitted: bool, sample=None, probe=None
+                 ) -> tuple[fs.Model, object, dict]:
     """Re-estimate the blocking miss rate from the data (refitting and rescoring once with it), then
     bootstrap the fit for the interval. ``rescore(model, fit_share, entry_weight)`` scores the list's pairs
     and returns a `Scored` (``fit_share``: refit the genuine share first, counting each entry
@@ -135,6 +145,14 @@ def honest_count(model: fs.Model, scored, *, rescore, refit, hits: np.ndarray, i
     entries (`bootstrap_entries`), for the bootstrap of a large list."""
     p_best = scored.entries["p_best"].to_numpy(float)
     rate, detail = miss_rate(hits, ident, p_best)
+    measured = None
+    if detail["method"] == "prior" and probe is not None:      # nothing to recapture with: look again
+        measured = probe(model, scored)
+        if measured is not None:
+            caught = float(scored.entries["p_genuine"].sum())
+            rate = float(np.clip(measured["missed"] / max(caught + measured["missed"], 1e-9), 1e-4, 0.5))
+            detail = {"method": "probe", "reason": detail["reason"], **{k: (round(v, 3) if isinstance(v, float)
+                                                                            else v) for k, v in measured.items()}}
     if abs(rate - model.miss_rate) > 1e-6:
         model = fs.Model(model.comparisons, model.m, model.u, model.pair_prior, model.genuine_share, rate,
                          model.em_iterations, model.tf, model.extra)
@@ -152,7 +170,7 @@ def honest_count(model: fs.Model, scored, *, rescore, refit, hits: np.ndarray, i
     counts = []
     for _ in range(BOOTSTRAP_REPLICATES if k > 1 else 0):
         ew = rng.poisson(1.0, k).astype(float)
-        rate_b = miss_rate(b_hits, ident, b_p * ew)[0]
+        rate_b = rate if measured is not None else miss_rate(b_hits, ident, b_p * ew)[0]
         if fitted:
             mb = refit(rate_b, ew, (model.m, model.genuine_share))
         else:

@@ -259,6 +259,7 @@ def count_genuine(model: fs.Model, scored: Scored, enc: cmp.Encoded, tf: fs.Term
     """The blocking miss rate from the data, and the expected genuine count with its interval
     (`linker.interval.honest_count`)."""
     from . import interval
+    from .probe import probe_missed
 
     left, right, gammas = scored.left, scored.right, scored.gammas
     n_l, n_r = len(sides[0].raw), len(sides[1].raw)
@@ -289,12 +290,15 @@ def count_genuine(model: fs.Model, scored: Scored, enc: cmp.Encoded, tf: fs.Term
                                 gammas[keep].reset_index(drop=True), fs.Patterns(patterns.frame, patterns.inv[keep]),
                                 tf_adjust[keep], lab_s, len(rows)))
     rescore, refit = stages(left, right, gammas, patterns, tf_adjust, lab, n_l)
+
     best = scored.entries["best_pair"].to_numpy()
     hits = interval.best_pair_hits(sides[0].std, sides[1].std, rules, left, right, best,
                                    max_block=settings.max_block, enc=enc)
     ident = np.array([interval.is_identifier_rule(r) for r in rules], bool)
     return interval.honest_count(model, scored, rescore=rescore, refit=refit, hits=hits, ident=ident, n_list=n_l,
-                                 seed=settings.seed, fitted=fitted, sample=sample)
+                                 seed=settings.seed, fitted=fitted, sample=sample,
+                                 probe=lambda m, sc: probe_missed(sides[0].std, sides[1].std, enc, m, tf, sc,
+                                                                  seed=settings.seed, workers=settings.workers))
 
 
 # ------------------------------------------------------------------------------------------- match
