@@ -1,5 +1,5 @@
-"""report.json's entries, written column-wise for the shown pairs only, are the exact text of the
-dict-per-entry encoding they replace; report.html written in the same pass is the page `write_html`
+"""report.json's entries, written in the column layout for the shown pairs only, are the exact text of
+`entries.to_columns` of the dict-per-entry encoding they replace, and read back to those dicts; report.html written in the same pass is the page `write_html`
 makes from that file."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 from linker.engines.local import run_match
 from linker.model import field_weights
 from linker.report.build import entry_table, matches_frame, registry_display, display_table
+from linker.report.entries import to_columns, to_dicts
 from linker.report.html import write_html, write_json_and_html
 from linker.report.summary import (MAX_CANDIDATES, _jfloats, _r, _str_column, build_report,
                                    entries_json_pieces, shown_pairs)
@@ -130,8 +131,9 @@ def test_entries_text_is_the_dict_encoding(matched, perturbed):
         run, entries, matches = hostile(run, entries, matches)
     ref = reference_entries(run, entries, matches, report["fields"])
     assert any(len(e["candidates"]) == MAX_CANDIDATES for e in ref)
-    text = "".join(entries_json_pieces(run, entries, matches, report["fields"], batch=7))
-    assert text == json.dumps(ref, **ENC)
+    text = "".join(entries_json_pieces(run, entries, matches, report["fields"]))
+    assert text == json.dumps(to_columns(ref), **ENC)
+    assert to_dicts(json.loads(text)) == ref
 
 
 def test_build_report_with_entries(matched):
@@ -148,7 +150,8 @@ def test_entries_of_an_empty_run(matched):
                                gammas=sc.gammas.iloc[:0], weights=sc.weights.iloc[:0])
     run0 = dataclasses.replace(run, scored=none)
     text = "".join(entries_json_pieces(run0, entries, matches, report["fields"]))
-    assert text == json.dumps(reference_entries(run0, entries, matches, report["fields"]), **ENC)
+    ref = reference_entries(run0, entries, matches, report["fields"])
+    assert text == json.dumps(to_columns(ref), **ENC) and to_dicts(json.loads(text)) == ref
 
 
 @pytest.mark.parametrize("seed", range(6))
