@@ -73,6 +73,8 @@ def to_columns(entries: list[dict]) -> dict:
         start.append(start[-1] + len(e.get("candidates") or []))
     out: dict[str, Any] = {"layout": LAYOUT, "count": len(entries)}
     for k in ENTRY_KEYS:
+        if entries and not any(k in e for e in entries):
+            continue                        # a key no entry has stays absent
         vals = [e.get(k) for e in entries]
         out[k] = _encode(vals) if k in DICT_KEYS else vals
     out["list"] = _record_columns([e.get("list") or {} for e in entries])
@@ -121,9 +123,9 @@ def to_dicts(entries: Any) -> list[dict]:
             weights[TF] = cc[TF][j]
         cands.append({"registry_id": cc["registry_id"][j], "probability": cc["probability"][j],
                       "weight": cc["weight"][j], "registry": regs[j], "levels": ev["levels"], "weights": weights})
-    cols = {k: (_decode(entries[k]) if k in DICT_KEYS else entries[k]) for k in ENTRY_KEYS}
+    cols = {k: (_decode(entries[k]) if k in DICT_KEYS else entries[k]) for k in ENTRY_KEYS if k in entries}
     lists = _records(entries["list"], n)
-    return [{**{k: cols[k][i] for k in ENTRY_KEYS}, "list": lists[i], "candidates": cands[start[i]:start[i + 1]]}
+    return [{**{k: v[i] for k, v in cols.items()}, "list": lists[i], "candidates": cands[start[i]:start[i + 1]]}
             for i in range(n)]
 
 

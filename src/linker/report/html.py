@@ -133,7 +133,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _asset(name: str) -> str:
     text = resources.files("linker.report").joinpath("templates", name).read_text(encoding="utf-8")
     if "</script" in text.lower() or "</style" in text.lower():
@@ -202,7 +202,7 @@ def render_html(report: dict, *, report_json: str | None = None, payload_hash: s
         "report_hash": payload_hash or report_hash(payload),
         "data_json": Markup(payload),
         "css": Markup(_asset("report.css")),
-        "js": Markup(_asset("report.js")),
+        "js": Markup(_asset("entries.js") + "\n" + _asset("report.js")),
     }
     return _environment().get_template("report.html.j2").render(**context)
 

@@ -5,7 +5,7 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var R = JSON.parse(document.getElementById("data").textContent);
   var HASH = document.body.getAttribute("data-report-hash") || "report";
-  var ENTRIES = Array.isArray(R.entries) ? R.entries : [];
+  var ENTRIES = new LinkerEntries(R.entries), N = ENTRIES.n;
   var TH = R.thresholds || {};
   var MODEL = R.model || {};
   var PAGE = 100;
@@ -289,10 +289,10 @@
   function csvCell(v) { v = str(v); return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
   function exportLabels() {
     var lines = ["list_id,registry_id,label,reviewer,decided_at,note"];
-    ENTRIES.forEach(function (e) {
-      var d = store[str(e.list_id)];
-      if (d) lines.push([e.list_id, d.registry_id, d.label, d.reviewer, d.decided_at, d.note].map(csvCell).join(","));
-    });
+    for (var i = 0; i < N; i++) {
+      var id = ENTRIES.listId(i), d = store[id];
+      if (d) lines.push([id, d.registry_id, d.label, d.reviewer, d.decided_at, d.note].map(csvCell).join(","));
+    }
     var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     var a = $("download");
     if (a.href) URL.revokeObjectURL(a.href);
@@ -324,19 +324,11 @@
   }
 
   /* ---------- entries ---------- */
-  var FIELDS = Array.isArray(R.fields) && R.fields.length ? R.fields : Object.keys((ENTRIES[0] || {}).list || {});
-  var searchKeys = null, view = [], page = 0, open = {};
+  var FIELDS = Array.isArray(R.fields) && R.fields.length ? R.fields : ENTRIES.fields();
+  var view = [], page = 0, open = {};
   var COLS = ["Row"].concat(FIELDS.map(function (f) { return f.replace(/_/g, " "); }), ["Decision", "Probability", "Flags"]);
 
   function best(e) { return (e.candidates || [])[0] || null; }
-  function buildSearchKeys() {
-    searchKeys = ENTRIES.map(function (e) {
-      var parts = [str(e.list_id)], b = best(e);
-      Object.keys(e.list || {}).forEach(function (k) { parts.push(str(e.list[k])); });
-      if (b) { parts.push(str(b.registry_id)); Object.keys(b.registry || {}).forEach(function (k) { parts.push(str(b.registry[k])); }); }
-      return fold(parts.join("\u0001"));
-    });
-  }
   function readFilters() {
     var decs = {};
     Array.prototype.forEach.call(document.querySelectorAll("input[name=decision]"), function (c) { decs[c.value] = c.checked; });
@@ -349,22 +341,23 @@
     var f = readFilters(), key = JSON.stringify(f);
     if (key === lastFilter && force !== true) return;  // e.g. a search box losing focus: nothing changed
     lastFilter = key;
-    if (f.q && !searchKeys) buildSearchKeys();
+    var decCodes = ENTRIES.decisionCodes(), decOk = ENTRIES.decisionValues().map(function (d) { return f.decs[d] !== false; });
+    var flagCodes = ENTRIES.flagCodes(), flagOk = f.flag ? ENTRIES.flagValues().map(function (v) { return v.indexOf(f.flag) >= 0; }) : null;
+    var hit = f.q ? ENTRIES.matcher(f.q, fold) : null;
     view = [];
-    for (var i = 0; i < ENTRIES.length; i++) {
-      var e = ENTRIES[i], p = isNum(e.probability) ? e.probability : 0;
-      if (f.decs[e.decision] === false) continue;
+    for (var i = 0; i < N; i++) {
+      if (!decOk[decCodes[i]]) continue;
+      var p = ENTRIES.prob(i);
       if (p < f.lo || p > f.hi) continue;
-      if (f.flag && (e.flags || []).indexOf(f.flag) < 0) continue;
-      if (f.labelled) { var has = !!(e.label || store[str(e.list_id)]); if ((f.labelled === "yes") !== has) continue; }
-      if (f.q && searchKeys[i].indexOf(f.q) < 0) continue;
+      if (flagOk && !flagOk[flagCodes[i]]) continue;
+      if (f.labelled) { var has = ENTRIES.hasLabel(i) || !!store[ENTRIES.listId(i)]; if ((f.labelled === "yes") !== has) continue; }
+      if (hit && !hit(i)) continue;
       view.push(i);
     }
-    var prob = function (i) { return isNum(ENTRIES[i].probability) ? ENTRIES[i].probability : 0; };
-    var row = function (i) { return isNum(ENTRIES[i].row) ? ENTRIES[i].row : i; };
-    if (f.sort === "prob-desc") view.sort(function (a, b) { return prob(b) - prob(a) || a - b; });
-    else if (f.sort === "prob-asc") view.sort(function (a, b) { return prob(a) - prob(b) || a - b; });
-    else view.sort(function (a, b) { return row(a) - row(b) || a - b; });
+    var sortKey = new Float64Array(N), sign = f.sort === "prob-desc" ? -1 : 1;
+    if (f.sort === "prob-desc" || f.sort === "prob-asc") for (i = 0; i < N; i++) sortKey[i] = sign * ENTRIES.prob(i);
+    else for (i = 0; i < N; i++) sortKey[i] = ENTRIES.row(i);
+    view.sort(function (a, b) { return sortKey[a] - sortKey[b] || a - b; });
     page = 0;
     renderPage();
   }
@@ -428,7 +421,7 @@
   }
 
   function renderRow(idx, tbody) {
-    var e = ENTRIES[idx], b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
+    var e = ENTRIES.at(idx), b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
     var tr = el("tr", { class: "row" + (isOpen ? " open" : "") });
     var btn = el("button", { type: "button", class: "expand", "data-key": "x" + idx, "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
       "aria-label": (isOpen ? "Hide evidence for row " : "Show evidence for row ") + (isNum(e.row) ? e.row : str(e.list_id)),
@@ -544,7 +537,7 @@
     }
     var first = view.length ? page * PAGE + 1 : 0;
     $("status").textContent = "Showing " + fmtInt(first) + "–" + fmtInt(page * PAGE + slice.length) + " of " + fmtInt(view.length) +
-      " entries" + (view.length !== ENTRIES.length ? " (filtered from " + fmtInt(ENTRIES.length) + ")" : "") + ".";
+      " entries" + (view.length !== N ? " (filtered from " + fmtInt(N) + ")" : "") + ".";
     $("page-info").textContent = "Page " + fmtInt(page + 1) + " of " + fmtInt(pages);
     $("prev").disabled = page === 0;
     $("next").disabled = page >= pages - 1;
@@ -553,7 +546,9 @@
   function initEntries() {
     $("entries-head").replaceChildren.apply($("entries-head"), COLS.map(function (c) { return el("th", { scope: "col", text: c }); }));
     var flags = {};
-    ENTRIES.forEach(function (e) { (e.flags || []).forEach(function (f) { flags[f] = (flags[f] || 0) + 1; }); });
+    var perCode = ENTRIES.flagValues().map(function () { return 0; }), codes = ENTRIES.flagCodes();
+    for (var i = 0; i < N; i++) perCode[codes[i]]++;
+    ENTRIES.flagValues().forEach(function (v, k) { v.forEach(function (f) { flags[f] = (flags[f] || 0) + perCode[k]; }); });
     Object.keys(flags).sort().forEach(function (f) { $("f-flag").appendChild(el("option", { value: f, text: f + " (" + fmtInt(flags[f]) + ")" })); });
     var timer = null;
     $("f-search").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(applyFilters, 150); });
