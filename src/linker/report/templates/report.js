@@ -174,39 +174,67 @@
         el("table", { class: "method" }, el("tbody", null, rowsForTable)))));
   }
 
-  function lineChart(id, label, series, ymax, yfmt) {
-    var curve = (R.threshold_curve || []).filter(function (p) { return isNum(p.threshold); });
+  /* the threshold on a log-odds axis: the grid's points from 0.95 to 0.999, where the counts change, are
+     spread out instead of crowding the right edge */
+  var T_TICKS = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999];
+  function logit(p) { return Math.log(p / (1 - p)); }
+  /* the y range the series actually cover, padded; [0, 1] for shares that span most of it */
+  function coveredRange(values, floor, ceil) {
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    var pad = Math.max((hi - lo) * 0.12, ceil === null ? 1 : 0.002);
+    lo = Math.max(floor, lo - pad); hi = ceil === null ? hi + pad : Math.min(ceil, hi + pad);
+    if (lo - floor < (hi - lo) * 0.5) lo = floor;   /* close to the floor anyway: start there */
+    return [lo, hi];
+  }
+  function lineChart(id, label, series, opts) {
+    var curve = (R.threshold_curve || []).filter(function (p) { return isNum(p.threshold) && p.threshold > 0 && p.threshold < 1; });
     if (curve.length < 2) return empty(id, "No threshold curve recorded.");
     curve = curve.slice().sort(function (a, b) { return a.threshold - b.threshold; });
-    var W = widthOf(id, 300, 700), H = 240, box = { l: 48, r: W - 12, t: 12, b: 204 };
-    var xs = curve.map(function (p) { return p.threshold; });
-    var x = scale(xs[0], xs[xs.length - 1], box.l, box.r);
-    if (ymax === null) ymax = Math.max.apply(null, [1].concat(series.map(function (s) {
-      return Math.max.apply(null, curve.map(function (p) { return isNum(p[s.key]) ? p[s.key] : 0; }));
-    })));
-    var y = scale(0, ymax, box.b, box.t);
+    var values = [];
+    series.forEach(function (s) { curve.forEach(function (p) { if (isNum(p[s.key])) values.push(p[s.key]); }); });
+    if (!values.length) return empty(id, "No threshold curve recorded.");
+    var yr = coveredRange(values, 0, opts.ceil), zoomed = yr[0] > 0;
+    var W = widthOf(id, 300, 700), H = 240, box = { l: 56, r: W - 14, t: 12, b: 204 };
+    var t0 = curve[0].threshold, t1 = curve[curve.length - 1].threshold;
+    var lx = scale(logit(t0), logit(t1), box.l, box.r), x = function (t) { return lx(logit(t)); };
+    var y = scale(yr[0], yr[1], box.b, box.t);
     var root = svgRoot(W, H, label), g = svg("g");
-    axes(g, x, y, ticks(xs[0], xs[xs.length - 1], W < 450 ? 5 : 6), ticks(0, ymax, 4), box, function (v) { return v.toFixed(2); }, yfmt);
+    var xt = T_TICKS.filter(function (t) { return t >= t0 - 1e-9 && t <= t1 + 1e-9; });
+    if (W < 450) xt = xt.filter(function (t) { return [0.1, 0.5, 0.9, 0.99, 0.999].indexOf(t) >= 0; });
+    var yt = ticks(yr[0], yr[1], 4).filter(function (v) { return !opts.integer || v === Math.round(v); });
+    axes(g, x, y, xt, yt, box, function (t) { return String(t); }, opts.fmt);
     ["review", "match"].forEach(function (k) {
-      if (!isNum(TH[k]) || TH[k] < xs[0] || TH[k] > xs[xs.length - 1]) return;
+      if (!isNum(TH[k]) || TH[k] < t0 || TH[k] > t1) return;
       g.appendChild(svg("line", { x1: x(TH[k]), x2: x(TH[k]), y1: box.t, y2: box.b, stroke: "#9aa1ad", "stroke-dasharray": "3 3" }));
       var right = x(TH[k]) > (box.l + box.r) / 2;
-      g.appendChild(svg("text", { x: x(TH[k]) + (right ? -3 : 3), y: box.t + (k === "match" ? 10 : 22), "text-anchor": right ? "end" : "start",
+      g.appendChild(svg("text", { x: x(TH[k]) + (right ? -3 : 3), y: box.b - (k === "match" ? 8 : 22), "text-anchor": right ? "end" : "start",
         text: k === "match" ? "confirm" : "review" }));
     });
+    var notes = [];
     series.forEach(function (s) {
-      var d = "", pen = false;
+      var d = "", pen = false, pts = curve.filter(function (p) { return isNum(p[s.key]); });
       curve.forEach(function (p) {
         if (!isNum(p[s.key])) { pen = false; return; }
         d += (pen ? "L" : "M") + x(p.threshold).toFixed(1) + "," + y(p[s.key]).toFixed(1);
         pen = true;
       });
-      if (d) g.appendChild(svg("path", { d: d, fill: "none", stroke: s.color, "stroke-width": 2, "stroke-dasharray": s.dash || "" }));
+      if (!d) return;
+      g.appendChild(svg("path", { d: d, fill: "none", stroke: s.color, "stroke-width": 2, "stroke-dasharray": s.dash || "" }));
+      pts.forEach(function (p) {
+        var c = svg("circle", { cx: x(p.threshold), cy: y(p[s.key]), r: 2.5, fill: s.color });
+        c.appendChild(svg("title", { text: s.name + " at " + p.threshold + ": " + opts.fmt(p[s.key]) }));
+        g.appendChild(c);
+      });
+      var a = pts[0], z = pts[pts.length - 1];
+      if (s.note) notes.push(a[s.key] === z[s.key] ? s.name + ": " + opts.fmt(a[s.key]) + " at every threshold" :
+        s.name + ": " + opts.fmt(a[s.key]) + " at " + a.threshold + ", " + opts.fmt(z[s.key]) + " at " + z.threshold);
     });
-    g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "probability threshold" }));
+    g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "probability threshold (log-odds scale)" }));
     root.appendChild(g);
     var shown = series.filter(function (s) { return curve.some(function (p) { return isNum(p[s.key]); }); });
-    $(id).replaceChildren(root, legend(shown.map(function (s) { return [s.name, s.color, !!s.dash]; })));
+    if (zoomed) notes.push("the vertical axis starts at " + opts.fmt(yr[0]) + ", not at zero, to show where it changes");
+    $(id).replaceChildren(root, legend(shown.map(function (s) { return [s.name, s.color, !!s.dash]; })),
+      notes.length ? el("p", { class: "legend curve-note", text: notes.join("; ") + "." }) : null);
   }
 
   function drawChance() {
@@ -227,7 +255,7 @@
   }
 
   function drawBreakdowns() {
-    var bd = R.breakdowns || {}, host = $("breakdowns"), grid = el("div", { class: "grid" });
+    var bd = R.breakdowns || {}, host = $("breakdowns"), grid = el("div", { class: "grid bd-grid" });
     host.replaceChildren(grid);
     Object.keys(bd).forEach(function (col) {
       var rows = (bd[col] || []).slice().sort(function (a, b) { return (b.list || 0) - (a.list || 0); });
@@ -245,7 +273,7 @@
       }));
       var table = el("table", { class: "bd" },
         el("caption", { text: "By " + col + (rows.length > shown.length ? " (largest " + shown.length + " of " + rows.length + " values)" : "") }),
-        el("thead", null, el("tr", null, ["Value", "In list", "Confirmed", "Review", "Absent", "Confirmed %", "Share of list"].map(function (h, i) {
+        el("thead", null, el("tr", null, ["Value", "In list", "Confirmed", "Review", "Absent", "% confirmed", "Share of list"].map(function (h, i) {
           return el("th", { scope: "col", class: i && i < 6 ? "num" : null, text: h });
         }))), tb);
       grid.appendChild(el("div", { class: "breakdown table-wrap" }, table));
@@ -575,14 +603,14 @@
   safely(drawHistogram);
   safely(drawAgreement);
   safely(function () {
-    lineChart("chart-curve-counts", "Entries confirmed and in review by threshold", [
-      { key: "match", name: "confirmed", color: "#1f7a3f" }, { key: "review", name: "review", color: "#d39b1d" }], null, function (v) { return nf.format(v); });
+    lineChart("chart-curve-counts", "Entries confirmed by the match threshold", [
+      { key: "match", name: "confirmed", color: "#1f7a3f", note: true }], { ceil: null, integer: true, fmt: function (v) { return nf.format(Math.round(v)); } });
   });
   safely(function () {
     lineChart("chart-curve-pr", "Estimated and labelled precision and recall by threshold", [
       { key: "est_precision", name: "estimated precision", color: "#174ea6" }, { key: "est_recall", name: "estimated recall", color: "#c2571a" },
       { key: "precision", name: "precision on labels", color: "#174ea6", dash: "5 4" }, { key: "recall", name: "recall on labels", color: "#c2571a", dash: "5 4" }],
-      1, function (v) { return (100 * v).toFixed(0) + "%"; });
+      { ceil: 1, fmt: function (v) { return (100 * v).toFixed(1) + "%"; } });
   });
   }
   drawCharts();
