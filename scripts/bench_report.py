@@ -63,7 +63,8 @@ def _linker(src: Path, *args: str, quiet: bool = True) -> None:
         raise SystemExit(f"{' '.join(cmd)} failed (PYTHONPATH={src}):\n{got.stderr[-2000:]}")
 
 
-def make_reports(work: Path, entries: int, registry: int, seed: int, baseline: Path | None) -> dict[str, Path]:
+def make_reports(work: Path, entries: int, registry: int, seed: int, baseline: Path | None,
+                 reuse: bool = False) -> dict[str, Path]:
     roster = work / f"roster-{registry}-{entries}-{seed}"
     if not (roster / "list.csv").is_file():
         _linker(ROOT / "src", "synth", "--registry", str(registry), "--list", str(entries), "--out", str(roster),
@@ -73,12 +74,24 @@ def make_reports(work: Path, entries: int, registry: int, seed: int, baseline: P
         if src is None:
             continue
         target = work / f"report-{name}"
+        if reuse and (target / "report.html").is_file():
+            out[name] = target / "report.html"
+            continue
         t0 = time.perf_counter()
         _linker(src, "match", str(roster / "list.csv"), str(roster / "registry.csv"), "--out", str(target),
                 "--force", "-q", "--seed", str(seed))
         print(f"{name}: linker match took {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         out[name] = target / "report.html"
     return out
+
+
+def redraw(html: Path) -> None:
+    """report.html drawn again by this checkout's code from the report.json beside it."""
+    code = ("import json, sys; from linker.report.html import write_html; p = sys.argv[1]; "
+            "r = json.load(open(p + '/report.json', encoding='utf-8')); r.pop('entries', None); "
+            "write_html(p + '/report.html', r, p + '/report.json')")
+    subprocess.run([sys.executable, "-c", code, str(html.parent)], env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+                   check=True)
 
 
 def measure(browser, path: Path, timeout_s: float) -> dict:
@@ -133,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
                     help="another checkout's src/ (e.g. /work/main/src): its report of the same roster beside")
     ap.add_argument("--work", type=Path, default=Path("/tmp/linker-bench-report"))
     ap.add_argument("--timeout", type=float, default=600, help="seconds a page may take to open")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the reports already in --work (only the browser part runs again)")
+    ap.add_argument("--this-html-from-json", action="store_true",
+                    help="with --reuse: redraw this checkout's report.html from its report.json first (the page's "
+                         "code changed, the match did not)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
     if not os.path.exists(CHROMIUM):
@@ -141,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args.work.mkdir(parents=True, exist_ok=True)
     reports = make_reports(args.work, args.entries, args.registry or args.entries * 5 // 4, args.seed,
-                           args.baseline_src)
+                           args.baseline_src, args.reuse)
+    if args.this_html_from_json:
+        redraw(reports["this"])
     results = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)

@@ -364,6 +364,18 @@
     return { decs: decs, flag: $("f-flag").value, labelled: $("f-labelled").value, q: fold($("f-search").value.trim()),
       lo: isNaN(lo) ? -Infinity : lo, hi: isNaN(hi) ? Infinity : hi, sort: $("f-sort").value };
   }
+  /* every entry in each sort order, sorted once: a filter then keeps the order by scanning it */
+  var ORDERS = {};
+  function orderFor(mode) {
+    mode = mode === "prob-desc" || mode === "prob-asc" ? mode : "list";
+    if (ORDERS[mode]) return ORDERS[mode];
+    var key = new Float64Array(N), idx = new Array(N), sign = mode === "prob-desc" ? -1 : 1;
+    for (var i = 0; i < N; i++) { idx[i] = i; key[i] = mode === "list" ? ENTRIES.row(i) : sign * ENTRIES.prob(i); }
+    var sorted = true;
+    for (i = 1; i < N && sorted; i++) sorted = key[i - 1] <= key[i];
+    if (!sorted) idx.sort(function (a, b) { return key[a] - key[b] || a - b; });
+    return (ORDERS[mode] = idx);
+  }
   var lastFilter = null;
   function applyFilters(force) {
     var f = readFilters(), key = JSON.stringify(f);
@@ -372,8 +384,10 @@
     var decCodes = ENTRIES.decisionCodes(), decOk = ENTRIES.decisionValues().map(function (d) { return f.decs[d] !== false; });
     var flagCodes = ENTRIES.flagCodes(), flagOk = f.flag ? ENTRIES.flagValues().map(function (v) { return v.indexOf(f.flag) >= 0; }) : null;
     var hit = f.q ? ENTRIES.matcher(f.q, fold) : null;
+    var order = orderFor(f.sort);
     view = [];
-    for (var i = 0; i < N; i++) {
+    for (var k = 0; k < N; k++) {
+      var i = order[k];
       if (!decOk[decCodes[i]]) continue;
       var p = ENTRIES.prob(i);
       if (p < f.lo || p > f.hi) continue;
@@ -382,10 +396,6 @@
       if (hit && !hit(i)) continue;
       view.push(i);
     }
-    var sortKey = new Float64Array(N), sign = f.sort === "prob-desc" ? -1 : 1;
-    if (f.sort === "prob-desc" || f.sort === "prob-asc") for (i = 0; i < N; i++) sortKey[i] = sign * ENTRIES.prob(i);
-    else for (i = 0; i < N; i++) sortKey[i] = ENTRIES.row(i);
-    view.sort(function (a, b) { return sortKey[a] - sortKey[b] || a - b; });
     page = 0;
     renderPage();
   }
@@ -454,7 +464,7 @@
     var btn = el("button", { type: "button", class: "expand", "data-key": "x" + idx, "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
       "aria-label": (isOpen ? "Hide evidence for row " : "Show evidence for row ") + (isNum(e.row) ? e.row : str(e.list_id)),
       text: isOpen ? "▾ Hide" : "▸ Evidence" });
-    btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; renderPage(); });
+    btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; redrawRow(idx, tr); });
     tr.appendChild(el("td", { "data-label": "Row", class: "rowcell", title: "list id " + str(e.list_id) },
       el("span", { class: "rownum", text: isNum(e.row) ? String(e.row) : str(e.list_id) }), btn));
     FIELDS.forEach(function (f) {
@@ -466,6 +476,17 @@
       e.duplicate_of ? el("span", { class: "flag", text: "same person as " + e.duplicate_of }) : null));
     tbody.appendChild(tr);
     if (isOpen) tbody.appendChild(el("tr", { class: "detail", id: id }, el("td", { colspan: COLS.length }, detail(e, idx))));
+  }
+
+  /* one row (and its evidence) drawn again in place: opening an entry does not redraw the page */
+  function redrawRow(idx, tr) {
+    var tbody = tr.parentNode, after = tr.nextSibling, frag = document.createDocumentFragment();
+    if (!tbody) return renderPage();
+    if (after && after.classList && after.classList.contains("detail")) tbody.removeChild(after);
+    renderRow(idx, frag);
+    var btn = frag.querySelector("button.expand");
+    tbody.replaceChild(frag, tr);
+    if (btn) btn.focus();
   }
 
   function waterfall(e, c) {
