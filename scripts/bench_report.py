@@ -16,7 +16,8 @@ is opened in headless Chromium (the machine's, offline) and timed:
 - ``heap_mb``: the page's JavaScript heap after a garbage collection (CDP ``Runtime.getHeapUsage``);
 - ``html_mb``: the size of report.html.
 
-Interactions are timed inside the page, from the event to the end of the layout it causes. The numbers are
+Each interaction is timed ``--repeat`` times (undone, untimed, in between) and its median given. Interactions
+are timed inside the page, from the event to the end of the layout it causes. The numbers are
 this machine's at that moment: compare the two columns of one run, never numbers across machines.
 Never imported by the package; no test checks its numbers.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -48,6 +50,15 @@ TIMED = """([action, arg]) => {
     const s = document.getElementById("f-sort");
     s.value = "prob-desc";
     s.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  if (action === "unsort") {
+    const s = document.getElementById("f-sort");
+    s.value = "list";
+    s.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  if (action === "unsearch") {
+    document.getElementById("f-search").value = "";
+    document.getElementById("filters").dispatchEvent(new Event("submit", { cancelable: true }));
   }
   if (action === "open") document.querySelector("#entries-body tr.row button.expand").click();
   void document.body.offsetHeight;            /* the layout the change causes */
@@ -94,7 +105,7 @@ def redraw(html: Path) -> None:
                    check=True)
 
 
-def measure(browser, path: Path, timeout_s: float) -> dict:
+def measure(browser, path: Path, timeout_s: float, repeat: int = 5) -> dict:
     """The figures of one report.html in a fresh page."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -108,11 +119,14 @@ def measure(browser, path: Path, timeout_s: float) -> dict:
     first = page.locator('#entries-body tr.row td[data-label="surname"] .lv').first
     surname = first.inner_text().strip() if first.count() else "а"
     row["search_query"] = surname
-    for key, action, arg in (("open_entry_ms", "open", None), ("filter_ms", "filter", None),
-                             ("sort_ms", "sort", None), ("search_ms", "search", surname)):
-        row[key] = round(page.evaluate(TIMED, [action, arg]), 1)
-        if action == "filter":                  # confirmed entries back (untimed) for the next steps
-            page.evaluate("document.querySelector('input[name=decision][value=match]').click()")
+    for key, action, arg, undo in (("open_entry_ms", "open", None, "open"), ("filter_ms", "filter", None, "filter"),
+                                   ("sort_ms", "sort", None, "unsort"), ("search_ms", "search", surname, "unsearch")):
+        times = []
+        for _ in range(repeat):                 # each step undone (untimed) before the next: a median of them
+            times.append(page.evaluate(TIMED, [action, arg]))
+            page.evaluate(TIMED, [undo, None])
+        row[key] = round(statistics.median(times), 1)
+    page.evaluate(TIMED, ["search", surname])
     row["shown_after_search"] = page.locator("#status").inner_text()
     cdp = context.new_cdp_session(page)
     cdp.send("HeapProfiler.collectGarbage")
@@ -146,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="another checkout's src/ (e.g. /work/main/src): its report of the same roster beside")
     ap.add_argument("--work", type=Path, default=Path("/tmp/linker-bench-report"))
     ap.add_argument("--timeout", type=float, default=600, help="seconds a page may take to open")
+    ap.add_argument("--repeat", type=int, default=5, help="times each interaction is timed (the median is given)")
     ap.add_argument("--reuse", action="store_true",
                     help="keep the reports already in --work (only the browser part runs again)")
     ap.add_argument("--this-html-from-json", action="store_true",
@@ -166,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         for name, path in reports.items():     # one page at a time: they do not compete for the cores
-            results[name] = measure(browser, path, args.timeout)
+            results[name] = measure(browser, path, args.timeout, args.repeat)
             print(f"{name}: {json.dumps(results[name], ensure_ascii=False)}", file=sys.stderr, flush=True)
         browser.close()
     print(f"### report.html with {args.entries:,} entries (seed {args.seed}), Chromium at 1400 px")
