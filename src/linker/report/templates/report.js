@@ -194,7 +194,7 @@
     series.forEach(function (s) { curve.forEach(function (p) { if (isNum(p[s.key])) values.push(p[s.key]); }); });
     if (!values.length) return empty(id, "No threshold curve recorded.");
     var yr = coveredRange(values, 0, opts.ceil), zoomed = yr[0] > 0;
-    var W = widthOf(id, 300, 700), H = 240, box = { l: 56, r: W - 14, t: 12, b: 204 };
+    var W = widthOf(id, 300, 700), H = 240, box = { l: 56, r: W - 20, t: 12, b: 204 };
     var t0 = curve[0].threshold, t1 = curve[curve.length - 1].threshold;
     var lx = scale(logit(t0), logit(t1), box.l, box.r), x = function (t) { return lx(logit(t)); };
     var y = scale(yr[0], yr[1], box.b, box.t);
