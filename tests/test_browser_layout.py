@@ -114,3 +114,32 @@ def test_threshold_chart_of_an_unchanging_count_says_so(browser, tmp_path: Path)
     axis_y = box["axis"]["y"]
     assert box["path"]["y"] < axis_y - 20                          # drawn inside the plot, not on its edge
     context.close()
+
+
+def test_a_report_json_of_entry_objects_still_opens(browser, tmp_path: Path) -> None:
+    """`linker tune` redraws report.html from report.json as it is: one written before the column layout
+    (an object per entry) opens, filters and searches the same."""
+    import json
+
+    from linker.report.html import write_html
+
+    report = build_report(150, seed=13)
+    entries = report.pop("entries")
+    (tmp_path / "report.json").write_text(json.dumps({**report, "entries": entries}, ensure_ascii=False) + "\n",
+                                          encoding="utf-8")
+    write_html(tmp_path / "report.html", report, tmp_path / "report.json")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((tmp_path / "report.html").as_uri())
+    page.wait_for_selector("#entries-body tr.row")
+    assert page.locator("#entries-body tr.row").count() == 100
+    target = entries[37]
+    page.fill("#f-search", target["list_id"])
+    sync_api.expect(page.locator("#status")).to_contain_text("filtered from 150")
+    row = page.locator("#entries-body tr.row", has=page.locator(f"td[title={json.dumps('list id ' + target['list_id'])}]"))
+    row.locator("button.expand").click()
+    assert page.locator("#entries-body tr.detail .cands tbody tr").count() == len(target["candidates"])
+    assert errors == []
+    context.close()

@@ -206,3 +206,25 @@ def test_text_columns_are_quoted_values_or_their_json(values):
     texts = [('"' + v + '"') if plain else v for v in arr.to_pylist()]
     assert texts == [json.dumps(v, ensure_ascii=False) for v in values]
     assert plain == all(json.dumps(v, ensure_ascii=False) == '"' + v + '"' for v in values)
+
+
+def test_column_layout_reads_back_every_shape():
+    """Entries without candidates, records with different keys, a term-frequency weight present, null or
+    absent, a key no entry has: `to_dicts(to_columns(x)) == x`, through JSON too."""
+    from linker.report.entries import count, decisions
+
+    entries = sample_report(30, seed=12, hostile=True)["entries"]
+    entries[0]["candidates"] = []
+    entries[1]["list"] = {"surname": entries[1]["list"]["surname"]}
+    for e in entries[2:6]:
+        for c in e["candidates"]:
+            c["weights"] = {**c["weights"], "term_frequency": 1.25}
+    if entries[6]["candidates"]:
+        entries[6]["candidates"][0]["weights"]["term_frequency"] = None
+    cols = to_columns(entries)
+    assert cols["layout"] == "columns" and "genuine_probability" not in cols      # no entry has it
+    assert to_dicts(cols) == entries
+    assert to_dicts(json.loads(json.dumps(cols, **ENC))) == entries
+    assert count(cols) == len(entries) and decisions(cols) == [e["decision"] for e in entries]
+    assert len(cols["list"]["rank"]["values"]) < len(entries)                      # few distinct ranks, once each
+    assert to_dicts(entries) == entries and to_dicts(to_columns([])) == []
