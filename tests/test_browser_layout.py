@@ -143,3 +143,21 @@ def test_a_report_json_of_entry_objects_still_opens(browser, tmp_path: Path) -> 
     assert page.locator("#entries-body tr.detail .cands tbody tr").count() == len(target["candidates"])
     assert errors == []
     context.close()
+
+
+def test_only_rows_near_the_screen_are_drawn(browser, tmp_path: Path) -> None:
+    """A page of 100 entries draws its first rows at once and each other row as it comes near the screen."""
+    context, page, errors = open_page(browser, tmp_path, build_report(250, seed=14))
+    rows = page.locator("#entries-body tr.row")
+    assert rows.count() == 100
+    pending = page.locator("#entries-body tr.row.pending").count()
+    assert 0 < pending < 100 and rows.nth(0).locator("button.expand").count() == 1
+    last = rows.nth(99)
+    last.scroll_into_view_if_needed()
+    sync_api.expect(last.locator("button.expand")).to_have_count(1)          # drawn once near the screen
+    assert page.locator("#entries-body tr.row.pending").count() < pending
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("#entries-body tr.row.pending").count() == 0          # printing draws them all
+    assert errors == []
+    context.close()

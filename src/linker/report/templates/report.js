@@ -570,15 +570,38 @@
     return wrap;
   }
 
+  /* Only the rows on screen are drawn: the first EAGER rows of a page at once, each other row when it comes
+     within a screen of the viewport (a placeholder until then); printing draws them all. */
+  var EAGER = 20, drawn = {}, drawnPage = null;
+  function drawPending(tr) {
+    if (!tr.parentNode || !tr.classList.contains("pending")) return;
+    if (rowObserver) rowObserver.unobserve(tr);
+    var idx = parseInt(tr.getAttribute("data-idx"), 10), frag = document.createDocumentFragment();
+    drawn[idx] = true;
+    renderRow(idx, frag);
+    tr.parentNode.replaceChild(frag, tr);
+  }
+  var rowObserver = typeof IntersectionObserver === "function" ? new IntersectionObserver(function (seen) {
+    seen.forEach(function (s) { if (s.isIntersecting) drawPending(s.target); });
+  }, { rootMargin: "100% 0px" }) : null;
+  function drawAllPending() { Array.prototype.forEach.call($("entries-body").querySelectorAll("tr.pending"), drawPending); }
+  window.addEventListener("beforeprint", drawAllPending);
+
   function renderPage() {
     var pages = Math.max(1, Math.ceil(view.length / PAGE));
     page = Math.min(Math.max(page, 0), pages - 1);
     var tbody = $("entries-body"), frag = document.createDocumentFragment();
     var active = document.activeElement, focusKey = active && tbody.contains(active) ? active.getAttribute("data-key") : null;
-    var slice = view.slice(page * PAGE, page * PAGE + PAGE);
-    slice.forEach(function (idx) { renderRow(idx, frag); });
+    var slice = view.slice(page * PAGE, page * PAGE + PAGE), pageKey = page + ":" + lastFilter;
+    if (pageKey !== drawnPage) { drawn = {}; drawnPage = pageKey; }   /* the same page again: its drawn rows stay drawn */
+    var focusIdx = focusKey ? parseInt(focusKey.slice(1), 10) : -1;
+    slice.forEach(function (idx, k) {
+      if (k < EAGER || drawn[idx] || open[idx] || idx === focusIdx || !rowObserver) { drawn[idx] = true; renderRow(idx, frag); }
+      else frag.appendChild(el("tr", { class: "row pending", "data-idx": idx, "aria-busy": "true" }, el("td", { colspan: COLS.length })));
+    });
     if (!slice.length) frag.appendChild(el("tr", null, el("td", { colspan: COLS.length, text: "No entry matches these filters." })));
     tbody.replaceChildren(frag);
+    if (rowObserver) Array.prototype.forEach.call(tbody.querySelectorAll("tr.pending"), function (tr) { rowObserver.observe(tr); });
     if (focusKey) {  // keep keyboard focus on the control just used (or on its row's evidence button)
       var target = tbody.querySelector('[data-key="' + focusKey + '"]') ||
         tbody.querySelector('[data-key="x' + focusKey.slice(1).split("-")[0] + '"]');
