@@ -18,8 +18,8 @@ from linker.model import field_weights
 from linker.report.build import entry_table, matches_frame, registry_display, display_table
 from linker.report.entries import to_columns, to_dicts
 from linker.report.html import write_html, write_json_and_html
-from linker.report.summary import (MAX_CANDIDATES, _jfloats, _r, _str_column, build_report,
-                                   entries_json_pieces, shown_pairs)
+from linker.report.entries_json import MAX_CANDIDATES, _jfloats, _str_column, entries_json_pieces, shown_pairs
+from linker.report.summary import _r, build_report
 from linker.settings import make_settings
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -11,8 +11,10 @@ from .. import __version__
 from ..columns import id_fallback_note, mapping_record
 from ..settings import Settings
 from .build import DISPLAY_FIELDS, display_table
-from .entries_json import (MAX_CANDIDATES, _jfloats, _str_column, entries_as_dicts,  # noqa: F401 (re-exported)
-                           entries_json_pieces, entries_json_utf8, shown_pairs)
+from .entries_json import entries_as_dicts, entries_json_utf8
+
+__all__ = ["build_report", "entries_as_dicts", "entries_json_utf8", "expected_genuine", "threshold_curve",
+           "THRESHOLD_GRID", "id_warnings"]
 
 THRESHOLD_GRID = tuple(round(float(x), 3) for x in np.r_[np.arange(0.05, 0.95, 0.05), [0.95, 0.97, 0.99, 0.995, 0.999]])
 
