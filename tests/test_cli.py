@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from linker.cli import main
 from linker.evaluation import evaluate, read_truth
+from linker.report.entries import to_dicts
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "fixtures"
@@ -54,7 +55,7 @@ def test_report_json_counts_agree_with_matches(matched):
     rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
     m = pd.read_csv(out / "matches.csv", dtype=str, keep_default_na=False)
     assert rep["counts"]["match"] == int((m["decision"] == "match").sum())
-    assert rep["counts"]["total"] == len(m) == len(rep["entries"])
+    assert rep["counts"]["total"] == len(m) == len(to_dicts(rep["entries"]))
     assert rep["mapping"]["list"] and rep["blocking"]["rules"] and rep["model"]["comparisons"]
     assert (out / "report.html").is_file() and (out / "model.json").is_file()
 

@@ -10,6 +10,7 @@ import pytest
 from linker import blocking
 from linker.columns import Mapping
 from linker.names import parse_full_name
+from linker.report.entries import to_dicts
 from linker.standardize import standardize
 
 
@@ -139,7 +140,7 @@ def test_whole_name_weight_follows_the_registry_frequency(tmp_path):
     res = CliRunner().invoke(main, ["match", str(tmp_path / "list.csv"), str(tmp_path / "registry.csv"),
                                     "--out", str(tmp_path / "out"), "-q"])
     assert res.exit_code == 0, res.output
-    entries = {e["list_id"]: e for e in json.loads((tmp_path / "out" / "report.json").read_text())["entries"]}
+    entries = {e["list_id"]: e for e in to_dicts(json.loads((tmp_path / "out" / "report.json").read_text())["entries"])}
 
     def name_bits(entry) -> float:
         w = entry["candidates"][0]["weights"]

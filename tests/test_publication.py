@@ -12,6 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from linker.report.entries import to_dicts
+
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "fixtures"
 # columns whose values are personal: names, dates, numbers, ids (rank, category and unit are the
@@ -70,7 +72,7 @@ def test_redacted_report_keeps_the_numbers_and_the_evidence(runs) -> None:
     for key in ("counts", "expected_genuine", "chance_test", "breakdowns", "threshold_curve", "model"):
         assert a[key] == b[key], key
     assert b["redacted"] is True and b["provenance"]["redacted"] is True and b["fields"] == []
-    for ea, eb in zip(a["entries"], b["entries"], strict=True):
+    for ea, eb in zip(to_dicts(a["entries"]), to_dicts(b["entries"]), strict=True):
         assert eb["list_id"] == str(ea["row"]) and eb["decision"] == ea["decision"]
         assert eb["list"] == {} and len(eb["candidates"]) == min(1, len(ea["candidates"]))
         if ea["candidates"]:
@@ -143,7 +145,7 @@ def test_values_the_comparison_found_equal_are_not_marked_as_different(runs) -> 
     from browser_support import launch, require_chromium
     sync_api = require_chromium()
     kind, full, _red = runs
-    entries = json.loads((full / "report.json").read_text(encoding="utf-8"))["entries"]
+    entries = to_dicts(json.loads((full / "report.json").read_text(encoding="utf-8"))["entries"])
     tops = {c["field"]: c["labels"][-1] for c in json.loads((full / "report.json").read_text(encoding="utf-8"))
             ["model"]["comparisons"]}
     first = entries[0]

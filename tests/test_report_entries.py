@@ -1,5 +1,5 @@
-"""report.json's entries, written column-wise for the shown pairs only, are the exact text of the
-dict-per-entry encoding they replace; report.html written in the same pass is the page `write_html`
+"""report.json's entries, written in the column layout for the shown pairs only, are the exact text of
+`entries.to_columns` of the dict-per-entry encoding they replace, and read back to those dicts; report.html written in the same pass is the page `write_html`
 makes from that file."""
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from linker.pipeline import run_match
 from linker.model import field_weights
 from linker.decide import entry_table, matches_frame
 from linker.display import display_table, registry_display
+from linker.report.entries import to_columns, to_dicts
 from linker.report.html import write_html, write_json_and_html
-from linker.report.summary import (MAX_CANDIDATES, _jfloats, _r, _str_column, build_report,
-                                   entries_json_pieces, shown_pairs)
+from linker.report.entries_json import MAX_CANDIDATES, _jfloats, _str_column, entries_json_pieces, shown_pairs
+from linker.report.summary import _r, build_report
 from linker.settings import make_settings
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -132,8 +133,9 @@ def test_entries_text_is_the_dict_encoding(matched, perturbed):
         run, entries, matches = hostile(run, entries, matches)
     ref = reference_entries(run, entries, matches, report["fields"])
     assert any(len(e["candidates"]) == MAX_CANDIDATES for e in ref)
-    text = "".join(entries_json_pieces(run, entries, matches, report["fields"], batch=7))
-    assert text == json.dumps(ref, **ENC)
+    text = "".join(entries_json_pieces(run, entries, matches, report["fields"]))
+    assert text == json.dumps(to_columns(ref), **ENC)
+    assert to_dicts(json.loads(text)) == ref
 
 
 def test_build_report_with_entries(matched):
@@ -150,7 +152,8 @@ def test_entries_of_an_empty_run(matched):
                                gammas=sc.gammas.iloc[:0], weights=sc.weights.iloc[:0])
     run0 = dataclasses.replace(run, scored=none)
     text = "".join(entries_json_pieces(run0, entries, matches, report["fields"]))
-    assert text == json.dumps(reference_entries(run0, entries, matches, report["fields"]), **ENC)
+    ref = reference_entries(run0, entries, matches, report["fields"])
+    assert text == json.dumps(to_columns(ref), **ENC) and to_dicts(json.loads(text)) == ref
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -205,3 +208,25 @@ def test_text_columns_are_quoted_values_or_their_json(values):
     texts = [('"' + v + '"') if plain else v for v in arr.to_pylist()]
     assert texts == [json.dumps(v, ensure_ascii=False) for v in values]
     assert plain == all(json.dumps(v, ensure_ascii=False) == '"' + v + '"' for v in values)
+
+
+def test_column_layout_reads_back_every_shape():
+    """Entries without candidates, records with different keys, a term-frequency weight present, null or
+    absent, a key no entry has: `to_dicts(to_columns(x)) == x`, through JSON too."""
+    from linker.report.entries import count, decisions
+
+    entries = sample_report(30, seed=12, hostile=True)["entries"]
+    entries[0]["candidates"] = []
+    entries[1]["list"] = {"surname": entries[1]["list"]["surname"]}
+    for e in entries[2:6]:
+        for c in e["candidates"]:
+            c["weights"] = {**c["weights"], "term_frequency": 1.25}
+    if entries[6]["candidates"]:
+        entries[6]["candidates"][0]["weights"]["term_frequency"] = None
+    cols = to_columns(entries)
+    assert cols["layout"] == "columns" and "genuine_probability" not in cols      # no entry has it
+    assert to_dicts(cols) == entries
+    assert to_dicts(json.loads(json.dumps(cols, **ENC))) == entries
+    assert count(cols) == len(entries) and decisions(cols) == [e["decision"] for e in entries]
+    assert len(cols["list"]["rank"]["values"]) < len(entries)                      # few distinct ranks, once each
+    assert to_dicts(entries) == entries and to_dicts(to_columns([])) == []

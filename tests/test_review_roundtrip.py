@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from linker.cli import main
+from linker.report.entries import to_dicts
 
 sys.path.insert(0, str(Path(__file__).parent))
 from browser_support import launch, require_chromium  # noqa: E402
@@ -29,6 +30,7 @@ def _match(out: Path, *extra: str) -> pd.DataFrame:
 def test_browser_review_then_rerun(tmp_path: Path) -> None:
     first = _match(tmp_path / "run1")
     report = json.loads((tmp_path / "run1" / "report.json").read_text(encoding="utf-8"))
+    report["entries"] = to_dicts(report["entries"])
     to_reject = next(e for e in report["entries"] if e["decision"] == "match")
     to_pick = next(e for e in report["entries"] if len(e["candidates"]) >= 2 and e is not to_reject)
     requests: list[str] = []

@@ -51,3 +51,19 @@ def test_profile_match_stages_on_the_fixture(tmp_path):
     for stage in ("read", "standardize", "block", "compare", "fit", "score", "decide", "write"):
         assert f"| {stage} |" in got.stdout
     assert (tmp_path / "out" / "matches.csv").exists()
+
+
+def test_bench_report_times_a_report_in_chromium(tmp_path):
+    import os
+
+    import pytest
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("/usr/bin/chromium is missing")
+    got = _run(str(ROOT / "scripts/bench_report.py"), "--entries", "300", "--registry", "600", "--seed", "5",
+               "--repeat", "1", "--work", str(tmp_path), "--json", str(tmp_path / "figures.json"), cwd=ROOT)
+    assert got.returncode == 0, got.stderr[-2000:]
+    assert "### report.html with 300 entries (seed 5)" in got.stdout and "| open_s |" in got.stdout
+    (this,) = json.loads((tmp_path / "figures.json").read_text()).values()
+    assert set(this) >= {"open_s", "filter_ms", "search_ms", "sort_ms", "open_entry_ms", "heap_mb", "html_mb"}
+    assert this["other_requests"] == [] and this["heap_mb"] > 0
+    assert "filtered from 300" in this["shown_after_search"]      # the search found the first entry's surname

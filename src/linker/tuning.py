@@ -34,9 +34,11 @@ def best_candidates(out_dir: Path) -> pd.Series | None:
     rj = Path(out_dir) / "report.json"
     if not rj.is_file():
         return None
+    from .report.entries import to_dicts
+
     try:
-        entries = json.loads(rj.read_text(encoding="utf-8")).get("entries")
-    except (OSError, ValueError):
+        entries = to_dicts(json.loads(rj.read_text(encoding="utf-8")).get("entries") or [])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
     if not entries or "list_id" not in entries[0]:
         return None

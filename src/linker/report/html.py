@@ -20,6 +20,9 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup
 
+from .entries import count as entry_count
+from .entries import decisions, to_columns
+
 __all__ = ["render_html", "embed_json", "report_hash", "verdict_sentence"]
 
 CSP = (
@@ -97,8 +100,11 @@ def embed_json(report: dict) -> str:
     """The report as JSON safe to place inside ``<script type="application/json">``.
 
     ``<``, ``>``, ``&``, U+2028 and U+2029 are written as ``\\uXXXX`` escapes, which JSON.parse reads
-    back to the same characters, so no value can close the block or open a comment.
+    back to the same characters, so no value can close the block or open a comment. Entries given as dicts
+    are written in report.json's column layout, the only one the page reads.
     """
+    if isinstance(report.get("entries"), list):
+        report = {**report, "entries": to_columns(report["entries"])}
     return _escape_script(_dumps(report))
 
 
@@ -127,7 +133,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def _asset(name: str) -> str:
     text = resources.files("linker.report").joinpath("templates", name).read_text(encoding="utf-8")
     if "</script" in text.lower() or "</style" in text.lower():
@@ -158,10 +164,12 @@ def _counts(report: dict) -> dict[str, int | None]:
     out: dict[str, int | None] = {k: counts.get(k) for k in _COUNT_KEYS}
     entries = report.get("entries") or []
     if out["total"] is None and entries:
-        out["total"] = len(entries)
-    for key in ("match", "review", "no_match"):
-        if out[key] is None and entries:
-            out[key] = sum(1 for e in entries if e.get("decision") == key)
+        out["total"] = entry_count(entries)
+    if entries and any(out[key] is None for key in ("match", "review", "no_match")):
+        decided = decisions(entries)
+        for key in ("match", "review", "no_match"):
+            if out[key] is None:
+                out[key] = decided.count(key)
     return out
 
 
@@ -194,7 +202,7 @@ def render_html(report: dict, *, report_json: str | None = None, payload_hash: s
         "report_hash": payload_hash or report_hash(payload),
         "data_json": Markup(payload),
         "css": Markup(_asset("report.css")),
-        "js": Markup(_asset("report.js")),
+        "js": Markup(_asset("entries.js") + "\n" + _asset("report.js")),
     }
     return _environment().get_template("report.html.j2").render(**context)
 

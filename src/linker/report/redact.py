@@ -13,12 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .entries import to_columns, to_dicts
+
 REDACTED_MATCH_COLUMNS = ["row", "decision", "match_probability", "match_weight", "genuine_probability",
                           "candidates", "flags", "duplicate_of_row", "labelled"]
 
 
-def redact_entries(entries: list[dict]) -> list[dict]:
-    """Each entry of report.json reduced to what can be published."""
+def redact_entries(entries: list[dict]) -> dict:
+    """Each entry of report.json reduced to what can be published, in report.json's column layout."""
     row_of = {e["list_id"]: e["row"] for e in entries}
     out = []
     for e in entries:
@@ -31,12 +33,13 @@ def redact_entries(entries: list[dict]) -> list[dict]:
                     "weight": e["weight"], "flags": e["flags"], "label": e["label"],
                     "duplicate_of": None if e.get("duplicate_of") is None else str(row_of.get(e["duplicate_of"], "")),
                     "list": {}, "candidates": cands})
-    return out
+    return to_columns(out)
 
 
-def redact_matches(matches: pd.DataFrame, entries: list[dict], fields: list[str]) -> pd.DataFrame:
+def redact_matches(matches: pd.DataFrame, entries, fields: list[str]) -> pd.DataFrame:
     """matches.csv for publication: one row per list row, in input order, with ``level_<field>`` for the
     best candidate's agreement on each compared field (empty without a candidate)."""
+    entries = to_dicts(entries)
     rows = np.arange(1, len(matches) + 1)
     row_of = dict(zip(matches["list_id"].astype(str), rows.astype(str)))
     dup = matches["duplicate_of"].astype(str).map(lambda v: row_of.get(v, "") if v else "")

@@ -5,7 +5,7 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var R = JSON.parse(document.getElementById("data").textContent);
   var HASH = document.body.getAttribute("data-report-hash") || "report";
-  var ENTRIES = Array.isArray(R.entries) ? R.entries : [];
+  var ENTRIES = new LinkerEntries(R.entries), N = ENTRIES.n;
   var TH = R.thresholds || {};
   var MODEL = R.model || {};
   var PAGE = 100;
@@ -174,39 +174,67 @@
         el("table", { class: "method" }, el("tbody", null, rowsForTable)))));
   }
 
-  function lineChart(id, label, series, ymax, yfmt) {
-    var curve = (R.threshold_curve || []).filter(function (p) { return isNum(p.threshold); });
+  /* the threshold on a log-odds axis: the grid's points from 0.95 to 0.999, where the counts change, are
+     spread out instead of crowding the right edge */
+  var T_TICKS = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999];
+  function logit(p) { return Math.log(p / (1 - p)); }
+  /* the y range the series actually cover, padded; [0, 1] for shares that span most of it */
+  function coveredRange(values, floor, ceil) {
+    var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
+    var pad = Math.max((hi - lo) * 0.12, ceil === null ? 1 : 0.002);
+    lo = Math.max(floor, lo - pad); hi = ceil === null ? hi + pad : Math.min(ceil, hi + pad);
+    if (lo - floor < (hi - lo) * 0.5) lo = floor;   /* close to the floor anyway: start there */
+    return [lo, hi];
+  }
+  function lineChart(id, label, series, opts) {
+    var curve = (R.threshold_curve || []).filter(function (p) { return isNum(p.threshold) && p.threshold > 0 && p.threshold < 1; });
     if (curve.length < 2) return empty(id, "No threshold curve recorded.");
     curve = curve.slice().sort(function (a, b) { return a.threshold - b.threshold; });
-    var W = widthOf(id, 300, 700), H = 240, box = { l: 48, r: W - 12, t: 12, b: 204 };
-    var xs = curve.map(function (p) { return p.threshold; });
-    var x = scale(xs[0], xs[xs.length - 1], box.l, box.r);
-    if (ymax === null) ymax = Math.max.apply(null, [1].concat(series.map(function (s) {
-      return Math.max.apply(null, curve.map(function (p) { return isNum(p[s.key]) ? p[s.key] : 0; }));
-    })));
-    var y = scale(0, ymax, box.b, box.t);
+    var values = [];
+    series.forEach(function (s) { curve.forEach(function (p) { if (isNum(p[s.key])) values.push(p[s.key]); }); });
+    if (!values.length) return empty(id, "No threshold curve recorded.");
+    var yr = coveredRange(values, 0, opts.ceil), zoomed = yr[0] > 0;
+    var W = widthOf(id, 300, 700), H = 240, box = { l: 56, r: W - 20, t: 12, b: 204 };
+    var t0 = curve[0].threshold, t1 = curve[curve.length - 1].threshold;
+    var lx = scale(logit(t0), logit(t1), box.l, box.r), x = function (t) { return lx(logit(t)); };
+    var y = scale(yr[0], yr[1], box.b, box.t);
     var root = svgRoot(W, H, label), g = svg("g");
-    axes(g, x, y, ticks(xs[0], xs[xs.length - 1], W < 450 ? 5 : 6), ticks(0, ymax, 4), box, function (v) { return v.toFixed(2); }, yfmt);
+    var xt = T_TICKS.filter(function (t) { return t >= t0 - 1e-9 && t <= t1 + 1e-9; });
+    if (W < 450) xt = xt.filter(function (t) { return [0.1, 0.5, 0.9, 0.99, 0.999].indexOf(t) >= 0; });
+    var yt = ticks(yr[0], yr[1], 4).filter(function (v) { return !opts.integer || v === Math.round(v); });
+    axes(g, x, y, xt, yt, box, function (t) { return String(t); }, opts.fmt);
     ["review", "match"].forEach(function (k) {
-      if (!isNum(TH[k]) || TH[k] < xs[0] || TH[k] > xs[xs.length - 1]) return;
+      if (!isNum(TH[k]) || TH[k] < t0 || TH[k] > t1) return;
       g.appendChild(svg("line", { x1: x(TH[k]), x2: x(TH[k]), y1: box.t, y2: box.b, stroke: "#9aa1ad", "stroke-dasharray": "3 3" }));
       var right = x(TH[k]) > (box.l + box.r) / 2;
-      g.appendChild(svg("text", { x: x(TH[k]) + (right ? -3 : 3), y: box.t + (k === "match" ? 10 : 22), "text-anchor": right ? "end" : "start",
+      g.appendChild(svg("text", { x: x(TH[k]) + (right ? -3 : 3), y: box.b - (k === "match" ? 8 : 22), "text-anchor": right ? "end" : "start",
         text: k === "match" ? "confirm" : "review" }));
     });
+    var notes = [];
     series.forEach(function (s) {
-      var d = "", pen = false;
+      var d = "", pen = false, pts = curve.filter(function (p) { return isNum(p[s.key]); });
       curve.forEach(function (p) {
         if (!isNum(p[s.key])) { pen = false; return; }
         d += (pen ? "L" : "M") + x(p.threshold).toFixed(1) + "," + y(p[s.key]).toFixed(1);
         pen = true;
       });
-      if (d) g.appendChild(svg("path", { d: d, fill: "none", stroke: s.color, "stroke-width": 2, "stroke-dasharray": s.dash || "" }));
+      if (!d) return;
+      g.appendChild(svg("path", { d: d, fill: "none", stroke: s.color, "stroke-width": 2, "stroke-dasharray": s.dash || "" }));
+      pts.forEach(function (p) {
+        var c = svg("circle", { cx: x(p.threshold), cy: y(p[s.key]), r: 2.5, fill: s.color });
+        c.appendChild(svg("title", { text: s.name + " at " + p.threshold + ": " + opts.fmt(p[s.key]) }));
+        g.appendChild(c);
+      });
+      var a = pts[0], z = pts[pts.length - 1];
+      if (s.note) notes.push(a[s.key] === z[s.key] ? s.name + ": " + opts.fmt(a[s.key]) + " at every threshold" :
+        s.name + ": " + opts.fmt(a[s.key]) + " at " + a.threshold + ", " + opts.fmt(z[s.key]) + " at " + z.threshold);
     });
-    g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "probability threshold" }));
+    g.appendChild(svg("text", { x: (box.l + box.r) / 2, y: H - 4, "text-anchor": "middle", text: "probability threshold (log-odds scale)" }));
     root.appendChild(g);
     var shown = series.filter(function (s) { return curve.some(function (p) { return isNum(p[s.key]); }); });
-    $(id).replaceChildren(root, legend(shown.map(function (s) { return [s.name, s.color, !!s.dash]; })));
+    if (zoomed) notes.push("the vertical axis starts at " + opts.fmt(yr[0]) + ", not at zero, to show where it changes");
+    $(id).replaceChildren(root, legend(shown.map(function (s) { return [s.name, s.color, !!s.dash]; })),
+      notes.length ? el("p", { class: "legend curve-note", text: notes.join("; ") + "." }) : null);
   }
 
   function drawChance() {
@@ -227,7 +255,7 @@
   }
 
   function drawBreakdowns() {
-    var bd = R.breakdowns || {}, host = $("breakdowns"), grid = el("div", { class: "grid" });
+    var bd = R.breakdowns || {}, host = $("breakdowns"), grid = el("div", { class: "grid bd-grid" });
     host.replaceChildren(grid);
     Object.keys(bd).forEach(function (col) {
       var rows = (bd[col] || []).slice().sort(function (a, b) { return (b.list || 0) - (a.list || 0); });
@@ -245,7 +273,7 @@
       }));
       var table = el("table", { class: "bd" },
         el("caption", { text: "By " + col + (rows.length > shown.length ? " (largest " + shown.length + " of " + rows.length + " values)" : "") }),
-        el("thead", null, el("tr", null, ["Value", "In list", "Confirmed", "Review", "Absent", "Confirmed %", "Share of list"].map(function (h, i) {
+        el("thead", null, el("tr", null, ["Value", "In list", "Confirmed", "Review", "Absent", "% confirmed", "Share of list"].map(function (h, i) {
           return el("th", { scope: "col", class: i && i < 6 ? "num" : null, text: h });
         }))), tb);
       grid.appendChild(el("div", { class: "breakdown table-wrap" }, table));
@@ -289,10 +317,10 @@
   function csvCell(v) { v = str(v); return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v; }
   function exportLabels() {
     var lines = ["list_id,registry_id,label,reviewer,decided_at,note"];
-    ENTRIES.forEach(function (e) {
-      var d = store[str(e.list_id)];
-      if (d) lines.push([e.list_id, d.registry_id, d.label, d.reviewer, d.decided_at, d.note].map(csvCell).join(","));
-    });
+    for (var i = 0; i < N; i++) {
+      var id = ENTRIES.listId(i), d = store[id];
+      if (d) lines.push([id, d.registry_id, d.label, d.reviewer, d.decided_at, d.note].map(csvCell).join(","));
+    }
     var blob = new Blob([lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     var a = $("download");
     if (a.href) URL.revokeObjectURL(a.href);
@@ -324,19 +352,11 @@
   }
 
   /* ---------- entries ---------- */
-  var FIELDS = Array.isArray(R.fields) && R.fields.length ? R.fields : Object.keys((ENTRIES[0] || {}).list || {});
-  var searchKeys = null, view = [], page = 0, open = {};
+  var FIELDS = Array.isArray(R.fields) && R.fields.length ? R.fields : ENTRIES.fields();
+  var view = [], page = 0, open = {};
   var COLS = ["Row"].concat(FIELDS.map(function (f) { return f.replace(/_/g, " "); }), ["Decision", "Probability", "Flags"]);
 
   function best(e) { return (e.candidates || [])[0] || null; }
-  function buildSearchKeys() {
-    searchKeys = ENTRIES.map(function (e) {
-      var parts = [str(e.list_id)], b = best(e);
-      Object.keys(e.list || {}).forEach(function (k) { parts.push(str(e.list[k])); });
-      if (b) { parts.push(str(b.registry_id)); Object.keys(b.registry || {}).forEach(function (k) { parts.push(str(b.registry[k])); }); }
-      return fold(parts.join("\u0001"));
-    });
-  }
   function readFilters() {
     var decs = {};
     Array.prototype.forEach.call(document.querySelectorAll("input[name=decision]"), function (c) { decs[c.value] = c.checked; });
@@ -344,27 +364,38 @@
     return { decs: decs, flag: $("f-flag").value, labelled: $("f-labelled").value, q: fold($("f-search").value.trim()),
       lo: isNaN(lo) ? -Infinity : lo, hi: isNaN(hi) ? Infinity : hi, sort: $("f-sort").value };
   }
+  /* every entry in each sort order, sorted once: a filter then keeps the order by scanning it */
+  var ORDERS = {};
+  function orderFor(mode) {
+    mode = mode === "prob-desc" || mode === "prob-asc" ? mode : "list";
+    if (ORDERS[mode]) return ORDERS[mode];
+    var key = new Float64Array(N), idx = new Array(N), sign = mode === "prob-desc" ? -1 : 1;
+    for (var i = 0; i < N; i++) { idx[i] = i; key[i] = mode === "list" ? ENTRIES.row(i) : sign * ENTRIES.prob(i); }
+    var sorted = true;
+    for (i = 1; i < N && sorted; i++) sorted = key[i - 1] <= key[i];
+    if (!sorted) idx.sort(function (a, b) { return key[a] - key[b] || a - b; });
+    return (ORDERS[mode] = idx);
+  }
   var lastFilter = null;
   function applyFilters(force) {
     var f = readFilters(), key = JSON.stringify(f);
     if (key === lastFilter && force !== true) return;  // e.g. a search box losing focus: nothing changed
     lastFilter = key;
-    if (f.q && !searchKeys) buildSearchKeys();
+    var decCodes = ENTRIES.decisionCodes(), decOk = ENTRIES.decisionValues().map(function (d) { return f.decs[d] !== false; });
+    var flagCodes = ENTRIES.flagCodes(), flagOk = f.flag ? ENTRIES.flagValues().map(function (v) { return v.indexOf(f.flag) >= 0; }) : null;
+    var hit = f.q ? ENTRIES.matcher(f.q, fold) : null;
+    var order = orderFor(f.sort);
     view = [];
-    for (var i = 0; i < ENTRIES.length; i++) {
-      var e = ENTRIES[i], p = isNum(e.probability) ? e.probability : 0;
-      if (f.decs[e.decision] === false) continue;
+    for (var k = 0; k < N; k++) {
+      var i = order[k];
+      if (!decOk[decCodes[i]]) continue;
+      var p = ENTRIES.prob(i);
       if (p < f.lo || p > f.hi) continue;
-      if (f.flag && (e.flags || []).indexOf(f.flag) < 0) continue;
-      if (f.labelled) { var has = !!(e.label || store[str(e.list_id)]); if ((f.labelled === "yes") !== has) continue; }
-      if (f.q && searchKeys[i].indexOf(f.q) < 0) continue;
+      if (flagOk && !flagOk[flagCodes[i]]) continue;
+      if (f.labelled) { var has = ENTRIES.hasLabel(i) || !!store[ENTRIES.listId(i)]; if ((f.labelled === "yes") !== has) continue; }
+      if (hit && !hit(i)) continue;
       view.push(i);
     }
-    var prob = function (i) { return isNum(ENTRIES[i].probability) ? ENTRIES[i].probability : 0; };
-    var row = function (i) { return isNum(ENTRIES[i].row) ? ENTRIES[i].row : i; };
-    if (f.sort === "prob-desc") view.sort(function (a, b) { return prob(b) - prob(a) || a - b; });
-    else if (f.sort === "prob-asc") view.sort(function (a, b) { return prob(a) - prob(b) || a - b; });
-    else view.sort(function (a, b) { return row(a) - row(b) || a - b; });
     page = 0;
     renderPage();
   }
@@ -428,12 +459,12 @@
   }
 
   function renderRow(idx, tbody) {
-    var e = ENTRIES[idx], b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
+    var e = ENTRIES.at(idx), b = best(e), id = "detail-" + idx, isOpen = !!open[idx];
     var tr = el("tr", { class: "row" + (isOpen ? " open" : "") });
     var btn = el("button", { type: "button", class: "expand", "data-key": "x" + idx, "aria-expanded": isOpen ? "true" : "false", "aria-controls": id,
       "aria-label": (isOpen ? "Hide evidence for row " : "Show evidence for row ") + (isNum(e.row) ? e.row : str(e.list_id)),
       text: isOpen ? "▾ Hide" : "▸ Evidence" });
-    btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; renderPage(); });
+    btn.addEventListener("click", function () { if (open[idx]) delete open[idx]; else open[idx] = true; redrawRow(idx, tr); });
     tr.appendChild(el("td", { "data-label": "Row", class: "rowcell", title: "list id " + str(e.list_id) },
       el("span", { class: "rownum", text: isNum(e.row) ? String(e.row) : str(e.list_id) }), btn));
     FIELDS.forEach(function (f) {
@@ -445,6 +476,17 @@
       e.duplicate_of ? el("span", { class: "flag", text: "same person as " + e.duplicate_of }) : null));
     tbody.appendChild(tr);
     if (isOpen) tbody.appendChild(el("tr", { class: "detail", id: id }, el("td", { colspan: COLS.length }, detail(e, idx))));
+  }
+
+  /* one row (and its evidence) drawn again in place: opening an entry does not redraw the page */
+  function redrawRow(idx, tr) {
+    var tbody = tr.parentNode, after = tr.nextSibling, frag = document.createDocumentFragment();
+    if (!tbody) return renderPage();
+    if (after && after.classList && after.classList.contains("detail")) tbody.removeChild(after);
+    renderRow(idx, frag);
+    var btn = frag.querySelector("button.expand");
+    tbody.replaceChild(frag, tr);
+    if (btn) btn.focus();
   }
 
   function waterfall(e, c) {
@@ -528,15 +570,38 @@
     return wrap;
   }
 
+  /* Only the rows on screen are drawn: the first EAGER rows of a page at once, each other row when it comes
+     within a screen of the viewport (a placeholder until then); printing draws them all. */
+  var EAGER = 20, drawn = {}, drawnPage = null;
+  function drawPending(tr) {
+    if (!tr.parentNode || !tr.classList.contains("pending")) return;
+    if (rowObserver) rowObserver.unobserve(tr);
+    var idx = parseInt(tr.getAttribute("data-idx"), 10), frag = document.createDocumentFragment();
+    drawn[idx] = true;
+    renderRow(idx, frag);
+    tr.parentNode.replaceChild(frag, tr);
+  }
+  var rowObserver = typeof IntersectionObserver === "function" ? new IntersectionObserver(function (seen) {
+    seen.forEach(function (s) { if (s.isIntersecting) drawPending(s.target); });
+  }, { rootMargin: "100% 0px" }) : null;
+  function drawAllPending() { Array.prototype.forEach.call($("entries-body").querySelectorAll("tr.pending"), drawPending); }
+  window.addEventListener("beforeprint", drawAllPending);
+
   function renderPage() {
     var pages = Math.max(1, Math.ceil(view.length / PAGE));
     page = Math.min(Math.max(page, 0), pages - 1);
     var tbody = $("entries-body"), frag = document.createDocumentFragment();
     var active = document.activeElement, focusKey = active && tbody.contains(active) ? active.getAttribute("data-key") : null;
-    var slice = view.slice(page * PAGE, page * PAGE + PAGE);
-    slice.forEach(function (idx) { renderRow(idx, frag); });
+    var slice = view.slice(page * PAGE, page * PAGE + PAGE), pageKey = page + ":" + lastFilter;
+    if (pageKey !== drawnPage) { drawn = {}; drawnPage = pageKey; }   /* the same page again: its drawn rows stay drawn */
+    var focusIdx = focusKey ? parseInt(focusKey.slice(1), 10) : -1;
+    slice.forEach(function (idx, k) {
+      if (k < EAGER || drawn[idx] || open[idx] || idx === focusIdx || !rowObserver) { drawn[idx] = true; renderRow(idx, frag); }
+      else frag.appendChild(el("tr", { class: "row pending", "data-idx": idx, "aria-busy": "true" }, el("td", { colspan: COLS.length })));
+    });
     if (!slice.length) frag.appendChild(el("tr", null, el("td", { colspan: COLS.length, text: "No entry matches these filters." })));
     tbody.replaceChildren(frag);
+    if (rowObserver) Array.prototype.forEach.call(tbody.querySelectorAll("tr.pending"), function (tr) { rowObserver.observe(tr); });
     if (focusKey) {  // keep keyboard focus on the control just used (or on its row's evidence button)
       var target = tbody.querySelector('[data-key="' + focusKey + '"]') ||
         tbody.querySelector('[data-key="x' + focusKey.slice(1).split("-")[0] + '"]');
@@ -544,7 +609,7 @@
     }
     var first = view.length ? page * PAGE + 1 : 0;
     $("status").textContent = "Showing " + fmtInt(first) + "–" + fmtInt(page * PAGE + slice.length) + " of " + fmtInt(view.length) +
-      " entries" + (view.length !== ENTRIES.length ? " (filtered from " + fmtInt(ENTRIES.length) + ")" : "") + ".";
+      " entries" + (view.length !== N ? " (filtered from " + fmtInt(N) + ")" : "") + ".";
     $("page-info").textContent = "Page " + fmtInt(page + 1) + " of " + fmtInt(pages);
     $("prev").disabled = page === 0;
     $("next").disabled = page >= pages - 1;
@@ -553,7 +618,9 @@
   function initEntries() {
     $("entries-head").replaceChildren.apply($("entries-head"), COLS.map(function (c) { return el("th", { scope: "col", text: c }); }));
     var flags = {};
-    ENTRIES.forEach(function (e) { (e.flags || []).forEach(function (f) { flags[f] = (flags[f] || 0) + 1; }); });
+    var perCode = ENTRIES.flagValues().map(function () { return 0; }), codes = ENTRIES.flagCodes();
+    for (var i = 0; i < N; i++) perCode[codes[i]]++;
+    ENTRIES.flagValues().forEach(function (v, k) { v.forEach(function (f) { flags[f] = (flags[f] || 0) + perCode[k]; }); });
     Object.keys(flags).sort().forEach(function (f) { $("f-flag").appendChild(el("option", { value: f, text: f + " (" + fmtInt(flags[f]) + ")" })); });
     var timer = null;
     $("f-search").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(applyFilters, 150); });
@@ -580,14 +647,14 @@
   safely(drawHistogram);
   safely(drawAgreement);
   safely(function () {
-    lineChart("chart-curve-counts", "Entries confirmed and in review by threshold", [
-      { key: "match", name: "confirmed", color: "#1f7a3f" }, { key: "review", name: "review", color: "#d39b1d" }], null, function (v) { return nf.format(v); });
+    lineChart("chart-curve-counts", "Entries confirmed by the match threshold", [
+      { key: "match", name: "confirmed", color: "#1f7a3f", note: true }], { ceil: null, integer: true, fmt: function (v) { return nf.format(Math.round(v)); } });
   });
   safely(function () {
     lineChart("chart-curve-pr", "Estimated and labelled precision and recall by threshold", [
       { key: "est_precision", name: "estimated precision", color: "#174ea6" }, { key: "est_recall", name: "estimated recall", color: "#c2571a" },
       { key: "precision", name: "precision on labels", color: "#174ea6", dash: "5 4" }, { key: "recall", name: "recall on labels", color: "#c2571a", dash: "5 4" }],
-      1, function (v) { return (100 * v).toFixed(0) + "%"; });
+      { ceil: 1, fmt: function (v) { return (100 * v).toFixed(1) + "%"; } });
   });
   }
   drawCharts();
