@@ -62,21 +62,48 @@ def test_address_columns_together_weigh_at_most_the_household_cap():
 
 
 def test_contradicting_given_name_mass_is_bounded():
-    c = Comparison("first_name", ("else", "fuzzy", "initial agrees", "close", "diminutive / variant", "exact"),
-                   "first_name")
-    m = fs.bound_person_level(c, np.array([0.4, 0.05, 0.05, 0.05, 0.05, 0.4]))
+    c = fs.COMPARISONS["first_name"]
+    assert len(c.labels) == 7
+    m = fs.bound_person_level(c, np.array([0.4, 0.05, 0.05, 0.05, 0.05, 0.05, 0.35]))
     assert m[0] == pytest.approx(fs.PERSON_LEVEL["first_name"][1]) and m.sum() == pytest.approx(1.0)
-    assert m[5] / m[1] == pytest.approx(8.0)                 # the other levels keep their proportions
-    low = np.array([0.01, 0.05, 0.05, 0.05, 0.05, 0.79])
+    assert m[6] / m[1] == pytest.approx(7.0)                 # the other levels keep their proportions
+    low = np.array([0.01, 0.05, 0.05, 0.05, 0.05, 0.05, 0.74])
     assert np.array_equal(fs.bound_person_level(c, low), low)
 
 
-def test_a_different_given_name_is_two_people_unless_the_birth_date_or_the_identifier_vouches():
-    gam = pd.DataFrame({"gamma_first_name": [0, 0, 5, -1, 0, 0, 0, 0],
-                        "gamma_birth_date": [0, 4, 1, 0, 1, -1, 3, -1],
-                        "gamma_personal_number": [0, 0, 0, 0, 2, -1, -1, 3]})
-    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True, True, False, False]
+def _levels(name, *labels):
+    return [fs.level_codes(name, (lab,))[0] if lab is not None else -1 for lab in labels]
+
+
+def test_a_different_given_name_is_two_people_unless_the_birth_date_vouches():
+    # an identifier that agrees does not vouch: a family member filed under another's number agrees on it
+    gam = pd.DataFrame({
+        "gamma_first_name": _levels("first_name", "else", "else", "exact", None, "else", "else", "else", "else"),
+        "gamma_birth_date": _levels("birth_date", "far apart", "one digit off / day-month swapped", "else",
+                                    "far apart", "else", None, "partial date agrees", None),
+        "gamma_personal_number": _levels("personal_number", "else", "else", "else", "else",
+                                         "agrees, given name disagrees", None, None, "agrees, given name disagrees")})
+    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True, True, False, True]
     assert fs.person_conflict(gam[["gamma_first_name"]]).tolist() == [True] * 2 + [False] * 2 + [True] * 4
+    # a number that agrees beside a given name that disagrees: an identifier conflict, unless the date vouches
+    assert fs.identifier_conflict(gam).tolist() == [False, False, False, False, True, False, False, True]
+    vouched = gam.assign(gamma_birth_date=_levels("birth_date", *["exact"] * 8))
+    assert not fs.identifier_conflict(vouched).any()
+    assert not fs.identifier_conflict(gam[["gamma_first_name", "gamma_birth_date"]]).any()
+
+
+def test_the_identifier_conflict_level_is_as_frequent_as_the_non_matches_show_it():
+    c = fs.COMPARISONS["personal_number"]
+    conflict = fs.level_codes("personal_number", ("agrees, given name disagrees",))[0]
+    u = {"personal_number": np.array([0.999, 1e-7, 1e-5, 1e-5, 0.001 - 2e-5 - 1e-7])}
+    frame = pd.DataFrame({"gamma_personal_number": [0, conflict, 4, -1]})
+    # 30 non-matching pairs at the conflict level among 100 x 1,000 pairs: 3e-4, far above the random pairs
+    got = fs.conflict_u(frame, (c,), u, np.array([500.0, 30.0, 1.0, 9.0]), 100 * 1000)["personal_number"]
+    assert got[conflict] == pytest.approx(3e-4) and got.sum() == pytest.approx(1.0)
+    assert got[4] / got[0] == pytest.approx(u["personal_number"][4] / u["personal_number"][0])
+    # no more than chance: the random pairs' u stays
+    same = fs.conflict_u(frame, (c,), u, np.array([500.0, 0.0, 1.0, 9.0]), 100 * 1000)["personal_number"]
+    assert np.allclose(same, u["personal_number"])
 
 
 @pytest.mark.parametrize("values,expected", [

@@ -16,6 +16,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 NAME_COLS = ("sn", "sn_stem", "fn", "fn_canon", "pt")
+#: the personal_number level of a number that agrees beside a given name that disagrees outright
+IDENTIFIER_CONFLICT_LABEL = "agrees, given name disagrees"
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,20 @@ class Comparison:
 COMPARISONS: dict[str, Comparison] = {
     "surname": Comparison("surname", ("else", "fuzzy", "close", "gendered form / ё", "exact"), "surname"),
     "first_name": Comparison(
-        "first_name", ("else", "fuzzy", "initial agrees", "close", "diminutive / variant", "exact"), "first_name"),
+        "first_name", ("else", "fuzzy", "middle name in its place", "initial agrees", "close", "diminutive / variant",
+                       "exact"), "first_name"),
     "patronymic": Comparison("patronymic", ("else", "fuzzy", "initial agrees", "close", "exact"), "patronymic"),
     "birth_date": Comparison(
         "birth_date", ("far apart", "else", "same year", "partial date agrees", "one digit off / day-month swapped",
                        "exact"),
         "birth_date"),
+    # "agrees, given name disagrees": the number agrees (exactly or nearly) while the given name disagrees
+    # outright: what a number borrowed from a family member, or copied onto a forged list, looks like
+    # (people do not share given names with the one whose number they use); its own level, so that its
+    # weight is fitted apart from a number that agrees beside a name that fits (`linker.model`)
     "personal_number": Comparison(
-        "personal_number", ("else", "one character off or swapped", "digits agree, letters differ", "exact"),
+        "personal_number", ("else", IDENTIFIER_CONFLICT_LABEL, "one character off or swapped",
+                            "digits agree, letters differ", "exact"),
         "personal_number"),
     "rank": Comparison("rank", ("else", "promoted 1-2 steps", "exact"), "rank"),
     "category": Comparison("category", ("else", "compatible (contract/mobilized)", "exact"), "category"),
@@ -253,13 +261,26 @@ def _within_one_edit(enc: Encoded, vocab: str, a: np.ndarray, b: np.ndarray, wor
     return out
 
 
+def _given_similarity(V: np.ndarray, fn_l: np.ndarray, fc_l: np.ndarray, fn_r: np.ndarray, fc_r: np.ndarray,
+                      workers: int) -> np.ndarray:
+    """Jaro-Winkler similarity of two given names: of their full-name forms (a nickname reaches its name),
+    or of the names as written where that is closer (a typo in a name that is itself a short form, Henry
+    written Enry, must not be measured against the full name the short form stands for)."""
+    jw = JaroWinkler.normalized_similarity
+    sim = _pair_similarity(V, fc_l, fc_r, jw, workers)
+    low = np.flatnonzero((sim < 0.93) & (fn_l != fn_r) & (fn_l > 0) & (fn_r > 0))
+    if len(low):
+        sim[low] = np.maximum(sim[low], _pair_similarity(V, fn_l[low], fn_r[low], jw, workers))
+    return sim
+
+
 def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> dict[str, np.ndarray]:
     L, R, V = enc.left, enc.right, enc.vocab["name"]
     jw = JaroWinkler.normalized_similarity
     sn_l, sn_r = L["sn"][il], R["sn"][ir]
     fc_l, fc_r = L["fn_canon"][il], R["fn_canon"][ir]
     straight = _pair_similarity(V, sn_l, sn_r, jw, workers)
-    straight_fn = _pair_similarity(V, fc_l, fc_r, jw, workers)
+    straight_fn = _given_similarity(V, L["fn"][il], fc_l, R["fn"][ir], fc_r, workers)
     # the list may have swapped surname and given name: compare crosswise where that fits far better
     cand = (straight < 0.85) & (sn_l > 0) & (fc_r > 0)
     swapped = np.zeros(len(il), bool)
@@ -292,21 +313,25 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     fi_l, fi_r = L["fn_is_init"][il], np.where(swapped, False, R["fn_is_init"][ir])
     sim_fn = straight_fn.copy()
     if len(sw):
-        sim_fn[sw] = _pair_similarity(V, fc_l[sw], r_fc[sw], jw, workers)
+        sim_fn[sw] = _given_similarity(V, fn_l[sw], fc_l[sw], r_fn[sw], r_fc[sw], workers)
     full = ~fi_l & ~fi_r
     lev = np.zeros(len(il), np.int8)
     first = enc.first_letter
     first_l, first_r = first[fn_l], first[r_fn]
     lev[full & (sim_fn >= 0.85)] = 1
-    lev[(fi_l | fi_r) & (first_l == first_r)] = 2
-    lev[full & (sim_fn >= 0.93)] = 3
-    lev[full & (fc_l == r_fc)] = 4
-    lev[full & (fn_l == r_fn)] = 5
+    # one side goes by its middle name: its given name is the other's middle name (or patronymic)
+    pt_l, pt_r = L["pt"][il], R["pt"][ir]
+    shifted = ~swapped & (((fn_l == pt_r) & (pt_r > 0) & ~R["pt_is_init"][ir] & ~fi_l)
+                          | ((pt_l == r_fn) & (pt_l > 0) & ~L["pt_is_init"][il] & ~fi_r))
+    lev[shifted & (lev < 2)] = 2
+    lev[(fi_l | fi_r) & (first_l == first_r)] = 3
+    lev[full & (sim_fn >= 0.93)] = 4
+    lev[full & (fc_l == r_fc)] = 5
+    lev[full & (fn_l == r_fn)] = 6
     lev[(fn_l == 0) | (r_fn == 0)] = -1
     out["first_name"] = lev
 
     if any(c.name == "patronymic" for c in enc.comparisons):
-        pt_l, pt_r = L["pt"][il], R["pt"][ir]
         pi_l, pi_r = L["pt_is_init"][il], R["pt_is_init"][ir]
         sim = _pair_similarity(V, pt_l, pt_r, jw, workers)
         full = ~pi_l & ~pi_r
@@ -383,11 +408,13 @@ def compare(enc: Encoded, il: np.ndarray, ir: np.ndarray, *, workers: int = -1) 
         out["birth_date"] = _date_levels(enc, il, ir)
     if "personal_number" in names:
         lev = _string_levels(enc, "pnum", il, ir, workers, fuzzy="edit1")          # -1, 0, 1, 2=exact
-        lev = np.where(lev == 2, 3, lev).astype(np.int8)
+        lev = np.where(lev == 2, 4, np.where(lev == 1, 2, lev)).astype(np.int8)
         dl, dr = enc.left["pnum_d"][il], enc.right["pnum_d"][ir]
-        lev[(lev >= 0) & (lev < 2) & (dl == dr) & (dl > 0)] = 2
+        lev[(lev >= 0) & (lev < 3) & (dl == dr) & (dl > 0)] = 3
         tl, tr = enc.left["pnum_t"][il], enc.right["pnum_t"][ir]
-        lev[(tl == tr) & (tl > 0)] = 3                                           # a transliteration of it
+        lev[(tl == tr) & (tl > 0)] = 4                                           # a transliteration of it
+        if "first_name" in out:
+            lev[(lev >= 2) & (out["first_name"] == 0)] = 1
         out["personal_number"] = lev
     if "rank" in names:
         a, b = enc.left["rank"][il].astype(np.int16), enc.right["rank"][ir].astype(np.int16)

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .compare import COMPARISONS, Comparison, Encoded, compare
+from .compare import COMPARISONS, IDENTIFIER_CONFLICT_LABEL, Comparison, Encoded, compare
 from .errors import ConfigError
 
 #: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)
@@ -31,7 +31,9 @@ ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
     # "far apart" (two full dates years apart, not one digit off) is what copying another person's date
     # does, rarer than any damage: part of the former "else" (0.03)
     "birth_date": ((0.005, 0.025, 0.03, 0.04, 0.10, 0.80), 1.0),
-    "personal_number": ((0.03, 0.05, 0.04, 0.88), 1.0),
+    # a number that agrees beside a given name that disagrees outright: damage that replaced the name
+    # (rarer for one person's records than a name that disagrees at all, `PERSON_LEVEL`)
+    "personal_number": ((0.03, 0.015, 0.05, 0.04, 0.865), 1.0),
     # soft fields: people are promoted, transferred, re-filed (mobilized as contract); a list's rank,
     # category or unit disagreeing is common in real data even where a generator makes it rare
     "rank": ((0.08, 0.17, 0.75), 0.5),
@@ -48,17 +50,23 @@ ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
 PERSON_LEVEL: dict[str, tuple[tuple[str, ...], float]] = {
     "first_name": (("else",), 0.03),
     "birth_date": (("far apart", "else", "same year"), 0.06),
-    "personal_number": (("else",), 0.05),
+    "personal_number": (("else", IDENTIFIER_CONFLICT_LABEL), 0.07),
 }
+#: the birth-date levels that vouch for a pair whose given name disagrees outright: damage can replace a
+#: name, a date that agrees says it is still one person
+DATE_VOUCHES = ("partial date agrees", "one digit off / day-month swapped", "exact")
 #: a pair is two people (`person_conflict`; `linker.dedupe` never clusters it) when one of these
 #: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
-#: a given name that disagrees outright, unless the date of birth agrees (exactly, partially or one digit
-#: off) or the identifier agrees exactly (damage can replace a name). A family member filed under another's
-#: SSN agrees on the number: a sex comparison is the evidence there, as its own entry with no voucher,
-#: e.g. ``"sex": {}``.
+#: a given name that disagrees outright, unless the date of birth agrees. An identifier that agrees does
+#: not vouch: a family member filed under another's number agrees on it (and such a pair is at the
+#: personal_number level `IDENTIFIER_CONFLICT_LABEL`, never "exact").
 CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "first_name": {"birth_date": ("partial date agrees", "one digit off / day-month swapped", "exact"),
-                   "personal_number": ("exact",)},
+    "first_name": {"birth_date": DATE_VOUCHES},
+}
+#: an identifier conflict (`identifier_conflict`: the pair is never confirmed, it goes to review with the
+#: flag ``identifier_conflict``): a comparison at one of these levels, unless a level named beside it vouches
+IDENTIFIER_CONFLICTS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "personal_number": ((IDENTIFIER_CONFLICT_LABEL,), {"birth_date": DATE_VOUCHES}),
 }
 
 
@@ -90,18 +98,33 @@ def monotone(weights: np.ndarray) -> np.ndarray:
     return np.minimum.accumulate(np.asarray(weights, float)[::-1])[::-1]
 
 
+def _unvouched(gam: pd.DataFrame, name: str, labels: tuple[str, ...], vouchers: dict[str, tuple[str, ...]]
+               ) -> np.ndarray:
+    """Per pair, whether comparison ``name`` is at one of ``labels`` and no comparison of ``vouchers`` is at
+    one of its levels (a missing side is at no level: it neither contradicts nor vouches)."""
+    if f"gamma_{name}" not in gam:
+        return np.zeros(len(gam), bool)
+    hit = np.isin(gam[f"gamma_{name}"].to_numpy(), level_codes(name, labels))
+    for other, levels in vouchers.items():
+        if f"gamma_{other}" in gam:
+            hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), level_codes(other, levels))
+    return hit
+
+
 def person_conflict(gam: pd.DataFrame) -> np.ndarray:
-    """Per pair, whether it is two people by `CONFLICTS` (a missing side is no conflict, and vouches for
-    nothing)."""
+    """Per pair, whether it is two people by `CONFLICTS`."""
     out = np.zeros(len(gam), bool)
     for name, vouchers in CONFLICTS.items():
-        if f"gamma_{name}" not in gam:
-            continue
-        hit = np.isin(gam[f"gamma_{name}"].to_numpy(), level_codes(name, PERSON_LEVEL[name][0]))
-        for other, levels in vouchers.items():
-            if f"gamma_{other}" in gam:
-                hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), level_codes(other, levels))
-        out |= hit
+        out |= _unvouched(gam, name, PERSON_LEVEL[name][0], vouchers)
+    return out
+
+
+def identifier_conflict(gam: pd.DataFrame) -> np.ndarray:
+    """Per pair, whether an identifier agrees beside a given name that disagrees (`IDENTIFIER_CONFLICTS`):
+    a borrowed or copied number, unless the date of birth vouches."""
+    out = np.zeros(len(gam), bool)
+    for name, (labels, vouchers) in IDENTIFIER_CONFLICTS.items():
+        out |= _unvouched(gam, name, labels, vouchers)
     return out
 
 
@@ -324,6 +347,30 @@ def bound_person_level(c: Comparison, m: np.ndarray) -> np.ndarray:
     return out
 
 
+def conflict_u(frame: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray],
+               nonmatch: np.ndarray, n_pairs: float) -> dict[str, np.ndarray]:
+    """``u`` with the identifier-conflict levels (`IDENTIFIER_CONFLICTS`) at least as frequent as the data
+    show them among non-matches: ``nonmatch`` is the non-match mass of each pattern of ``frame``, ``n_pairs``
+    the number of (list, registry) pairs. Random pairs put such a level at the chance of two independent
+    coincidences (a number agreeing, a name differing); a number borrowed within a family makes it far
+    more common, and only the list shows how much."""
+    out = dict(u)
+    for c in comps:
+        spec = IDENTIFIER_CONFLICTS.get(c.name)
+        if spec is None or len(c.labels) != len(u[c.name]):
+            continue
+        g = frame[f"gamma_{c.name}"].to_numpy()
+        levels = level_codes(c.name, spec[0], c)
+        seen = np.bincount(g[g >= 0], weights=nonmatch[g >= 0], minlength=len(c.labels)) / max(n_pairs, 1.0)
+        new = u[c.name].copy()
+        new[levels] = np.maximum(new[levels], seen[levels])
+        rest = np.ones(len(new), bool)
+        rest[levels] = False
+        new[rest] *= (1.0 - new[levels].sum()) / new[rest].sum()
+        out[c.name] = new
+    return out
+
+
 def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
            n_list: int, labelled: pd.DataFrame | None = None, max_iter: int = 200, tol: float = 1e-6
            ) -> tuple[dict[str, np.ndarray], float, int]:
@@ -458,11 +505,12 @@ def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir:
     floor = 1.0 / max(tf.n, 1)
     R = enc.right
     parts = []
-    for name, col, top_levels, freq in (("surname", "sn_stem", (3, 4), tf.sn_stem),
-                                        ("first_name", "fn_canon", (4, 5), tf.fn_canon),
-                                        ("patronymic", "pt", (4,), tf.pt)):
+    for name, col, top, freq in (("surname", "sn_stem", ("gendered form / ё", "exact"), tf.sn_stem),
+                                 ("first_name", "fn_canon", ("diminutive / variant", "exact"), tf.fn_canon),
+                                 ("patronymic", "pt", ("exact",), tf.pt)):
         if f"gamma_{name}" not in gam:
             continue
+        top_levels = level_codes(name, top)
         g = gam[f"gamma_{name}"].to_numpy()
         ufreq_r = np.maximum(freq[R[col]], floor)              # per registry row
         hit = np.zeros(len(g), bool)
@@ -537,12 +585,13 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
                    labelled: pd.DataFrame | None = None, max_iter: int = 100, tol: float = 1e-5,
                    patterns: Patterns | None = None, entry_weight: np.ndarray | None = None,
                    start: tuple[dict[str, np.ndarray], float] | None = None
-                   ) -> tuple[dict[str, np.ndarray], float, float, int]:
+                   ) -> tuple[dict[str, np.ndarray], float, float, int, dict[str, np.ndarray]]:
     """m, the pair prior and the genuine share by EM over *entries*: each entry is at most one registry person.
 
     Pairwise EM lets the namesakes and near-namesakes that blocking gathers pose as matches (random-pair u
     does not describe them); here the candidates of an entry compete for one unit of match mass, as in
-    `linker.assign`, and the M-step sums that mass per level pattern. Returns (m, pair_prior, share, iters).
+    `linker.assign`, and the M-step sums that mass per level pattern; the identifier-conflict levels' u follow
+the non-match mass the data show there (`conflict_u`). Returns (m, pair_prior, share, iters, u).
     ``entry_weight`` counts each entry that many times (a bootstrap replicate of the list, `linker.interval`);
     ``start`` is (m, share) to start from instead of the priors.
     """
@@ -554,6 +603,10 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
     m = {k: v.copy() for k, v in (start[0] if start else prior_m).items()}
     adj = tf_adjust if tf_adjust is not None else np.zeros(len(inv))
     share, it = (start[1] if start else 0.5), 0
+    random_u = u
+    weights_l = entry_weight[left] if entry_weight is not None else None
+    pair_count = np.bincount(inv, weights=weights_l, minlength=len(pat))
+    n_pairs = (float(entry_weight.sum()) if entry_weight is not None else n_list) * max(n_registry, 1)
     for it in range(1, max_iter + 1):
         w = pattern_weights(pat, comps, m, u)[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
@@ -565,9 +618,11 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
         mass = np.bincount(inv, weights=pair_p, minlength=len(pat))
         new_m = _m_step(pat, comps, mass, prior_m, strength, labelled)
         new_share = float(np.clip(genuine_mean, 1e-4, 1 - 1e-4))
-        delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
-        m, share = new_m, new_share
+        new_u = conflict_u(pat, comps, random_u, np.maximum(pair_count - mass, 0.0), n_pairs)
+        delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m),
+                    *(np.abs(np.log(new_u[k] / u[k])).max() for k in u))
+        m, share, u = new_m, new_share, new_u
         if delta < tol:
             break
     pair_prior = float(np.clip(share * n_list / max(len(inv), 1), 1e-9, 0.999))
-    return m, pair_prior, share, it
+    return m, pair_prior, share, it, u
