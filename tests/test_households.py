@@ -92,18 +92,47 @@ def test_a_different_given_name_is_two_people_unless_the_birth_date_vouches():
     assert not fs.identifier_conflict(gam[["gamma_first_name", "gamma_birth_date"]]).any()
 
 
-def test_the_identifier_conflict_level_is_as_frequent_as_the_non_matches_show_it():
-    c = fs.COMPARISONS["personal_number"]
-    conflict = fs.level_codes("personal_number", ("agrees, given name disagrees",))[0]
-    u = {"personal_number": np.array([0.999, 1e-7, 1e-5, 1e-5, 0.001 - 2e-5 - 1e-7])}
-    frame = pd.DataFrame({"gamma_personal_number": [0, conflict, 4, -1]})
-    # 30 non-matching pairs at the conflict level among 100 x 1,000 pairs: 3e-4, far above the random pairs
-    got = fs.conflict_u(frame, (c,), u, np.array([500.0, 30.0, 1.0, 9.0]), 100 * 1000)["personal_number"]
-    assert got[conflict] == pytest.approx(3e-4) and got.sum() == pytest.approx(1.0)
-    assert got[4] / got[0] == pytest.approx(u["personal_number"][4] / u["personal_number"][0])
-    # no more than chance: the random pairs' u stays
-    same = fs.conflict_u(frame, (c,), u, np.array([500.0, 0.0, 1.0, 9.0]), 100 * 1000)["personal_number"]
-    assert np.allclose(same, u["personal_number"])
+def _frame(rows):
+    """A pattern frame (first_name, birth_date, personal_number by label) and its counts."""
+    cols = ("first_name", "birth_date", "personal_number")
+    frame = pd.DataFrame({f"gamma_{c}": [fs.level_codes(c, (r[i],))[0] if r[i] else -1 for r in rows]
+                          for i, c in enumerate(cols)})
+    return frame, np.array([r[3] for r in rows], float)
+
+
+COMPS = tuple(fs.COMPARISONS[c] for c in ("first_name", "birth_date", "personal_number"))
+CONFLICT = "agrees, given name disagrees"
+
+
+def test_borrowed_numbers_are_the_conflicts_one_persons_records_do_not_explain():
+    # 1,000 pairs whose number agrees beside a given name; 130 of them beside a different given name
+    frame, counts = _frame([("exact", None, "exact", 870.0), ("else", None, CONFLICT, 130.0),
+                            ("exact", None, "else", 50.0)])
+    q = fs.PERSON_LEVEL["first_name"][1]
+    share = fs.conflict_share(frame, counts, COMPS)
+    assert share == pytest.approx((130 - q * 1000) / (1 - q) / 130)
+    assert fs.identifier_conflict(frame, share).tolist() == [False, True, False]
+    assert fs.person_conflict(frame, share).tolist() == [False, True, False]
+    # as often as one person's records show it: no borrowing, and the number vouches for the given name
+    frame, counts = _frame([("exact", None, "exact", 970.0), ("else", None, CONFLICT, 30.0)])
+    assert fs.conflict_share(frame, counts, COMPS) == 0.0
+    assert not fs.identifier_conflict(frame, 0.0).any() and not fs.person_conflict(frame, 0.0).any()
+    assert fs.conflict_share(frame.iloc[:0], counts[:0], COMPS) == 0.0
+
+
+def test_sure_pairs_show_how_often_one_persons_given_name_differs():
+    # FEBRL-like: number and date of birth agree exactly, one given name in nine replaced
+    frame, counts = _frame([("exact", "exact", "exact", 8000.0), ("else", "exact", CONFLICT, 1000.0),
+                            ("else", "far apart", "else", 5000.0)])
+    most, rate = fs.sure_pair_bounds(frame, counts, COMPS)["first_name"]
+    q = fs.PERSON_LEVEL["first_name"][1]
+    assert rate == pytest.approx((1000 + q * fs.SURE_PRIOR_PAIRS) / (9000 + fs.SURE_PRIOR_PAIRS)) and most == rate
+    # then the conflicts are what one person's records show (but for the bound's pull), not borrowed numbers
+    share = fs.conflict_share(frame, counts, COMPS)
+    assert share < 0.01 and not fs.identifier_conflict(frame, share).any()
+    # without a date of birth there are no sure pairs: the table's bound
+    two = tuple(c for c in COMPS if c.name != "birth_date")
+    assert fs.sure_pair_bounds(frame.drop(columns="gamma_birth_date"), counts, two)["first_name"] == (q, q)
 
 
 @pytest.mark.parametrize("values,expected", [

@@ -68,6 +68,14 @@ CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
 IDENTIFIER_CONFLICTS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
     "personal_number": ((IDENTIFIER_CONFLICT_LABEL,), {"birth_date": DATE_VOUCHES}),
 }
+#: the other levels at which that identifier agrees (`conflict_share`)
+IDENTIFIER_AGREES: dict[str, tuple[str, ...]] = {
+    "personal_number": ("one character off or swapped", "digits agree, letters differ", "exact"),
+}
+#: identifier conflicts are conflicts (never confirmed; the identifier vouches for no given-name conflict)
+#: when at least this share of the pairs at that level is more than one person's records explain
+#: (`conflict_share`): a pair there is then more likely another person's number than a damaged name
+CONFLICT_SHARE_DECIDES = 0.5
 
 
 def level_codes(name: str, labels: tuple[str, ...], comparison: Comparison | None = None) -> list[int]:
@@ -111,18 +119,25 @@ def _unvouched(gam: pd.DataFrame, name: str, labels: tuple[str, ...], vouchers: 
     return hit
 
 
-def person_conflict(gam: pd.DataFrame) -> np.ndarray:
-    """Per pair, whether it is two people by `CONFLICTS`."""
+def person_conflict(gam: pd.DataFrame, conflict_share: float = 1.0) -> np.ndarray:
+    """Per pair, whether it is two people by `CONFLICTS`; where the data show identifier conflicts to be
+    mostly one person's damaged records (``conflict_share`` below CONFLICT_SHARE_DECIDES), a number that
+    agrees vouches for a given name that disagrees."""
     out = np.zeros(len(gam), bool)
     for name, vouchers in CONFLICTS.items():
+        if conflict_share < CONFLICT_SHARE_DECIDES:
+            vouchers = {**vouchers, **{k: spec[0] for k, spec in IDENTIFIER_CONFLICTS.items()}}
         out |= _unvouched(gam, name, PERSON_LEVEL[name][0], vouchers)
     return out
 
 
-def identifier_conflict(gam: pd.DataFrame) -> np.ndarray:
+def identifier_conflict(gam: pd.DataFrame, conflict_share: float = 1.0) -> np.ndarray:
     """Per pair, whether an identifier agrees beside a given name that disagrees (`IDENTIFIER_CONFLICTS`):
-    a borrowed or copied number, unless the date of birth vouches."""
+    a borrowed or copied number, unless the date of birth vouches; none where the data show such pairs
+    to be mostly one person's damaged records (``conflict_share`` below CONFLICT_SHARE_DECIDES)."""
     out = np.zeros(len(gam), bool)
+    if conflict_share < CONFLICT_SHARE_DECIDES:
+        return out
     for name, (labels, vouchers) in IDENTIFIER_CONFLICTS.items():
         out |= _unvouched(gam, name, labels, vouchers)
     return out
@@ -173,6 +188,8 @@ class Model:
     miss_rate: float = 0.01
     em_iterations: int = 0
     tf: bool = True
+    #: share of the identifier-conflict pairs that one person's records do not explain (`conflict_share`)
+    conflict_share: float = 1.0
     extra: dict = field(default_factory=dict)
 
     def weight_table(self) -> dict[str, np.ndarray]:
@@ -188,6 +205,7 @@ class Model:
             "miss_rate": self.miss_rate,
             "em_iterations": self.em_iterations,
             "term_frequency": self.tf,
+            "identifier_conflict_share": self.conflict_share,
             "comparisons": [
                 {"name": c.name, "field": c.field, "labels": list(c.labels),
                  "m": [float(x) for x in self.m[c.name]], "u": [float(x) for x in self.u[c.name]],
@@ -230,8 +248,12 @@ class Model:
             v = data.get(key)
             if not isinstance(v, (int, float)) or not 0 < v < 1:
                 raise bad(f"{key} is not a probability")
+        conflicts = data.get("identifier_conflict_share", 1.0)
+        if not isinstance(conflicts, (int, float)) or not 0 <= conflicts <= 1:
+            raise bad("identifier_conflict_share is not a share")
         return cls(tuple(comps), m, u, float(data["pair_prior"]), float(data["genuine_share"]),
-                   float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)))
+                   float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)),
+                   float(conflicts))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
@@ -293,12 +315,12 @@ def _log_likelihoods(patterns: pd.DataFrame, comps, m, u) -> tuple[np.ndarray, n
     return lm, lu
 
 
-def _bounded_llr(patterns: pd.DataFrame, comps, m, u) -> np.ndarray:
+def _bounded_llr(patterns: pd.DataFrame, comps, m, u, conflicts: float = 1.0) -> np.ndarray:
     """ln(m/u) of each pattern, with the generic comparisons' terms within their bounds (`level_weights`,
     HOUSEHOLD_CAP) and the known fields' as they are."""
     lm, lu = _log_likelihoods(patterns, [c for c in comps if not c.name.startswith("t_")], m, u)
     generic = [c for c in comps if c.name.startswith("t_")]
-    return lm - lu + np.log(2) * pattern_weights(patterns, generic, m, u) if generic else lm - lu
+    return lm - lu + np.log(2) * pattern_weights(patterns, generic, m, u, conflicts) if generic else lm - lu
 
 
 def _m_priors(comps: tuple[Comparison, ...], n_list: int) -> tuple[dict, dict]:
@@ -314,7 +336,8 @@ def _m_priors(comps: tuple[Comparison, ...], n_list: int) -> tuple[dict, dict]:
 
 
 def _m_step(patterns: pd.DataFrame, comps: tuple[Comparison, ...], mass: np.ndarray, prior_m: dict,
-            strength: dict, labelled: pd.DataFrame | None) -> dict[str, np.ndarray]:
+            strength: dict, labelled: pd.DataFrame | None, bounds: dict[str, tuple[float, float]] | None = None,
+            contradiction_pairs: float = 0.0) -> dict[str, np.ndarray]:
     """New m from the match mass of each level pattern, the labelled pairs and the prior."""
     new_m = {}
     for c in comps:
@@ -325,17 +348,69 @@ def _m_step(patterns: pd.DataFrame, comps: tuple[Comparison, ...], mass: np.ndar
             lg = labelled[f"gamma_{c.name}"].to_numpy()
             num = num + np.bincount(lg[lg >= 0], minlength=len(c.labels))
         num = np.maximum(num + strength[c.name] * prior_m[c.name], 1e-9)
-        new_m[c.name] = bound_person_level(c, num / num.sum())
+        spec = (bounds or {}).get(c.name)
+        if spec is not None and contradiction_pairs > 0 and c.name not in ANCHORS:
+            # a Beta prior on the contradicting mass only (the other levels keep their proportions): damage
+            # that makes a field unrecognisable is never absent, and EM alone can drive it to nothing where
+            # the same level is what two people show
+            levels = level_codes(c.name, PERSON_LEVEL[c.name][0], c)
+            rest = np.ones(len(num), bool)
+            rest[levels] = False
+            num[levels] += contradiction_pairs * spec[1] * num[levels] / num[levels].sum()
+            num[rest] += contradiction_pairs * (1.0 - spec[1]) * num[rest] / num[rest].sum()
+        new_m[c.name] = bound_person_level(c, num / num.sum(), spec[0] if spec is not None else None)
     return new_m
 
 
-def bound_person_level(c: Comparison, m: np.ndarray) -> np.ndarray:
-    """``m`` with the mass of ``c``'s contradicting levels (`PERSON_LEVEL`) at most its bound, the rest
-    scaled up to keep the sum 1."""
+#: the levels at which a person-level comparison agrees beyond doubt: a pair at them on two comparisons is
+#: one person (a borrowed number comes with another's date of birth), and those pairs show how often the
+#: third comparison contradicts within one person's records (`sure_pair_bounds`)
+SURE: dict[str, tuple[str, ...]] = {
+    "first_name": ("exact",),
+    "birth_date": ("exact",),
+    "personal_number": ("exact", IDENTIFIER_CONFLICT_LABEL),
+}
+#: weight, in pairs, of the `PERSON_LEVEL` bound beside what the sure pairs show
+SURE_PRIOR_PAIRS = 100.0
+#: strength, in pseudo-pairs per list entry, of the prior on a person-level comparison's contradicting mass
+#: (at the rate `sure_pair_bounds` gives), as the soft fields' anchors
+CONTRADICTION_PRIOR = 0.5
+
+
+def sure_pair_bounds(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...]
+                     ) -> dict[str, tuple[float, float]]:
+    """Per person-level comparison, (the most match mass its contradicting levels may hold, the rate at which
+    one person's records show them). The rate is what the pairs that agree beyond doubt on two other
+    person-level comparisons (`SURE`) show (FEBRL replaces one given name in nine beside the same number and
+    date of birth), as the Beta posterior mean with the `PERSON_LEVEL` bound weighing SURE_PRIOR_PAIRS; the
+    bound itself where no such pairs exist. The most is the larger of the two."""
+    names = {c.name for c in comps}
+    out: dict[str, tuple[float, float]] = {}
+    for c in comps:
+        spec = PERSON_LEVEL.get(c.name)
+        if spec is None:
+            continue
+        others = [o for o in SURE if o != c.name and o in names]
+        rate = spec[1]
+        if len(others) >= 2 and len(frame):
+            g = frame[f"gamma_{c.name}"].to_numpy()
+            sure = g >= 0
+            for o in others:
+                sure &= np.isin(frame[f"gamma_{o}"].to_numpy(), level_codes(o, SURE[o]))
+            n = float(counts[sure].sum())
+            k = float(counts[sure & np.isin(g, level_codes(c.name, spec[0], c))].sum())
+            rate = (k + spec[1] * SURE_PRIOR_PAIRS) / (n + SURE_PRIOR_PAIRS)
+        out[c.name] = (max(spec[1], rate), rate)
+    return out
+
+
+def bound_person_level(c: Comparison, m: np.ndarray, most: float | None = None) -> np.ndarray:
+    """``m`` with the mass of ``c``'s contradicting levels (`PERSON_LEVEL`) at most its bound (``most``, or
+    the table's), the rest scaled up to keep the sum 1."""
     spec = PERSON_LEVEL.get(c.name)
     if spec is None or len(c.labels) != len(m):
         return m
-    levels, most = level_codes(c.name, spec[0], c), spec[1]
+    levels, most = level_codes(c.name, spec[0], c), (spec[1] if most is None else most)
     held = m[levels].sum()
     if held <= most:
         return m
@@ -347,28 +422,36 @@ def bound_person_level(c: Comparison, m: np.ndarray) -> np.ndarray:
     return out
 
 
-def conflict_u(frame: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray],
-               nonmatch: np.ndarray, n_pairs: float) -> dict[str, np.ndarray]:
-    """``u`` with the identifier-conflict levels (`IDENTIFIER_CONFLICTS`) at least as frequent as the data
-    show them among non-matches: ``nonmatch`` is the non-match mass of each pattern of ``frame``, ``n_pairs``
-    the number of (list, registry) pairs. Random pairs put such a level at the chance of two independent
-    coincidences (a number agreeing, a name differing); a number borrowed within a family makes it far
-    more common, and only the list shows how much."""
-    out = dict(u)
+def conflict_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                   bounds: dict[str, tuple[float, float]] | None = None) -> float:
+    """The share of the candidate pairs at an identifier-conflict level (`IDENTIFIER_CONFLICTS`: a number
+    that agrees beside a given name that disagrees) that one person's records do not explain: a number
+    borrowed within a family, or copied onto a forged list.
+
+    Pairs whose number agrees are one person or a borrowed number. One person's records show a given name
+    that disagrees at the rate q of the first_name `PERSON_LEVEL` bound (or what the sure pairs show,
+    ``bounds``); a borrowed number always does. With A pairs whose number agrees beside a given name and
+    O of them at the conflict level, the borrowed ones are B = (O - q A) / (1 - q), and the share is B / O
+    (0 when nothing is at that level: a list whose one person's records often carry another given name
+    beside the same number, as FEBRL's do, shows no borrowing)."""
+    names = {c.name for c in comps}
+    if "first_name" not in names or len(frame) == 0:
+        return 0.0
+    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
+    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
+    fn = frame["gamma_first_name"].to_numpy() >= 0
+    held, agree = 0.0, 0.0
     for c in comps:
         spec = IDENTIFIER_CONFLICTS.get(c.name)
-        if spec is None or len(c.labels) != len(u[c.name]):
+        if spec is None:
             continue
         g = frame[f"gamma_{c.name}"].to_numpy()
-        levels = level_codes(c.name, spec[0], c)
-        seen = np.bincount(g[g >= 0], weights=nonmatch[g >= 0], minlength=len(c.labels)) / max(n_pairs, 1.0)
-        new = u[c.name].copy()
-        new[levels] = np.maximum(new[levels], seen[levels])
-        rest = np.ones(len(new), bool)
-        rest[levels] = False
-        new[rest] *= (1.0 - new[levels].sum()) / new[rest].sum()
-        out[c.name] = new
-    return out
+        at = np.isin(g, level_codes(c.name, spec[0], c))
+        held += float(counts[at & fn].sum())
+        agree += float(counts[fn & (at | np.isin(g, level_codes(c.name, IDENTIFIER_AGREES[c.name], c)))].sum())
+    if held <= 0:
+        return 0.0
+    return float(np.clip((held - q * agree) / (1.0 - q) / held, 0.0, 1.0))
 
 
 def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
@@ -382,13 +465,15 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
     # each list entry is at most one registry person: matches are at most n_list of the pairs
     lam_max = float(np.clip(n_list / max(total, 1.0), 1e-9, 0.999))
     lam = 0.5 * lam_max
+    bounds = sure_pair_bounds(patterns, counts, comps)
+    share_b = conflict_share(patterns, counts, comps, bounds)
     it = 0
     for it in range(1, max_iter + 1):
-        a = np.log(lam) + _bounded_llr(patterns, comps, m, u)
+        a = np.log(lam) + _bounded_llr(patterns, comps, m, u, share_b)
         b = np.log1p(-lam) + np.zeros(len(a))
         post = np.exp(a - np.logaddexp(a, b))
         w = counts * post
-        new_m = _m_step(patterns, comps, w, prior_m, strength, labelled)
+        new_m = _m_step(patterns, comps, w, prior_m, strength, labelled, bounds)
         new_lam = float(np.clip(w.sum() / max(total, 1.0), 1e-9, lam_max))
         delta = max(abs(new_lam - lam), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, lam = new_m, new_lam
@@ -427,17 +512,36 @@ class TermFrequencies:
 
 
 def field_weights(model: Model, gam: pd.DataFrame) -> dict[str, np.ndarray]:
-    """``log2(m/u)`` of each comparison's level per pair (0 where a side is missing)."""
-    wt = model.weight_table()
+    """The weight (bits) of each comparison's level per pair (`comparison_weights`)."""
+    return comparison_weights(gam, model.comparisons, model.m, model.u, model.conflict_share)
+
+
+def comparison_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict,
+                       conflict_share: float = 1.0) -> dict[str, np.ndarray]:
+    """Per row of ``frame`` (pairs or patterns) and comparison, the weight in bits: ``log2(m/u)`` of its level
+    (`level_weights`; 0 where a side is missing), the address-like ones together within HOUSEHOLD_CAP.
+    Where an identifier conflicts (`IDENTIFIER_CONFLICTS`: a number agreeing beside a given name that
+    disagrees), agreement on what a household shares (surname, address-like columns) weighs less, by the
+    share of such pairs that are borrowed numbers (``conflict_share``): a number borrowed within a family
+    comes with the family's surname and address, so they cannot tell a borrowed number from a damaged
+    name."""
     out = {}
-    for c in model.comparisons:
-        g = gam[f"gamma_{c.name}"].to_numpy()
-        out[c.name] = np.where(g >= 0, wt[c.name][np.clip(g, 0, None)], 0.0)
-    address = [c.name for c in model.comparisons if is_address(c)]
+    for c in comps:
+        g = frame[f"gamma_{c.name}"].to_numpy()
+        out[c.name] = np.where(g >= 0, level_weights(c, m[c.name], u[c.name])[np.clip(g, 0, None)], 0.0)
+    address = [c.name for c in comps if is_address(c)]
     scale = _household_scale([out[k] for k in address])
     if scale is not None:
         for k in address:
             out[k] = out[k] * scale
+    void = np.zeros(len(frame), bool)
+    for name, (labels, _vouchers) in IDENTIFIER_CONFLICTS.items():
+        if f"gamma_{name}" in frame:
+            void |= np.isin(frame[f"gamma_{name}"].to_numpy(), level_codes(name, labels))
+    if void.any() and conflict_share > 0:
+        for k in ("surname", *address):
+            if k in out:
+                out[k] = np.where(void & (out[k] > 0), out[k] * (1.0 - conflict_share), out[k])
     return out
 
 
@@ -472,23 +576,16 @@ class Patterns:
 
     def weights(self, model: Model) -> np.ndarray:
         """The match weight (without term frequencies) of each pattern: the sum of its fields' weights."""
-        return pattern_weights(self.frame, model.comparisons, model.m, model.u)
+        return pattern_weights(self.frame, model.comparisons, model.m, model.u, model.conflict_share)
 
 
-def pattern_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict) -> np.ndarray:
+def pattern_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict,
+                    conflict_share: float = 1.0) -> np.ndarray:
+    """The match weight (bits, without term frequencies) of each row of ``frame``: the sum of its
+    comparisons' weights (`comparison_weights`)."""
     pw = np.zeros(len(frame))
-    address = []
-    for c in comps:
-        gc = frame[f"gamma_{c.name}"].to_numpy()
-        wt = level_weights(c, m[c.name], u[c.name])
-        w = np.where(gc >= 0, wt[np.clip(gc, 0, None)], 0.0)
-        if is_address(c):
-            address.append(w)
-        else:
-            pw += w
-    scale = _household_scale(address)
-    for w in address:
-        pw += w if scale is None else w * scale
+    for w in comparison_weights(frame, comps, m, u, conflict_share).values():
+        pw += w
     return pw
 
 
@@ -585,13 +682,13 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
                    labelled: pd.DataFrame | None = None, max_iter: int = 100, tol: float = 1e-5,
                    patterns: Patterns | None = None, entry_weight: np.ndarray | None = None,
                    start: tuple[dict[str, np.ndarray], float] | None = None
-                   ) -> tuple[dict[str, np.ndarray], float, float, int, dict[str, np.ndarray]]:
+                   ) -> tuple[dict[str, np.ndarray], float, float, int, float]:
     """m, the pair prior and the genuine share by EM over *entries*: each entry is at most one registry person.
 
     Pairwise EM lets the namesakes and near-namesakes that blocking gathers pose as matches (random-pair u
     does not describe them); here the candidates of an entry compete for one unit of match mass, as in
-    `linker.assign`, and the M-step sums that mass per level pattern; the identifier-conflict levels' u follow
-the non-match mass the data show there (`conflict_u`). Returns (m, pair_prior, share, iters, u).
+    `linker.assign`, and the M-step sums that mass per level pattern. Returns (m, pair_prior, share, iters,
+`conflict_share`).
     ``entry_weight`` counts each entry that many times (a bootstrap replicate of the list, `linker.interval`);
     ``start`` is (m, share) to start from instead of the priors.
     """
@@ -603,12 +700,12 @@ the non-match mass the data show there (`conflict_u`). Returns (m, pair_prior, s
     m = {k: v.copy() for k, v in (start[0] if start else prior_m).items()}
     adj = tf_adjust if tf_adjust is not None else np.zeros(len(inv))
     share, it = (start[1] if start else 0.5), 0
-    random_u = u
-    weights_l = entry_weight[left] if entry_weight is not None else None
-    pair_count = np.bincount(inv, weights=weights_l, minlength=len(pat))
-    n_pairs = (float(entry_weight.sum()) if entry_weight is not None else n_list) * max(n_registry, 1)
+    pair_count = np.bincount(inv, weights=entry_weight[left] if entry_weight is not None else None,
+                             minlength=len(pat))
+    bounds = sure_pair_bounds(pat, pair_count, comps)
+    share_b = conflict_share(pat, pair_count, comps, bounds)
     for it in range(1, max_iter + 1):
-        w = pattern_weights(pat, comps, m, u)[inv] + adj
+        w = pattern_weights(pat, comps, m, u, share_b)[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
         if entry_weight is not None:
             pair_p = pair_p * entry_weight[left]
@@ -616,13 +713,12 @@ the non-match mass the data show there (`conflict_u`). Returns (m, pair_prior, s
         else:
             genuine_mean = genuine.mean() if n_list else 0.5
         mass = np.bincount(inv, weights=pair_p, minlength=len(pat))
-        new_m = _m_step(pat, comps, mass, prior_m, strength, labelled)
+        new_m = _m_step(pat, comps, mass, prior_m, strength, labelled, bounds,
+                        CONTRADICTION_PRIOR * max(n_list, 50))
         new_share = float(np.clip(genuine_mean, 1e-4, 1 - 1e-4))
-        new_u = conflict_u(pat, comps, random_u, np.maximum(pair_count - mass, 0.0), n_pairs)
-        delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m),
-                    *(np.abs(np.log(new_u[k] / u[k])).max() for k in u))
-        m, share, u = new_m, new_share, new_u
+        delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
+        m, share = new_m, new_share
         if delta < tol:
             break
     pair_prior = float(np.clip(share * n_list / max(len(inv), 1), 1e-9, 0.999))
-    return m, pair_prior, share, it, u
+    return m, pair_prior, share, it, share_b

@@ -122,7 +122,7 @@ def entry_table(run, settings: Settings) -> pd.DataFrame:
     # a number that agrees beside a given name that disagrees is never confirmed (`model.identifier_conflict`)
     id_conflict = np.zeros(len(decision), bool)
     has = np.flatnonzero(best_pair >= 0)
-    id_conflict[has] = identifier_conflict(sc.gammas.iloc[best_pair[has]])
+    id_conflict[has] = identifier_conflict(sc.gammas.iloc[best_pair[has]], run.model.conflict_share)
     decision = np.where(id_conflict & (decision == "match"), "review", decision).astype(object)
     decision, claim_flag, dup_of = resolve_claims(best_right, e["p_best"].to_numpy(), decision)
     _link_list_duplicates(run, settings, decision, claim_flag, dup_of)
