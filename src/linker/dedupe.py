@@ -193,7 +193,7 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
         pc = fs.pattern_counts([gam])
         m, lam, iters = fs.fit_em(pc, enc.comparisons, u, n_list=max(n // 10, 1))
         model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters,
-                         conflict_share=fs.conflict_share(pc, pc["count"].to_numpy(float), enc.comparisons))
+                         conflict_share=fs.conflict_share(pc, pc["count"].to_numpy(float), enc.comparisons, u))
     with timer.stage("score"):
         tf = fs.TermFrequencies.from_encoded(enc)
         weights = fs.score(model, enc, gam, blocked.left, blocked.right, tf)
@@ -201,10 +201,10 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
         logit = w * np.log(2) + np.log(lam) - np.log1p(-lam)
         prob = 1.0 / (1.0 + np.exp(-np.clip(logit, -700, 700)))
         def member_conflict(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return fs.person_conflict(cmp.compare(enc, a, b, workers=settings.workers), model.conflict_share)
+            return fs.person_conflict(cmp.compare(enc, a, b, workers=settings.workers))
 
         cluster = cluster_links(n, blocked.left, blocked.right, prob, settings.match_threshold, strength=w,
-                                conflict=fs.person_conflict(gam, model.conflict_share), member_conflict=member_conflict)
+                                conflict=fs.person_conflict(gam), member_conflict=member_conflict)
     return DedupeRun(side, blocked.left, blocked.right, gam, weights, prob, model, cluster, blocked, timer.timings)
 
 

@@ -57,11 +57,11 @@ PERSON_LEVEL: dict[str, tuple[tuple[str, ...], float]] = {
 DATE_VOUCHES = ("partial date agrees", "one digit off / day-month swapped", "exact")
 #: a pair is two people (`person_conflict`; `linker.dedupe` never clusters it) when one of these
 #: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
-#: a given name that disagrees outright, unless the date of birth agrees. An identifier that agrees does
-#: not vouch: a family member filed under another's number agrees on it (and such a pair is at the
-#: personal_number level `IDENTIFIER_CONFLICT_LABEL`, never "exact").
+#: a given name that disagrees outright, unless the date of birth agrees or the identifier agrees (damage
+#: can replace a name; such a pair is at the personal_number level `IDENTIFIER_CONFLICT_LABEL`, and
+#: whether it is one person is left to its weight, which counts borrowed numbers: `conflict_share`)
 CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "first_name": {"birth_date": DATE_VOUCHES},
+    "first_name": {"birth_date": DATE_VOUCHES, "personal_number": (IDENTIFIER_CONFLICT_LABEL,)},
 }
 #: an identifier conflict (`identifier_conflict`: the pair is never confirmed, it goes to review with the
 #: flag ``identifier_conflict``): a comparison at one of these levels, unless a level named beside it vouches
@@ -72,8 +72,7 @@ IDENTIFIER_CONFLICTS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]
 IDENTIFIER_AGREES: dict[str, tuple[str, ...]] = {
     "personal_number": ("one character off or swapped", "digits agree, letters differ", "exact"),
 }
-#: identifier conflicts are conflicts (never confirmed; the identifier vouches for no given-name conflict)
-#: when at least this share of the pairs at that level is more than one person's records explain
+#: identifier conflicts are conflicts (never confirmed) when at least this share of the pairs at that level is more than one person's records explain
 #: (`conflict_share`): a pair there is then more likely another person's number than a damaged name
 CONFLICT_SHARE_DECIDES = 0.5
 
@@ -119,14 +118,10 @@ def _unvouched(gam: pd.DataFrame, name: str, labels: tuple[str, ...], vouchers: 
     return hit
 
 
-def person_conflict(gam: pd.DataFrame, conflict_share: float = 1.0) -> np.ndarray:
-    """Per pair, whether it is two people by `CONFLICTS`; where the data show identifier conflicts to be
-    mostly one person's damaged records (``conflict_share`` below CONFLICT_SHARE_DECIDES), a number that
-    agrees vouches for a given name that disagrees."""
+def person_conflict(gam: pd.DataFrame) -> np.ndarray:
+    """Per pair, whether it is two people by `CONFLICTS`."""
     out = np.zeros(len(gam), bool)
     for name, vouchers in CONFLICTS.items():
-        if conflict_share < CONFLICT_SHARE_DECIDES:
-            vouchers = {**vouchers, **{k: spec[0] for k, spec in IDENTIFIER_CONFLICTS.items()}}
         out |= _unvouched(gam, name, PERSON_LEVEL[name][0], vouchers)
     return out
 
@@ -422,35 +417,65 @@ def bound_person_level(c: Comparison, m: np.ndarray, most: float | None = None) 
     return out
 
 
-def conflict_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
-                   bounds: dict[str, tuple[float, float]] | None = None) -> float:
-    """The share of the candidate pairs at an identifier-conflict level (`IDENTIFIER_CONFLICTS`: a number
-    that agrees beside a given name that disagrees) that one person's records do not explain: a number
-    borrowed within a family, or copied onto a forged list.
+#: person-level comparisons that witness whether a pair at an identifier-conflict level is one person: the
+#: levels at which they agree (a borrowed number comes with another person's middle name and birth date)
+WITNESSES: dict[str, tuple[str, ...]] = {
+    "patronymic": ("initial agrees", "close", "exact"),
+    "birth_date": DATE_VOUCHES,
+}
 
-    Pairs whose number agrees are one person or a borrowed number. One person's records show a given name
-    that disagrees at the rate q of the first_name `PERSON_LEVEL` bound (or what the sure pairs show,
-    ``bounds``); a borrowed number always does. With A pairs whose number agrees beside a given name and
-    O of them at the conflict level, the borrowed ones are B = (O - q A) / (1 - q), and the share is B / O
-    (0 when nothing is at that level: a list whose one person's records often carry another given name
-    beside the same number, as FEBRL's do, shows no borrowing)."""
+
+def conflict_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                   u: dict[str, np.ndarray] | None = None, bounds: dict[str, tuple[float, float]] | None = None
+                   ) -> float:
+    """The share of the candidate pairs at an identifier-conflict level (`IDENTIFIER_CONFLICTS`: a number
+    that agrees beside a given name that disagrees) that are not one person: a number borrowed within a
+    family, or copied onto a forged list.
+
+    A witness (`WITNESSES`: middle name, date of birth) agrees at rate r1 between one person's records (the
+    pairs whose number agrees beside a given name that fits show it) and at rate r0 between two people (u,
+    from random pairs); at the conflict level it agrees at rate f, so one person's share there is
+    (f - r0) / (r1 - r0). The witnesses' estimates are pooled by how many conflict pairs each sees.
+    Without a witness: pairs whose number agrees are one person or a borrowed number, one person's records
+    show a different given name at rate q (the first_name `PERSON_LEVEL` bound, or what the sure pairs show,
+    ``bounds``), a borrowed number always, so with A pairs whose number agrees beside a given name and O of
+    them at the conflict level the borrowed ones are B = (O - q A) / (1 - q) and the share is B / O."""
     names = {c.name for c in comps}
     if "first_name" not in names or len(frame) == 0:
         return 0.0
-    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
-    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
-    fn = frame["gamma_first_name"].to_numpy() >= 0
-    held, agree = 0.0, 0.0
-    for c in comps:
-        spec = IDENTIFIER_CONFLICTS.get(c.name)
-        if spec is None:
+    byname = {c.name: c for c in comps}
+    fn = frame["gamma_first_name"].to_numpy()
+    fits = fn >= 1
+    held, agree, pooled, seen = 0.0, 0.0, 0.0, 0.0
+    for name, (labels, _v) in IDENTIFIER_CONFLICTS.items():
+        if name not in byname:
             continue
-        g = frame[f"gamma_{c.name}"].to_numpy()
-        at = np.isin(g, level_codes(c.name, spec[0], c))
-        held += float(counts[at & fn].sum())
-        agree += float(counts[fn & (at | np.isin(g, level_codes(c.name, IDENTIFIER_AGREES[c.name], c)))].sum())
+        g = frame[f"gamma_{name}"].to_numpy()
+        at = np.isin(g, level_codes(name, labels)) & (fn >= 0)
+        same = np.isin(g, level_codes(name, IDENTIFIER_AGREES[name])) & fits
+        held += float(counts[at].sum())
+        agree += float(counts[at | same].sum())
+        for w, levels in WITNESSES.items():
+            if w not in byname or u is None or w not in u:
+                continue
+            gw = frame[f"gamma_{w}"].to_numpy()
+            ok = np.isin(gw, level_codes(w, levels))
+            n_at, n_same = float(counts[at & (gw >= 0)].sum()), float(counts[same & (gw >= 0)].sum())
+            if n_at <= 0 or n_same <= 0:
+                continue
+            f = float(counts[at & ok].sum()) / n_at
+            r1 = float(counts[same & ok].sum()) / n_same
+            r0 = float(u[w][level_codes(w, levels)].sum())
+            if r1 - r0 < 0.5:           # the witness does not tell one person from two
+                continue
+            pooled += n_at * float(np.clip((f - r0) / (r1 - r0), 0.0, 1.0))
+            seen += n_at
     if held <= 0:
         return 0.0
+    if seen > 0:
+        return float(np.clip(1.0 - pooled / seen, 0.0, 1.0))
+    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
+    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
     return float(np.clip((held - q * agree) / (1.0 - q) / held, 0.0, 1.0))
 
 
@@ -466,7 +491,7 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
     lam_max = float(np.clip(n_list / max(total, 1.0), 1e-9, 0.999))
     lam = 0.5 * lam_max
     bounds = sure_pair_bounds(patterns, counts, comps)
-    share_b = conflict_share(patterns, counts, comps, bounds)
+    share_b = conflict_share(patterns, counts, comps, u, bounds)
     it = 0
     for it in range(1, max_iter + 1):
         a = np.log(lam) + _bounded_llr(patterns, comps, m, u, share_b)
@@ -703,7 +728,7 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
     pair_count = np.bincount(inv, weights=entry_weight[left] if entry_weight is not None else None,
                              minlength=len(pat))
     bounds = sure_pair_bounds(pat, pair_count, comps)
-    share_b = conflict_share(pat, pair_count, comps, bounds)
+    share_b = conflict_share(pat, pair_count, comps, u, bounds)
     for it in range(1, max_iter + 1):
         w = pattern_weights(pat, comps, m, u, share_b)[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
