@@ -27,7 +27,7 @@ from .compare import COMPARISONS, Comparison, Encoded, compare
 from .errors import ConfigError
 
 __all__ = [
-    "ANCHORS", "MODEL_FORMAT", "Model", "estimate_u", "fit_em", "fit_em_entries", "pattern_counts",
+    "ANCHORS", "MODEL_FORMAT", "Model", "estimate_u", "random_pairs", "fit_em", "fit_em_entries", "pattern_counts",
     # person-level evidence (`linker.model_person`)
     "CONFLICT_SHARE_DECIDES", "CONFLICTS", "CONTRADICTION_PRIOR", "DATE_VOUCHES", "IDENTIFIER_AGREES",
     "IDENTIFIER_CONFLICTS", "PERSON_LEVEL", "SURE", "SURE_PRIOR_PAIRS", "WITNESSES", "bound_person_level",
@@ -167,17 +167,18 @@ class Model:
 
 # -- fitting -------------------------------------------------------------------------------------
 
-def estimate_u(enc: Encoded, n_right: int, *, sample: int, seed: int, workers: int = -1) -> dict[str, np.ndarray]:
-    """Level frequencies among random (list, registry) pairs, add-half smoothed."""
+def random_pairs(n_left: int, n_right: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The random (list, registry) rows that u is measured on: every pair when there are at most ``sample``,
+    else ``sample`` pairs drawn with replacement (seeded). Every engine draws them here."""
     rng = np.random.default_rng(seed)
-    n_left = enc.n_left
-    total = n_left * n_right
-    if total <= sample:
-        il = np.repeat(np.arange(n_left), n_right)
-        ir = np.tile(np.arange(n_right), n_left)
-    else:
-        il = rng.integers(0, n_left, sample)
-        ir = rng.integers(0, n_right, sample)
+    if n_left * n_right <= sample:
+        return np.repeat(np.arange(n_left), n_right), np.tile(np.arange(n_right), n_left)
+    return rng.integers(0, n_left, sample), rng.integers(0, n_right, sample)
+
+
+def estimate_u(enc: Encoded, n_right: int, *, sample: int, seed: int, workers: int = -1) -> dict[str, np.ndarray]:
+    """Level frequencies among random (list, registry) pairs (`random_pairs`), add-half smoothed."""
+    il, ir = random_pairs(enc.n_left, n_right, sample, seed)
     gam = compare(enc, il, ir, workers=workers)
     u = {}
     for c in enc.comparisons:

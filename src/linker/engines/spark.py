@@ -49,14 +49,6 @@ ENCODED_MAX_ROWS = 5_000_000
 BROADCAST_ROWS = 500_000
 
 
-def random_pairs(n_left: int, n_right: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The random (list, registry) rows `linker.model.estimate_u` compares, drawn the same way."""
-    rng = np.random.default_rng(seed)
-    if n_left * n_right <= sample:
-        return np.repeat(np.arange(n_left), n_right), np.tile(np.arange(n_right), n_left)
-    return rng.integers(0, n_left, sample), rng.integers(0, n_right, sample)
-
-
 def _pairs_frame(spark, left: np.ndarray, right: np.ndarray, partitions: int, **extra: np.ndarray):
     from .spark_stages import schema_of
 
@@ -136,7 +128,7 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
         with timer.stage("fit"):
             fitted = model is None
             if model is None:
-                il, ir = random_pairs(n_l, n_r, settings.u_sample_pairs, settings.seed)
+                il, ir = fs.random_pairs(n_l, n_r, settings.u_sample_pairs, settings.seed)
                 sample = _compare(_pairs_frame(spark, il, ir, parts))
                 u = u_from_patterns(pattern_counts_spark(sample, enc.comparisons), enc.comparisons)
                 model = fit_model(enc, u, gammas, left, right, lab, n_l, n_r)
@@ -191,7 +183,7 @@ def run_dedupe_spark(path: str, settings: Settings, *, log: Callable[[str], None
             blocked = blocking.BlockingResult(left, right, rule_pairs)
         say(f"candidate pairs: {blocked.n_pairs:,}")
         with timer.stage("fit"):
-            il, ir = random_pairs(n, n, settings.u_sample_pairs, settings.seed)
+            il, ir = fs.random_pairs(n, n, settings.u_sample_pairs, settings.seed)
             sample = compare_spark_encoded(_pairs_frame(spark, il, ir, parts), enc)
             u = u_from_patterns(pattern_counts_spark(sample, enc.comparisons), enc.comparisons)
     finally:
