@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import OSA
 
-from linker import compare as cmp
+from linker import compare as cmp, compare_strings as cs
 
 
 def _edits(v: str, rng: random.Random, alphabet: str) -> str:
@@ -44,7 +44,7 @@ def test_within_one_edit_is_osa_at_most_one(width, alphabet):
     near = [(index[v], index[w]) for v, w in pairs]
     a = np.concatenate([nprng.integers(0, len(vocab), 5000), [p for p, _q in near]])
     b = np.concatenate([nprng.integers(0, len(vocab), 5000), [q for _p, q in near]])
-    got = cmp._within_one_edit(enc, "v", a, b, workers=1, width=width)
+    got = cs.within_one_edit(enc, "v", a, b, workers=1, width=width)
     want = np.array([OSA.distance(vocab[x], vocab[y]) <= 1 for x, y in zip(a, b)])
     assert want.sum() > 100
     assert np.array_equal(got, want)
@@ -56,8 +56,8 @@ def test_pair_similarity_per_pair_equals_per_distinct_pair():
     rng = np.random.default_rng(3)
     a, b = rng.integers(0, len(vocab), 300), rng.integers(0, len(vocab), 300)
     jw = JaroWinkler.normalized_similarity
-    one = cmp._pair_similarity(vocab, a, b, jw, 1)
-    each = cmp._pair_similarity(vocab, a, b, jw, 1, distinct=False)
+    one = cs.pair_similarity(vocab, a, b, jw, 1)
+    each = cs.pair_similarity(vocab, a, b, jw, 1, distinct=False)
     want = np.array([jw(vocab[x], vocab[y]) for x, y in zip(a, b)], np.float32)
     assert np.array_equal(one, want) and np.array_equal(each, want)
 

@@ -228,3 +228,21 @@ def test_a_witness_tells_borrowed_numbers_from_damaged_names():
     counts = np.array([r[3] for r in rows])
     u = {"patronymic": np.array([0.93, 0.0, 0.07, 0.0, 0.0])}
     assert fs.conflict_share(frame, counts, comps, u) == pytest.approx(1 - (0.3 - 0.07) / (0.9 - 0.07))
+
+
+def test_another_sex_is_two_people_unless_the_birth_date_agrees_exactly():
+    gam = pd.DataFrame({"gamma_sex": _levels("sex", "else", "else", "exact", None),
+                        "gamma_birth_date": _levels("birth_date", "same year", "exact", "far apart", "exact")})
+    assert fs.person_conflict(gam).tolist() == [True, False, False, False]
+    assert fs.PERSON_LEVEL["sex"] == fs.COMPARISONS["sex"].person_level
+
+
+def test_each_comparison_is_described_once():
+    from linker.report.decoy import GROUPS
+    # the model's anchors and bounds and the chance test's groups are the descriptions' own
+    assert fs.ANCHORS == {c.name: c.anchor for c in fs.COMPARISONS.values() if c.anchor}
+    assert set(fs.PERSON_LEVEL) == {"first_name", "birth_date", "personal_number", "sex"}
+    assert GROUPS[:4] == tuple(fs.COMPARISONS[n].group for n in ("surname", "first_name", "patronymic", "birth_date"))
+    for c in fs.COMPARISONS.values():
+        assert c.anchor is None or len(c.anchor[0]) == len(c.labels)
+        assert c.person_level is None or fs.level_codes(c.name, c.person_level[0])

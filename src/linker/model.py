@@ -49,20 +49,9 @@ from .model_weights import (
     tf_adjustment, weight_bounds,
 )
 
-#: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)
+#: m anchors (`Comparison.anchor`): (m by level from "else" upwards, strength in pseudo-pairs per list entry)
 ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
-    # "far apart" (two full dates years apart, not one digit off) is what copying another person's date
-    # does, rarer than any damage: part of the former "else" (0.03)
-    "birth_date": ((0.005, 0.025, 0.03, 0.04, 0.10, 0.80), 1.0),
-    # a number that agrees beside a given name that disagrees outright: damage that replaced the name
-    # (rarer for one person's records than a name that disagrees at all, `PERSON_LEVEL`)
-    "personal_number": ((0.03, 0.015, 0.05, 0.04, 0.865), 1.0),
-    # soft fields: people are promoted, transferred, re-filed (mobilized as contract); a list's rank,
-    # category or unit disagreeing is common in real data even where a generator makes it rare
-    "rank": ((0.08, 0.17, 0.75), 0.5),
-    "category": ((0.08, 0.12, 0.80), 0.5),
-    "unit": ((0.15, 0.85), 0.5),
-}
+    c.name: c.anchor for c in COMPARISONS.values() if c.anchor is not None}
 MODEL_FORMAT = "linker-fs-model/1"
 
 

@@ -10,18 +10,14 @@ import pandas as pd
 from .compare import COMPARISONS, IDENTIFIER_CONFLICT_LABEL, Comparison
 
 
-#: person-level comparisons: the levels that mean "not the same person" (a given name that disagrees
-#: outright, not a nickname or an initial; two full dates of birth that differ; two identifiers that
-#: differ) and the most match mass those levels may hold whatever EM finds: a household's members are
-#: candidate pairs too (same surname, same address, sometimes one SSN), and EM would otherwise learn that
-#: "matches" disagree on them. A new person-level field (sex) is one entry, e.g. ``"sex": (("else",), 0.02)``.
-#: Levels are named by their labels (`linker.compare.COMPARISONS`), never by position: a level added to a
-#: comparison must not silently move what these bounds mean.
+#: person-level comparisons (`Comparison.person_level`): the levels that mean "not the same person" (a given
+#: name that disagrees outright, not a nickname or an initial; two full dates of birth that differ; two
+#: identifiers that differ; another sex) and the most match mass those levels may hold whatever EM finds: a
+#: household's members are candidate pairs too (same surname, same address, sometimes one SSN), and EM would
+#: otherwise learn that "matches" disagree on them. Levels are named by their labels, never by position: a
+#: level added to a comparison must not silently move what these bounds mean.
 PERSON_LEVEL: dict[str, tuple[tuple[str, ...], float]] = {
-    "first_name": (("else",), 0.03),
-    "birth_date": (("far apart", "else", "same year"), 0.06),
-    "personal_number": (("else", IDENTIFIER_CONFLICT_LABEL), 0.07),
-}
+    c.name: c.person_level for c in COMPARISONS.values() if c.person_level is not None}
 #: the birth-date levels that vouch for a pair whose given name disagrees outright: damage can replace a
 #: name, a date that agrees says it is still one person
 DATE_VOUCHES = ("partial date agrees", "one digit off / day-month swapped", "exact")
@@ -30,8 +26,10 @@ DATE_VOUCHES = ("partial date agrees", "one digit off / day-month swapped", "exa
 #: a given name that disagrees outright, unless the date of birth agrees or the identifier agrees (damage
 #: can replace a name; such a pair is at the personal_number level `IDENTIFIER_CONFLICT_LABEL`, and
 #: whether it is one person is left to its weight, which counts borrowed numbers: `conflict_share`)
+#: Another sex is two people unless the date of birth agrees exactly (a recording error).
 CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
     "first_name": {"birth_date": DATE_VOUCHES, "personal_number": (IDENTIFIER_CONFLICT_LABEL,)},
+    "sex": {"birth_date": ("exact",)},
 }
 #: an identifier conflict (`identifier_conflict`: the pair is never confirmed, it goes to review with the
 #: flag ``identifier_conflict``): a comparison at one of these levels, unless a level named beside it vouches

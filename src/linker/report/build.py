@@ -12,7 +12,8 @@ from ..model import identifier_conflict
 from ..settings import Settings
 from ..standardize import display_names
 
-DISPLAY_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "personal_number", "rank", "category", "unit")
+DISPLAY_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "personal_number", "rank", "category", "unit",
+                  "sex")
 
 
 def _fmt(x: np.ndarray, digits: int) -> np.ndarray:

@@ -16,14 +16,9 @@ import pandas as pd
 
 from .. import blocking, compare as cmp
 
-#: columns of the standardized table that travel together when fields are recombined
-GROUPS = (
-    ("sn", "sn_stem", "sn_phon", "sn_init"),
-    ("fn", "fn_canon", "fn_phon", "fn_init", "fn_is_init"),
-    ("pt", "pt_init", "pt_is_init"),
-    ("by", "bm", "bd"),
-    ("pnum", "pnum_t", "pnum_d"), ("rank",), ("cat",), ("unit",),
-)
+#: columns of the standardized table that travel together when fields are recombined: each comparison's
+#: group, as its description gives it (`linker.compare.Comparison.group`)
+GROUPS = tuple(c.group for c in cmp.COMPARISONS.values() if c.group)
 
 
 @dataclass(frozen=True)
