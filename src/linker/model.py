@@ -29,7 +29,7 @@ from .errors import ConfigError
 __all__ = [
     "ANCHORS", "MODEL_FORMAT", "Model", "estimate_u", "random_pairs", "fit_em", "fit_em_entries", "pattern_counts",
     # person-level evidence (`linker.model_person`)
-    "CONFLICT_SHARE_DECIDES", "CONFLICTS", "CONTRADICTION_PRIOR", "DATE_VOUCHES", "IDENTIFIER_AGREES",
+    "CONFLICTS", "CONTRADICTION_PRIOR", "DATE_VOUCHES", "IDENTIFIER_AGREES",
     "IDENTIFIER_CONFLICTS", "PERSON_LEVEL", "SURE", "SURE_PRIOR_PAIRS", "WITNESSES", "bound_person_level",
     "conflict_share", "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
     # weights and scores (`linker.model_weights`)
@@ -39,7 +39,7 @@ __all__ = [
 ]
 # the model's parts, split by what they do, and re-exported as the model's interface
 from .model_person import (
-    CONFLICT_SHARE_DECIDES, CONFLICTS, CONTRADICTION_PRIOR, DATE_VOUCHES, IDENTIFIER_AGREES, IDENTIFIER_CONFLICTS,
+    CONFLICTS, CONTRADICTION_PRIOR, DATE_VOUCHES, IDENTIFIER_AGREES, IDENTIFIER_CONFLICTS,
     PERSON_LEVEL, SURE, SURE_PRIOR_PAIRS, WITNESSES, bound_person_level, conflict_share, identifier_conflict,
     level_codes, person_conflict, sure_pair_bounds,
 )

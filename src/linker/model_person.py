@@ -40,9 +40,6 @@ IDENTIFIER_CONFLICTS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]
 IDENTIFIER_AGREES: dict[str, tuple[str, ...]] = {
     "personal_number": ("one character off or swapped", "digits agree, letters differ", "exact"),
 }
-#: identifier conflicts are conflicts (never confirmed) when at least this share of the pairs at that level is more than one person's records explain
-#: (`conflict_share`): a pair there is then more likely another person's number than a damaged name
-CONFLICT_SHARE_DECIDES = 0.5
 
 
 def level_codes(name: str, labels: tuple[str, ...], comparison: Comparison | None = None) -> list[int]:
@@ -74,12 +71,14 @@ def person_conflict(gam: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def identifier_conflict(gam: pd.DataFrame, conflict_share: float = 1.0) -> np.ndarray:
+def identifier_conflict(gam: pd.DataFrame, conflict_share: float = 1.0, tolerance: float = 0.1) -> np.ndarray:
     """Per pair, whether an identifier agrees beside a given name that disagrees (`IDENTIFIER_CONFLICTS`):
-    a borrowed or copied number, unless the date of birth vouches; none where the data show such pairs
-    to be mostly one person's damaged records (``conflict_share`` below CONFLICT_SHARE_DECIDES)."""
+    a borrowed or copied number, unless the date of birth vouches. None where the data show at most a share
+    ``tolerance`` of such pairs to be borrowed numbers (``conflict_share``): a decision that may be wrong
+    that often (1 - the match threshold) may confirm them, as FEBRL's damaged names; otherwise no pair at
+    that level can be confirmed on the number."""
     out = np.zeros(len(gam), bool)
-    if conflict_share < CONFLICT_SHARE_DECIDES:
+    if conflict_share <= tolerance:
         return out
     for name, (labels, vouchers) in IDENTIFIER_CONFLICTS.items():
         out |= _unvouched(gam, name, labels, vouchers)

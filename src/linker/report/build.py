@@ -123,7 +123,8 @@ def entry_table(run, settings: Settings) -> pd.DataFrame:
     # a number that agrees beside a given name that disagrees is never confirmed (`model.identifier_conflict`)
     id_conflict = np.zeros(len(decision), bool)
     has = np.flatnonzero(best_pair >= 0)
-    id_conflict[has] = identifier_conflict(sc.gammas.iloc[best_pair[has]], run.model.conflict_share)
+    id_conflict[has] = identifier_conflict(sc.gammas.iloc[best_pair[has]], run.model.conflict_share,
+                                           1.0 - settings.match_threshold)
     decision = np.where(id_conflict & (decision == "match"), "review", decision).astype(object)
     decision, claim_flag, dup_of = resolve_claims(best_right, e["p_best"].to_numpy(), decision)
     _link_list_duplicates(run, settings, decision, claim_flag, dup_of)
