@@ -153,6 +153,8 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("fn_phon", "sn_phon", "by"),       # both names damaged a little
         ("fn_phon", "sn_phon", "no_by>any"),  # ... in an entry with no birth year
         ("dob_swapped>dob", "sn_init"),     # day and month swapped
+        ("dob", "fn_init>sn_init"),         # names swapped between the columns, and damaged
+        ("dob", "no_sn>any"),               # the date alone, for an entry with no surname
         ("fn_canon>sn_stem", "sn_stem>fn_canon"),  # surname and given name swapped
     ]
     # looser rules catch a little more (a damaged surname with the birth year, the name with a wrong date)
@@ -162,6 +164,7 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("sn_phon", "by"),                  # damaged surname, same birth year
         ("fn_canon", "pt", "by"),           # given name + patronymic + year (surname damaged)
         ("fn_phon", "sn_phon"),             # both names damaged a little
+        ("fn_canon", "sn_init", "no_by>any"),  # given name and surname initial, for an entry with no birth year
     ]
     for keys, is_loose in [*((k, False) for k in candidates), *((k, True) for k in loose)]:
         rule = Rule.parse(keys, loose=is_loose)
