@@ -246,3 +246,22 @@ def test_each_comparison_is_described_once():
     for c in fs.COMPARISONS.values():
         assert c.anchor is None or len(c.anchor[0]) == len(c.labels)
         assert c.person_level is None or fs.level_codes(c.name, c.person_level[0])
+
+
+def test_the_household_cap_follows_the_share_of_shared_addresses_that_are_two_people():
+    addr = tuple(Comparison(f"t_{i}", ("else", "fuzzy", "exact"), f"text:{n}")
+                 for i, n in enumerate(("street_address", "city", "zip")))
+    comps = (fs.COMPARISONS["first_name"], *addr)
+    fn = lambda lab: fs.level_codes("first_name", (lab,))[0]  # noqa: E731
+    frame = pd.DataFrame({"gamma_first_name": [fn("exact"), fn("else"), fn("exact")],
+                          **{f"gamma_{c.name}": [2, 2, 0] for c in addr}})
+    u = {"first_name": np.array([0.99, 0.002, 0.002, 0.002, 0.002, 0.001, 0.001])}
+    q = fs.PERSON_LEVEL["first_name"][1]
+    # 600 of 1,000 pairs at one address give the same given name: (0.6 - 0.01) / (1 - q - 0.01) one person
+    share = fs.household_share(frame, np.array([600.0, 400.0, 50.0]), comps, u)
+    assert share == pytest.approx(1 - (0.6 - 0.01) / (1 - q - 0.01))
+    assert fs.household_cap(share) == fs.HOUSEHOLD_CAP
+    # nearly every pair at one address is one person (FEBRL): the address may say more
+    few = fs.household_share(frame, np.array([968.0, 32.0, 50.0]), comps, u)
+    assert few < 0.01 and fs.household_cap(few)[1] > 6.0
+    assert fs.household_share(frame[["gamma_first_name"]], np.ones(3), comps[:1], u) == 1.0

@@ -192,8 +192,10 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
     with timer.stage("fit"):
         pc = fs.pattern_counts([gam])
         m, lam, iters = fs.fit_em(pc, enc.comparisons, u, n_list=max(n // 10, 1))
+        counts = pc["count"].to_numpy(float)
         model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters,
-                         conflict_share=fs.conflict_share(pc, pc["count"].to_numpy(float), enc.comparisons, u))
+                         conflict_share=fs.conflict_share(pc, counts, enc.comparisons, u),
+                         household_share=fs.household_share(pc, counts, enc.comparisons, u))
     with timer.stage("score"):
         tf = fs.TermFrequencies.from_encoded(enc)
         weights = fs.score(model, enc, gam, blocked.left, blocked.right, tf)

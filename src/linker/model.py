@@ -31,21 +31,22 @@ __all__ = [
     # person-level evidence (`linker.model_person`)
     "CONFLICTS", "CONTRADICTION_PRIOR", "DATE_VOUCHES", "IDENTIFIER_AGREES",
     "IDENTIFIER_CONFLICTS", "PERSON_LEVEL", "SURE", "SURE_PRIOR_PAIRS", "WITNESSES", "bound_person_level",
-    "conflict_share", "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
+    "conflict_share", "household_share", "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
     # weights and scores (`linker.model_weights`)
     "ADDRESS_CAP", "GENERIC_CAP", "HOUSEHOLD_CAP", "TF_MAX_BOOST", "Patterns", "TermFrequencies",
-    "comparison_weights", "field_weights", "generic_tf_adjustment", "is_address", "level_weights", "monotone",
+    "comparison_weights", "field_weights", "generic_tf_adjustment", "household_cap", "is_address", "level_weights", "monotone",
     "pattern_weights", "score", "tf_adjustment", "weight_bounds",
 ]
 # the model's parts, split by what they do, and re-exported as the model's interface
 from .model_person import (
     CONFLICTS, CONTRADICTION_PRIOR, DATE_VOUCHES, IDENTIFIER_AGREES, IDENTIFIER_CONFLICTS,
-    PERSON_LEVEL, SURE, SURE_PRIOR_PAIRS, WITNESSES, bound_person_level, conflict_share, identifier_conflict,
+    PERSON_LEVEL, SURE, SURE_PRIOR_PAIRS, WITNESSES, bound_person_level, conflict_share, household_share,
+    identifier_conflict,
     level_codes, person_conflict, sure_pair_bounds,
 )
 from .model_weights import (
     ADDRESS_CAP, GENERIC_CAP, HOUSEHOLD_CAP, TF_MAX_BOOST, Patterns, TermFrequencies, comparison_weights,
-    field_weights, generic_tf_adjustment, is_address, level_weights, monotone, pattern_weights, score,
+    field_weights, generic_tf_adjustment, household_cap, is_address, level_weights, monotone, pattern_weights, score,
     tf_adjustment, weight_bounds,
 )
 
@@ -74,6 +75,8 @@ class Model:
     tf: bool = True
     #: share of the identifier-conflict pairs that one person's records do not explain (`conflict_share`)
     conflict_share: float = 1.0
+    #: share of the pairs agreeing on the address that are two people (`household_share`)
+    household_share: float = 1.0
     extra: dict = field(default_factory=dict)
 
     def weight_table(self) -> dict[str, np.ndarray]:
@@ -90,6 +93,7 @@ class Model:
             "em_iterations": self.em_iterations,
             "term_frequency": self.tf,
             "identifier_conflict_share": self.conflict_share,
+            "household_share": self.household_share,
             "comparisons": [
                 {"name": c.name, "field": c.field, "labels": list(c.labels),
                  "m": [float(x) for x in self.m[c.name]], "u": [float(x) for x in self.u[c.name]],
@@ -132,12 +136,13 @@ class Model:
             v = data.get(key)
             if not isinstance(v, (int, float)) or not 0 < v < 1:
                 raise bad(f"{key} is not a probability")
-        conflicts = data.get("identifier_conflict_share", 1.0)
-        if not isinstance(conflicts, (int, float)) or not 0 <= conflicts <= 1:
-            raise bad("identifier_conflict_share is not a share")
+        conflicts, households = data.get("identifier_conflict_share", 1.0), data.get("household_share", 1.0)
+        for key, v in (("identifier_conflict_share", conflicts), ("household_share", households)):
+            if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise bad(f"{key} is not a share")
         return cls(tuple(comps), m, u, float(data["pair_prior"]), float(data["genuine_share"]),
                    float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)),
-                   float(conflicts))
+                   float(conflicts), float(households))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
@@ -200,12 +205,13 @@ def _log_likelihoods(patterns: pd.DataFrame, comps, m, u) -> tuple[np.ndarray, n
     return lm, lu
 
 
-def _bounded_llr(patterns: pd.DataFrame, comps, m, u, conflicts: float = 1.0) -> np.ndarray:
+def _bounded_llr(patterns: pd.DataFrame, comps, m, u, conflicts: float = 1.0, households: float = 1.0
+                 ) -> np.ndarray:
     """ln(m/u) of each pattern, with the generic comparisons' terms within their bounds (`level_weights`,
     HOUSEHOLD_CAP) and the known fields' as they are."""
     lm, lu = _log_likelihoods(patterns, [c for c in comps if not c.name.startswith("t_")], m, u)
     generic = [c for c in comps if c.name.startswith("t_")]
-    return lm - lu + np.log(2) * pattern_weights(patterns, generic, m, u, conflicts) if generic else lm - lu
+    return lm - lu + np.log(2) * pattern_weights(patterns, generic, m, u, conflicts, households) if generic else lm - lu
 
 
 def _m_priors(comps: tuple[Comparison, ...], n_list: int) -> tuple[dict, dict]:
@@ -260,9 +266,10 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
     lam = 0.5 * lam_max
     bounds = sure_pair_bounds(patterns, counts, comps)
     share_b = conflict_share(patterns, counts, comps, u, bounds)
+    share_h = household_share(patterns, counts, comps, u, bounds)
     it = 0
     for it in range(1, max_iter + 1):
-        a = np.log(lam) + _bounded_llr(patterns, comps, m, u, share_b)
+        a = np.log(lam) + _bounded_llr(patterns, comps, m, u, share_b, share_h)
         b = np.log1p(-lam) + np.zeros(len(a))
         post = np.exp(a - np.logaddexp(a, b))
         w = counts * post
@@ -280,13 +287,13 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
                    labelled: pd.DataFrame | None = None, max_iter: int = 100, tol: float = 1e-5,
                    patterns: Patterns | None = None, entry_weight: np.ndarray | None = None,
                    start: tuple[dict[str, np.ndarray], float] | None = None
-                   ) -> tuple[dict[str, np.ndarray], float, float, int, float]:
+                   ) -> tuple[dict[str, np.ndarray], float, float, int, tuple[float, float]]:
     """m, the pair prior and the genuine share by EM over *entries*: each entry is at most one registry person.
 
     Pairwise EM lets the namesakes and near-namesakes that blocking gathers pose as matches (random-pair u
     does not describe them); here the candidates of an entry compete for one unit of match mass, as in
     `linker.assign`, and the M-step sums that mass per level pattern. Returns (m, pair_prior, share, iters,
-`conflict_share`).
+(`conflict_share`, `household_share`)).
     ``entry_weight`` counts each entry that many times (a bootstrap replicate of the list, `linker.interval`);
     ``start`` is (m, share) to start from instead of the priors.
     """
@@ -302,8 +309,9 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
                              minlength=len(pat))
     bounds = sure_pair_bounds(pat, pair_count, comps)
     share_b = conflict_share(pat, pair_count, comps, u, bounds)
+    share_h = household_share(pat, pair_count, comps, u, bounds)
     for it in range(1, max_iter + 1):
-        w = pattern_weights(pat, comps, m, u, share_b)[inv] + adj
+        w = pattern_weights(pat, comps, m, u, share_b, share_h)[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
         if entry_weight is not None:
             pair_p = pair_p * entry_weight[left]
@@ -319,4 +327,4 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
         if delta < tol:
             break
     pair_prior = float(np.clip(share * n_list / max(len(inv), 1), 1e-9, 0.999))
-    return m, pair_prior, share, it, share_b
+    return m, pair_prior, share, it, (share_b, share_h)

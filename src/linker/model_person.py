@@ -208,3 +208,33 @@ def conflict_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Compari
 
 
 
+
+
+def household_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                    u: dict[str, np.ndarray] | None = None, bounds: dict[str, tuple[float, float]] | None = None
+                    ) -> float:
+    """The share of the candidate pairs agreeing on every address-like column (at least two) that are two
+    people: a household's members. The given name witnesses it: it fits between one person's records
+    at rate r1 = 1 - q (q: how often one person's given name differs, `sure_pair_bounds`), between two people
+    at rate r0 (random pairs), and at rate f among those pairs, so one person's share is (f - r0) / (r1 - r0).
+    1 (households assumed) where it cannot be read: no address-like columns, no given name."""
+    from .model_weights import is_address
+
+    address = [c for c in comps if is_address(c)]
+    names = {c.name for c in comps}
+    if len(address) < 2 or "first_name" not in names or u is None or "first_name" not in u or not len(frame):
+        return 1.0
+    agree = np.ones(len(frame), bool)
+    for c in address:          # the whole address given on both sides and the same (not a city alone)
+        agree &= frame[f"gamma_{c.name}"].to_numpy() == len(c.labels) - 1
+    fn = frame["gamma_first_name"].to_numpy()
+    n = float(counts[agree & (fn >= 0)].sum())
+    if n <= 0:
+        return 1.0
+    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
+    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
+    f = float(counts[agree & (fn >= 1)].sum()) / n
+    r1, r0 = 1.0 - q, 1.0 - float(u["first_name"][0])
+    if r1 - r0 < 0.5:
+        return 1.0
+    return float(np.clip(1.0 - (f - r0) / (r1 - r0), 0.0, 1.0))

@@ -54,12 +54,22 @@ def level_weights(c: Comparison, m: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.clip(monotone(np.log2(m / u)), lo, hi)
 
 
-def _household_scale(parts: list[np.ndarray]) -> np.ndarray | None:
-    """Per row, the factor that brings the sum of the address-like weights ``parts`` within HOUSEHOLD_CAP."""
+def household_cap(household_share: float = 1.0) -> tuple[float, float]:
+    """Bounds (bits) on the sum of the address-like weights: HOUSEHOLD_CAP, its upper end raised to what a
+    shared address can say where the data show few households: when a share h of the pairs that agree on
+    the address are two people (`linker.model_person.household_share`), agreeing on it says at most
+    log2((1 - h) / h) bits for one person."""
+    lo, hi = HOUSEHOLD_CAP
+    h = float(np.clip(household_share, 1e-6, 1.0))
+    return lo, max(hi, float(np.log2(max(1.0 - h, 1e-12) / h)))
+
+
+def _household_scale(parts: list[np.ndarray], household_share: float = 1.0) -> np.ndarray | None:
+    """Per row, the factor that brings the sum of the address-like weights ``parts`` within `household_cap`."""
     if len(parts) < 2:
         return None
     total = np.sum(parts, axis=0)
-    capped = np.clip(total, *HOUSEHOLD_CAP)
+    capped = np.clip(total, *household_cap(household_share))
     return np.where(total != 0, capped / np.where(total != 0, total, 1.0), 1.0)
 
 
@@ -94,13 +104,14 @@ class TermFrequencies:
 
 def field_weights(model: Model, gam: pd.DataFrame) -> dict[str, np.ndarray]:
     """The weight (bits) of each comparison's level per pair (`comparison_weights`)."""
-    return comparison_weights(gam, model.comparisons, model.m, model.u, model.conflict_share)
+    return comparison_weights(gam, model.comparisons, model.m, model.u, model.conflict_share,
+                              model.household_share)
 
 
 def comparison_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict,
-                       conflict_share: float = 1.0) -> dict[str, np.ndarray]:
+                       conflict_share: float = 1.0, household_share: float = 1.0) -> dict[str, np.ndarray]:
     """Per row of ``frame`` (pairs or patterns) and comparison, the weight in bits: ``log2(m/u)`` of its level
-    (`level_weights`; 0 where a side is missing), the address-like ones together within HOUSEHOLD_CAP.
+    (`level_weights`; 0 where a side is missing), the address-like ones together within `household_cap`.
     Where an identifier conflicts (`IDENTIFIER_CONFLICTS`: a number agreeing beside a given name that
     disagrees), agreement on what a household shares (surname, address-like columns) weighs less, by the
     share of such pairs that are borrowed numbers (``conflict_share``): a number borrowed within a family
@@ -111,7 +122,7 @@ def comparison_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: di
         g = frame[f"gamma_{c.name}"].to_numpy()
         out[c.name] = np.where(g >= 0, level_weights(c, m[c.name], u[c.name])[np.clip(g, 0, None)], 0.0)
     address = [c.name for c in comps if is_address(c)]
-    scale = _household_scale([out[k] for k in address])
+    scale = _household_scale([out[k] for k in address], household_share)
     if scale is not None:
         for k in address:
             out[k] = out[k] * scale
@@ -157,15 +168,16 @@ class Patterns:
 
     def weights(self, model: Model) -> np.ndarray:
         """The match weight (without term frequencies) of each pattern: the sum of its fields' weights."""
-        return pattern_weights(self.frame, model.comparisons, model.m, model.u, model.conflict_share)
+        return pattern_weights(self.frame, model.comparisons, model.m, model.u, model.conflict_share,
+                               model.household_share)
 
 
 def pattern_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict,
-                    conflict_share: float = 1.0) -> np.ndarray:
+                    conflict_share: float = 1.0, household_share: float = 1.0) -> np.ndarray:
     """The match weight (bits, without term frequencies) of each row of ``frame``: the sum of its
     comparisons' weights (`comparison_weights`)."""
     pw = np.zeros(len(frame))
-    for w in comparison_weights(frame, comps, m, u, conflict_share).values():
+    for w in comparison_weights(frame, comps, m, u, conflict_share, household_share).values():
         pw += w
     return pw
 
