@@ -90,9 +90,11 @@ def _given_levels(list_rows, registry_rows):
      "else", "agrees, given name disagrees"),
     (("DUNN", "TRACEY", "L", "987-65-4321"), ("DUNN", "JOHNNY", "EDGAR", "123456789"), "else", "else"),
     (("DUNN", "", "L", "123-45-6789"), ("DUNN", "JOHNNY", "EDGAR", "123456789"), "missing", "exact"),
+    # an initial is no outright disagreement (Y. may be another script's Е.)
+    (("DUNN", "T", "L", "123-45-6789"), ("DUNN", "JOHNNY", "EDGAR", "123456789"), "else", "exact"),
     (("Иванов", "Сергей", "Петрович", "АБ-123456"), ("Иванов", "Пётр", "Петрович", "АБ123456"),
      "else", "agrees, given name disagrees"),
 ], ids=["typo-of-a-short-form", "goes-by-middle", "borrowed", "borrowed-one-off", "different", "blank-given",
-        "ru-borrowed"])
+        "initial", "ru-borrowed"])
 def test_given_name_and_identifier_levels(list_row, registry_row, given, number):
     assert _given_levels([list_row], [registry_row]) == ([given], [number])

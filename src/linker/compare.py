@@ -338,8 +338,9 @@ def _number_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int, d
     lev[(lev >= 0) & (lev < 3) & (dl == dr) & (dl > 0)] = 3
     tl, tr = enc.left["pnum_t"][il], enc.right["pnum_t"][ir]
     lev[(tl == tr) & (tl > 0)] = 4                                           # a transliteration of it
-    if "first_name" in done:
-        lev[(lev >= 2) & (done["first_name"] == 0)] = 1
+    if "first_name" in done:       # two full given names that disagree (an initial may be another script's)
+        full = ~enc.left["fn_is_init"][il] & ~enc.right["fn_is_init"][ir]
+        lev[(lev >= 2) & (done["first_name"] == 0) & full] = 1
     return lev
 
 
