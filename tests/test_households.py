@@ -265,3 +265,13 @@ def test_the_household_cap_follows_the_share_of_shared_addresses_that_are_two_pe
     few = fs.household_share(frame, np.array([968.0, 32.0, 50.0]), comps, u)
     assert few < 0.01 and fs.household_cap(few)[1] > 6.0
     assert fs.household_share(frame[["gamma_first_name"]], np.ones(3), comps[:1], u) == 1.0
+
+
+def test_a_saved_model_keeps_the_data_shares():
+    c = fs.COMPARISONS["surname"]
+    m = fs.Model((c,), {"surname": np.full(5, 0.2)}, {"surname": np.full(5, 0.2)}, 0.01,
+                 conflict_share=0.25, household_share=0.75)
+    back = fs.Model.from_dict(m.to_dict())
+    assert (back.conflict_share, back.household_share) == (0.25, 0.75)
+    old = {k: v for k, v in m.to_dict().items() if k not in ("identifier_conflict_share", "household_share")}
+    assert (fs.Model.from_dict(old).conflict_share, fs.Model.from_dict(old).household_share) == (1.0, 1.0)

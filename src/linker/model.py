@@ -73,11 +73,11 @@ class Model:
     miss_rate: float = 0.01
     em_iterations: int = 0
     tf: bool = True
+    extra: dict = field(default_factory=dict)
     #: share of the identifier-conflict pairs that one person's records do not explain (`conflict_share`)
     conflict_share: float = 1.0
     #: share of the pairs agreeing on the address that are two people (`household_share`)
     household_share: float = 1.0
-    extra: dict = field(default_factory=dict)
 
     def weight_table(self) -> dict[str, np.ndarray]:
         """log2(m/u) per comparison and level, made non-decreasing in the level (see `monotone`)."""
@@ -142,7 +142,7 @@ class Model:
                 raise bad(f"{key} is not a share")
         return cls(tuple(comps), m, u, float(data["pair_prior"]), float(data["genuine_share"]),
                    float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)),
-                   float(conflicts), float(households))
+                   conflict_share=float(conflicts), household_share=float(households))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
