@@ -112,3 +112,12 @@ def test_decoys_that_copy_the_list_score_as_the_list(run, monkeypatch):
     monkeypatch.setattr(decoy, "_picks", lambda std, k, seed: {c: np.arange(n) for c in std.columns if c != "flags"})
     got = decoy.chance_test(run, Settings(quiet=True, decoys=n), 0, n)
     assert got.decoy_matches == int((run.scored.entries["decision"].to_numpy()[:n] == "match").sum())
+
+
+def test_the_chance_test_blocks_with_the_runs_own_rules(run):
+    settings = Settings(quiet=True)
+    rules = decoy.run_rules(run, settings)
+    assert [r.name for r in rules] == [name for name, _n in run.blocking.rule_pairs]
+    chosen = {r.name: r for r in blocking.choose_rules(None, run.list.std, run.registry.std)}
+    assert all(r.loose == chosen[r.name].loose for r in rules)          # loose rules stay loose
+    assert any(r.loose for r in chosen.values())

@@ -428,3 +428,13 @@ def test_parse_date_fast_paths_agree_with_the_general_path(text: str) -> None:
     finally:
         fd._DMY, fd._YMD, fd._D_MONTH_Y = saved
     assert fast == general
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("M", "m"), ("F", "f"), ("Male", "m"), ("FEMALE", "f"), ("м", "m"), ("Ж", "f"), ("муж.", "m"), ("жен.", "f"),
+    ("Мужской", "m"), ("женский", "f"), (" m ", "m"), ("U", ""), ("X", ""), ("1", ""), ("", ""), ("unknown", ""),
+], ids=lambda v: repr(v))
+def test_sex_codes(value, expected):
+    from linker.fields import sex_code, sex_of
+    assert sex_of(value) == expected
+    assert sex_code(pd.Series([value, None], dtype=object)).tolist() == [expected, ""]

@@ -62,21 +62,77 @@ def test_address_columns_together_weigh_at_most_the_household_cap():
 
 
 def test_contradicting_given_name_mass_is_bounded():
-    c = Comparison("first_name", ("else", "fuzzy", "initial agrees", "close", "diminutive / variant", "exact"),
-                   "first_name")
-    m = fs.bound_person_level(c, np.array([0.4, 0.05, 0.05, 0.05, 0.05, 0.4]))
+    c = fs.COMPARISONS["first_name"]
+    assert len(c.labels) == 7
+    m = fs.bound_person_level(c, np.array([0.4, 0.05, 0.05, 0.05, 0.05, 0.05, 0.35]))
     assert m[0] == pytest.approx(fs.PERSON_LEVEL["first_name"][1]) and m.sum() == pytest.approx(1.0)
-    assert m[5] / m[1] == pytest.approx(8.0)                 # the other levels keep their proportions
-    low = np.array([0.01, 0.05, 0.05, 0.05, 0.05, 0.79])
+    assert m[6] / m[1] == pytest.approx(7.0)                 # the other levels keep their proportions
+    low = np.array([0.01, 0.05, 0.05, 0.05, 0.05, 0.05, 0.74])
     assert np.array_equal(fs.bound_person_level(c, low), low)
 
 
+def _levels(name, *labels):
+    return [fs.level_codes(name, (lab,))[0] if lab is not None else -1 for lab in labels]
+
+
 def test_a_different_given_name_is_two_people_unless_the_birth_date_or_the_identifier_vouches():
-    gam = pd.DataFrame({"gamma_first_name": [0, 0, 5, -1, 0, 0, 0, 0],
-                        "gamma_birth_date": [0, 4, 1, 0, 1, -1, 3, -1],
-                        "gamma_personal_number": [0, 0, 0, 0, 2, -1, -1, 3]})
-    assert fs.person_conflict(gam).tolist() == [True, False, False, False, True, True, False, False]
+    # the identifier vouches (damage can replace a name); whether a borrowed number is one person is left to
+    # the weight, and a match never confirms it where the data show borrowing (identifier_conflict)
+    gam = pd.DataFrame({
+        "gamma_first_name": _levels("first_name", "else", "else", "exact", None, "else", "else", "else", "else"),
+        "gamma_birth_date": _levels("birth_date", "far apart", "one digit off / day-month swapped", "else",
+                                    "far apart", "else", None, "partial date agrees", None),
+        "gamma_personal_number": _levels("personal_number", "else", "else", "else", "else",
+                                         "agrees, given name disagrees", None, None, "agrees, given name disagrees")})
+    assert fs.person_conflict(gam).tolist() == [True, False, False, False, False, True, False, False]
     assert fs.person_conflict(gam[["gamma_first_name"]]).tolist() == [True] * 2 + [False] * 2 + [True] * 4
+    # a number that agrees beside a given name that disagrees: an identifier conflict, unless the date vouches
+    assert fs.identifier_conflict(gam).tolist() == [False, False, False, False, True, False, False, True]
+    vouched = gam.assign(gamma_birth_date=_levels("birth_date", *["exact"] * 8))
+    assert not fs.identifier_conflict(vouched).any()
+    assert not fs.identifier_conflict(gam[["gamma_first_name", "gamma_birth_date"]]).any()
+
+
+def _frame(rows):
+    """A pattern frame (first_name, birth_date, personal_number by label) and its counts."""
+    cols = ("first_name", "birth_date", "personal_number")
+    frame = pd.DataFrame({f"gamma_{c}": [fs.level_codes(c, (r[i],))[0] if r[i] else -1 for r in rows]
+                          for i, c in enumerate(cols)})
+    return frame, np.array([r[3] for r in rows], float)
+
+
+COMPS = tuple(fs.COMPARISONS[c] for c in ("first_name", "birth_date", "personal_number"))
+CONFLICT = "agrees, given name disagrees"
+
+
+def test_borrowed_numbers_are_the_conflicts_one_persons_records_do_not_explain():
+    # 1,000 pairs whose number agrees beside a given name; 130 of them beside a different given name
+    frame, counts = _frame([("exact", None, "exact", 870.0), ("else", None, CONFLICT, 130.0),
+                            ("exact", None, "else", 50.0)])
+    q = fs.PERSON_LEVEL["first_name"][1]
+    share = fs.conflict_share(frame, counts, COMPS)
+    assert share == pytest.approx((130 - q * 1000) / (1 - q) / 130)
+    assert fs.identifier_conflict(frame, share).tolist() == [False, True, False]
+    # as often as one person's records show it: no borrowing, and the number vouches for the given name
+    frame, counts = _frame([("exact", None, "exact", 970.0), ("else", None, CONFLICT, 30.0)])
+    assert fs.conflict_share(frame, counts, COMPS) == 0.0
+    assert not fs.identifier_conflict(frame, 0.0).any()
+    assert fs.conflict_share(frame.iloc[:0], counts[:0], COMPS) == 0.0
+
+
+def test_sure_pairs_show_how_often_one_persons_given_name_differs():
+    # FEBRL-like: number and date of birth agree exactly, one given name in nine replaced
+    frame, counts = _frame([("exact", "exact", "exact", 8000.0), ("else", "exact", CONFLICT, 1000.0),
+                            ("else", "far apart", "else", 5000.0)])
+    most, rate = fs.sure_pair_bounds(frame, counts, COMPS)["first_name"]
+    q = fs.PERSON_LEVEL["first_name"][1]
+    assert rate == pytest.approx((1000 + q * fs.SURE_PRIOR_PAIRS) / (9000 + fs.SURE_PRIOR_PAIRS)) and most == rate
+    # then the conflicts are what one person's records show (but for the bound's pull), not borrowed numbers
+    share = fs.conflict_share(frame, counts, COMPS)
+    assert share < 0.01 and not fs.identifier_conflict(frame, share).any()
+    # without a date of birth there are no sure pairs: the table's bound
+    two = tuple(c for c in COMPS if c.name != "birth_date")
+    assert fs.sure_pair_bounds(frame.drop(columns="gamma_birth_date"), counts, two)["first_name"] == (q, q)
 
 
 @pytest.mark.parametrize("values,expected", [
@@ -157,3 +213,65 @@ def test_person_level_tables_name_levels_that_exist() -> None:
         for other, labels in vouchers.items():
             assert fs.level_codes(other, labels)
     assert fs.level_codes("birth_date", ("exact",)) == [len(fs.COMPARISONS["birth_date"].labels) - 1]
+
+
+def test_a_witness_tells_borrowed_numbers_from_damaged_names():
+    # middle initials agree in 90% of one person's pairs, 7% of two people's; at the conflict level 30% do:
+    # (0.3 - 0.07) / (0.9 - 0.07) of those pairs are one person
+    comps = tuple(fs.COMPARISONS[c] for c in ("first_name", "patronymic", "personal_number"))
+    lv = lambda c, lab: fs.level_codes(c, (lab,))[0]  # noqa: E731
+    rows = [("exact", "initial agrees", "exact", 900.0), ("exact", "else", "exact", 100.0),
+            ("else", "initial agrees", CONFLICT, 30.0), ("else", "else", CONFLICT, 70.0)]
+    frame = pd.DataFrame({"gamma_first_name": [lv("first_name", r[0]) for r in rows],
+                          "gamma_patronymic": [lv("patronymic", r[1]) for r in rows],
+                          "gamma_personal_number": [lv("personal_number", r[2]) for r in rows]})
+    counts = np.array([r[3] for r in rows])
+    u = {"patronymic": np.array([0.93, 0.0, 0.07, 0.0, 0.0])}
+    assert fs.conflict_share(frame, counts, comps, u) == pytest.approx(1 - (0.3 - 0.07) / (0.9 - 0.07))
+
+
+def test_another_sex_is_two_people_unless_the_birth_date_agrees_exactly():
+    gam = pd.DataFrame({"gamma_sex": _levels("sex", "else", "else", "exact", None),
+                        "gamma_birth_date": _levels("birth_date", "same year", "exact", "far apart", "exact")})
+    assert fs.person_conflict(gam).tolist() == [True, False, False, False]
+    assert fs.PERSON_LEVEL["sex"] == fs.COMPARISONS["sex"].person_level
+
+
+def test_each_comparison_is_described_once():
+    from linker.report.decoy import GROUPS
+    # the model's anchors and bounds and the chance test's groups are the descriptions' own
+    assert fs.ANCHORS == {c.name: c.anchor for c in fs.COMPARISONS.values() if c.anchor}
+    assert set(fs.PERSON_LEVEL) == {"first_name", "birth_date", "personal_number", "sex"}
+    assert GROUPS[:4] == tuple(fs.COMPARISONS[n].group for n in ("surname", "first_name", "patronymic", "birth_date"))
+    for c in fs.COMPARISONS.values():
+        assert c.anchor is None or len(c.anchor[0]) == len(c.labels)
+        assert c.person_level is None or fs.level_codes(c.name, c.person_level[0])
+
+
+def test_the_household_cap_follows_the_share_of_shared_addresses_that_are_two_people():
+    addr = tuple(Comparison(f"t_{i}", ("else", "fuzzy", "exact"), f"text:{n}")
+                 for i, n in enumerate(("street_address", "city", "zip")))
+    comps = (fs.COMPARISONS["first_name"], *addr)
+    fn = lambda lab: fs.level_codes("first_name", (lab,))[0]  # noqa: E731
+    frame = pd.DataFrame({"gamma_first_name": [fn("exact"), fn("else"), fn("exact")],
+                          **{f"gamma_{c.name}": [2, 2, 0] for c in addr}})
+    u = {"first_name": np.array([0.99, 0.002, 0.002, 0.002, 0.002, 0.001, 0.001])}
+    q = fs.PERSON_LEVEL["first_name"][1]
+    # 600 of 1,000 pairs at one address give the same given name: (0.6 - 0.01) / (1 - q - 0.01) one person
+    share = fs.household_share(frame, np.array([600.0, 400.0, 50.0]), comps, u)
+    assert share == pytest.approx(1 - (0.6 - 0.01) / (1 - q - 0.01))
+    assert fs.household_cap(share) == fs.HOUSEHOLD_CAP
+    # nearly every pair at one address is one person (FEBRL): the address may say more
+    few = fs.household_share(frame, np.array([968.0, 32.0, 50.0]), comps, u)
+    assert few < 0.01 and fs.household_cap(few)[1] > 6.0
+    assert fs.household_share(frame[["gamma_first_name"]], np.ones(3), comps[:1], u) == 1.0
+
+
+def test_a_saved_model_keeps_the_data_shares():
+    c = fs.COMPARISONS["surname"]
+    m = fs.Model((c,), {"surname": np.full(5, 0.2)}, {"surname": np.full(5, 0.2)}, 0.01,
+                 conflict_share=0.25, household_share=0.75)
+    back = fs.Model.from_dict(m.to_dict())
+    assert (back.conflict_share, back.household_share) == (0.25, 0.75)
+    old = {k: v for k, v in m.to_dict().items() if k not in ("identifier_conflict_share", "household_share")}
+    assert (fs.Model.from_dict(old).conflict_share, fs.Model.from_dict(old).household_share) == (1.0, 1.0)

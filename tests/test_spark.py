@@ -24,7 +24,7 @@ from linker.standardize import standardize
 if importlib.util.find_spec("pyspark") is None and not os.environ.get("CI"):
     pytest.skip("pyspark is not installed (pip install pyspark)", allow_module_level=True)
 
-from linker.engines.spark import SparkEngine, random_pairs  # noqa: E402
+from linker.engines.spark import SparkEngine  # noqa: E402
 
 
 def run_match(lst, reg, settings, **kw):
@@ -147,7 +147,7 @@ def test_random_pairs_and_u_as_estimate_u(n_left, n_right, sample):
     std_l = standardize(side_l.raw.head(n_left), side_l.mapping)
     std_r = standardize(side_r.raw.head(n_right), side_r.mapping)
     enc = cmp.encode(std_l, std_r)
-    il, ir = random_pairs(n_left, n_right, sample, seed=3)
+    il, ir = fs.random_pairs(n_left, n_right, sample, seed=3)
     assert len(il) == min(sample, n_left * n_right)
     gam = cmp.compare(enc, il, ir)
     patterns = gam.value_counts().rename("count").reset_index()

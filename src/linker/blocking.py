@@ -153,6 +153,8 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("fn_phon", "sn_phon", "by"),       # both names damaged a little
         ("fn_phon", "sn_phon", "no_by>any"),  # ... in an entry with no birth year
         ("dob_swapped>dob", "sn_init"),     # day and month swapped
+        ("dob", "fn_init>sn_init"),         # names swapped between the columns, and damaged
+        ("dob", "no_sn>any"),               # the date alone, for an entry with no surname
         ("fn_canon>sn_stem", "sn_stem>fn_canon"),  # surname and given name swapped
     ]
     # looser rules catch a little more (a damaged surname with the birth year, the name with a wrong date)
@@ -162,6 +164,7 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("sn_phon", "by"),                  # damaged surname, same birth year
         ("fn_canon", "pt", "by"),           # given name + patronymic + year (surname damaged)
         ("fn_phon", "sn_phon"),             # both names damaged a little
+        ("fn_canon", "sn_init", "no_by>any"),  # given name and surname initial, for an entry with no birth year
     ]
     for keys, is_loose in [*((k, False) for k in candidates), *((k, True) for k in loose)]:
         rule = Rule.parse(keys, loose=is_loose)
@@ -361,10 +364,23 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
     ``max_pairs``, and a loose rule over `LOOSE_PAIRS_PER_ENTRY` pairs per list entry, are left out with a
     note instead of failing the run; rules the user wrote are never dropped. ``enc``: `linker.compare.encode`
     of the same two tables, whose string codes are reused."""
-    counted = []
     cache: dict = {}
-    for rule in rules:
-        cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc)
+    keyed = [(rule, *_key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc), None)
+             for rule in rules]
+    return union_pairs(keyed, n_left=len(std_l), n_right=len(std_r), max_pairs=max_pairs, dedupe=dedupe,
+                       log=log, automatic=automatic, max_block=max_block)
+
+
+def union_pairs(keyed: list[tuple[Rule, np.ndarray, np.ndarray, np.ndarray | None]], *, n_left: int,
+                n_right: int, max_pairs: int, dedupe: bool = False, log=None, automatic: bool = False,
+                max_block: int | None = None) -> BlockingResult:
+    """The steps of `block` after the keys: each rule's blocks capped at ``max_block`` registry records,
+    its pairs counted (and, with ``automatic``, a rule with too many left out), the total checked against
+    ``max_pairs``, the pairs joined and their union sorted. ``keyed`` holds per rule (rule, list keys,
+    registry keys, registry row of each registry key or None when there is one key per registry row): the
+    chance test passes only the registry rows that share a key with some decoy."""
+    counted = []
+    for rule, cl, cr, rows_r in keyed:
         capped = 0
         if max_block:
             cl, capped = _cap_blocks(cl, cr, max_block)
@@ -373,21 +389,21 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
         n = _count_pairs(cl, cr)
         if dedupe:
             n = n // 2
-        if automatic and len(rules) > 1 and too_many(rule, n, max_pairs, len(std_l)):
+        if automatic and len(keyed) > 1 and too_many(rule, n, max_pairs, n_left):
             if log:
                 log(f"  blocking rule {rule.name}: {n:,} pairs, too many: left out")
             continue
-        counted.append((rule, cl, cr, n))
+        counted.append((rule, cl, cr, rows_r, n))
         if log:
             note = f" ({capped:,} keys shared by over {max_block:,} records left to other rules)" if capped else ""
             log(f"  blocking rule {rule.name}: {n:,} pairs{note}")
-    check_total([(rule, n) for rule, _cl, _cr, n in counted], max_pairs)
+    check_total([(rule, n) for rule, _cl, _cr, _rows, n in counted], max_pairs)
     parts_l, parts_r = [], []
-    n_r = max(len(std_r), 1)
-    for rule, cl, cr, _n in counted:
+    n_r = max(n_right, 1)
+    for _rule, cl, cr, rows_r, _n in counted:
         l, r = _join(cl, cr, dedupe)
         parts_l.append(l)
-        parts_r.append(r)
+        parts_r.append(r if rows_r is None else rows_r[r])
     if parts_l:
         code = np.concatenate(parts_l).astype(np.int64) * n_r + np.concatenate(parts_r)
         # each rule's pairs come out of `_join` already sorted: a merge sort (timsort) only merges the runs
@@ -398,7 +414,7 @@ def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pa
         right = (code % n_r).astype(np.int32)
     else:
         left = right = np.zeros(0, np.int32)
-    return BlockingResult(left, right, tuple((r.name, n) for r, _a, _b, n in counted))
+    return BlockingResult(left, right, tuple((r.name, n) for r, _a, _b, _rows, n in counted))
 
 
 def rule_hits(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], left: np.ndarray, right: np.ndarray,

@@ -49,6 +49,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "rank": ("звание", "воинское звание", "в/зв", "rank", "military rank", "zvanie"),
     "category": ("категория", "вид службы", "основание службы", "статус", "category", "service category", "status", "kategoriya"),
     "unit": ("воинская часть", "в/ч", "вч", "часть", "подразделение", "unit", "military unit", "military_unit", "chast"),
+    "sex": ("пол", "sex", "gender", "sex/gender", "gender/sex", "m/f", "м/ж", "pol"),
 }
 
 
@@ -75,6 +76,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((f, re.compile(p)) fo
     ("rank", r"звани|\brank\b"),
     ("category", r"категор|categor|вид службы"),
     ("unit", r"в/\s*ч|войсков|воинск\w* част|\bunit\b"),
+    ("sex", r"^пол\b|\bsex\b|\bgender\b"),
     ("id", r"^(код|идентификатор|табельн\w*|таб\.|учетн\w*|рег\.)\s*(№|номер|сотрудника|работника|военнослужащего"
            r"|лица|записи|служащего)?\.?$|^((record|person|employee|staff|soldier|member|individual|subject|entity"
            r"|client|customer|patient) )?(id|uid|uuid|guid|key|code|identifier)$"),

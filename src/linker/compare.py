@@ -12,35 +12,73 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import process
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from .compare_strings import code_point_matrix, pair_similarity, within_one_edit
 
 NAME_COLS = ("sn", "sn_stem", "fn", "fn_canon", "pt")
+#: the personal_number level of a number that agrees beside a given name that disagrees outright
+IDENTIFIER_CONFLICT_LABEL = "agrees, given name disagrees"
 
 
 @dataclass(frozen=True)
 class Comparison:
+    """One comparison, described once: compare computes its levels, the model reads its m anchor and its
+    person-level bound, the chance test recombines its columns as one group (`linker.report.decoy`)."""
+
     name: str
     labels: tuple[str, ...]     # label of level 0, 1, ...; level -1 is "missing"
     field: str                  # the canonical field it compares (for display)
+    #: standardized column both sides must hold for the comparison to be made ("": always made)
+    present: str = ""
+    #: standardized columns that travel together when the chance test recombines list fields
+    group: tuple[str, ...] = ()
+    #: Dirichlet prior of m: (m by level from "else" upwards, strength in pseudo-pairs per list entry);
+    #: for the fields whose meaning is fixed, saying what damage does to them
+    anchor: tuple[tuple[float, ...], float] | None = None
+    #: person-level: (the levels that mean "not the same person", the most match mass they may hold
+    #: whatever EM finds; `linker.model_person`)
+    person_level: tuple[tuple[str, ...], float] | None = None
 
 
-COMPARISONS: dict[str, Comparison] = {
-    "surname": Comparison("surname", ("else", "fuzzy", "close", "gendered form / ё", "exact"), "surname"),
-    "first_name": Comparison(
-        "first_name", ("else", "fuzzy", "initial agrees", "close", "diminutive / variant", "exact"), "first_name"),
-    "patronymic": Comparison("patronymic", ("else", "fuzzy", "initial agrees", "close", "exact"), "patronymic"),
-    "birth_date": Comparison(
-        "birth_date", ("far apart", "else", "same year", "partial date agrees", "one digit off / day-month swapped",
-                       "exact"),
-        "birth_date"),
-    "personal_number": Comparison(
-        "personal_number", ("else", "one character off or swapped", "digits agree, letters differ", "exact"),
-        "personal_number"),
-    "rank": Comparison("rank", ("else", "promoted 1-2 steps", "exact"), "rank"),
-    "category": Comparison("category", ("else", "compatible (contract/mobilized)", "exact"), "category"),
-    "unit": Comparison("unit", ("else", "exact"), "unit"),
-}
+COMPARISONS: dict[str, Comparison] = {c.name: c for c in (
+    Comparison("surname", ("else", "fuzzy", "close", "gendered form / ё", "exact"), "surname",
+               group=("sn", "sn_stem", "sn_phon", "sn_init")),
+    # a given name that disagrees outright (not a nickname or an initial): a household's members are
+    # candidate pairs too, and EM would otherwise learn that "matches" disagree on it
+    Comparison("first_name", ("else", "fuzzy", "middle name in its place", "initial agrees", "close",
+                              "diminutive / variant", "exact"), "first_name",
+               present="fn", group=("fn", "fn_canon", "fn_phon", "fn_init", "fn_is_init"),
+               person_level=(("else",), 0.03)),
+    Comparison("patronymic", ("else", "fuzzy", "initial agrees", "close", "exact"), "patronymic",
+               present="pt", group=("pt", "pt_init", "pt_is_init")),
+    # "far apart" (two full dates years apart, not one digit off) is what copying another person's date
+    # does, rarer than any damage: part of the former "else" (0.03)
+    Comparison("birth_date", ("far apart", "else", "same year", "partial date agrees",
+                              "one digit off / day-month swapped", "exact"), "birth_date",
+               present="by", group=("by", "bm", "bd"), anchor=((0.005, 0.025, 0.03, 0.04, 0.10, 0.80), 1.0),
+               person_level=(("far apart", "else", "same year"), 0.06)),
+    # "agrees, given name disagrees": the number agrees (exactly or nearly) while the given name disagrees
+    # outright: what a number borrowed from a family member, or copied onto a forged list, looks like
+    # (people do not share given names with the one whose number they use); its own level, so that its
+    # weight is fitted apart from a number that agrees beside a name that fits (`linker.model_person`);
+    # for one person's records it is damage that replaced the name
+    Comparison("personal_number", ("else", IDENTIFIER_CONFLICT_LABEL, "one character off or swapped",
+                                   "digits agree, letters differ", "exact"), "personal_number",
+               present="pnum", group=("pnum", "pnum_t", "pnum_d"),
+               anchor=((0.03, 0.015, 0.05, 0.04, 0.865), 1.0), person_level=(("else",), 0.05)),
+    # soft fields: people are promoted, transferred, re-filed (mobilized as contract); a list's rank,
+    # category or unit disagreeing is common in real data even where a generator makes it rare
+    Comparison("rank", ("else", "promoted 1-2 steps", "exact"), "rank", present="rank", group=("rank",),
+               anchor=((0.08, 0.17, 0.75), 0.5)),
+    Comparison("category", ("else", "compatible (contract/mobilized)", "exact"), "category", present="cat",
+               group=("cat",), anchor=((0.08, 0.12, 0.80), 0.5)),
+    Comparison("unit", ("else", "exact"), "unit", present="unit", group=("unit",), anchor=((0.15, 0.85), 0.5)),
+    # sex (M/F, Male/Female, м/ж, муж./жен.: `linker.fields.sex_of`): a disagreement is evidence against,
+    # a blank none; recording errors make it rare for one person's records, never absent
+    Comparison("sex", ("else", "exact"), "sex", present="sex", group=("sex",),
+               person_level=(("else",), 0.02)),
+)}
 
 
 def text_comparison(i: int, name: str) -> Comparison:
@@ -72,7 +110,7 @@ class Encoded:
         length says so)."""
         cache = self.__dict__.setdefault("_code_points", {})
         if vocab not in cache:
-            cache[vocab] = _code_point_matrix(self.vocab[vocab], width)
+            cache[vocab] = code_point_matrix(self.vocab[vocab], width)
         return cache[vocab]
 
     def pair_codes(self, cl: str, cr: str) -> tuple[np.ndarray, np.ndarray, int] | None:
@@ -86,20 +124,6 @@ class Encoded:
     @property
     def n_left(self) -> int:
         return len(next(iter(self.left.values())))
-
-
-def _code_point_matrix(values: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """See `Encoded.code_points`."""
-    lengths = np.fromiter(map(len, values), np.int64, len(values))
-    width = int(min(width, max(lengths.max(initial=1), 1)))
-    cut = values if lengths.max(initial=0) <= width else [v[:width] for v in values]
-    mat = np.array(cut, dtype=f"<U{width}").view(np.uint32).reshape(len(values), width)
-    chars = sorted(set("".join(cut)))
-    if len(chars) < 256:                    # one byte per character: 0 is the padding
-        table = np.zeros(int(mat.max(initial=0)) + 1, np.uint8)
-        table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.uint8)
-        mat = table[mat]
-    return mat, lengths
 
 
 def _encode_strings(cols_l: list[pd.Series], cols_r: list[pd.Series]) -> tuple[list, list, np.ndarray]:
@@ -151,9 +175,11 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame) -> Encoded:
     for c, a, b in zip(NAME_COLS, el, er):
         left[c], right[c] = a, b
     vocab["name"] = v
-    string_cols = ["pnum", "pnum_t", "pnum_d", "cat", "unit"] + [c for c in std_l.columns if c.startswith("t_")]
-    for c in string_cols:
-        (a,), (b,), v = _encode_strings([std_l[c]], [std_r[c]])
+    string_cols = ["pnum", "pnum_t", "pnum_d", "cat", "unit", "sex"] + [c for c in std_l.columns if c.startswith("t_")]
+    blank = lambda std: pd.Series([""] * len(std), index=std.index, dtype=object)  # noqa: E731
+    for c in string_cols:      # a column a standardized table lacks (made before it existed) is blank
+        (a,), (b,), v = _encode_strings([std_l[c] if c in std_l else blank(std_l)],
+                                        [std_r[c] if c in std_r else blank(std_r)])
         left[c], right[c], vocab[c] = a, b, v
     for c in ("fn_is_init", "pt_is_init"):
         left[c], right[c] = std_l[c].to_numpy(bool), std_r[c].to_numpy(bool)
@@ -161,96 +187,25 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame) -> Encoded:
         left[c], right[c] = std_l[c].to_numpy(np.int16), std_r[c].to_numpy(np.int16)
     left["rank"], right["rank"] = std_l["rank"].to_numpy(np.int8), std_r["rank"].to_numpy(np.int8)
 
-    comps = [COMPARISONS["surname"]]
     both = lambda c: _present(std_l, c) and _present(std_r, c)  # noqa: E731
-    for name, col in (("first_name", "fn"), ("patronymic", "pt"), ("birth_date", "by"),
-                      ("personal_number", "pnum"), ("rank", "rank"), ("category", "cat"), ("unit", "unit")):
-        if both(col):
-            comps.append(COMPARISONS[name])
+    comps = [c for c in COMPARISONS.values() if not c.present or both(c.present)]
     for c in std_l.columns:
         if c.startswith("t_") and both(c):
             comps.append(text_comparison(int(c[2:]), std_l.attrs.get("text_names", {}).get(c, c)))
     return Encoded(left, right, vocab, tuple(comps))
 
 
-def _pair_similarity(vocab: np.ndarray, a: np.ndarray, b: np.ndarray, scorer, workers: int, *,
-                     distinct: bool = True, score_cutoff: float | None = None) -> np.ndarray:
-    """scorer(vocab[a], vocab[b]) for aligned code arrays, computed once per distinct (a, b); with
-    ``distinct=False`` once per pair (near-unique values, e.g. personal numbers: hashing the pairs would
-    cost more than scoring them)."""
-    if len(a) == 0:
-        return np.zeros(0, np.float32)
-    # equal codes are equal strings: their score is the scorer's on identical strings, no lookup needed
-    # (candidate pairs agree on a blocking key, so most name pairs are equal)
-    out = np.full(len(a), scorer("a", "a"), np.float32)
-    differ = np.flatnonzero(a != b)
-    if not len(differ):
-        return out
-    if not distinct:
-        sims = process.cpdist(vocab[a[differ]].tolist(), vocab[b[differ]].tolist(), scorer=scorer,
-                              workers=workers, dtype=np.float32, score_cutoff=score_cutoff)
-        out[differ] = sims
-        return out
-    key = a[differ].astype(np.int64) * (len(vocab) + 1) + b[differ]
-    inv, uniq = pd.factorize(key, sort=False)          # hashing: no sort of millions of pairs
-    ua, ub = uniq // (len(vocab) + 1), uniq % (len(vocab) + 1)
-    sims = process.cpdist(vocab[ua].tolist(), vocab[ub].tolist(), scorer=scorer, workers=workers,
-                          dtype=np.float32, score_cutoff=score_cutoff)
-    out[differ] = np.asarray(sims, np.float32)[inv]
-    return out
-
-
-def _within_one_edit(enc: Encoded, vocab: str, a: np.ndarray, b: np.ndarray, workers: int,
-                     width: int = 16) -> np.ndarray:
-    """OSA distance of vocab[a], vocab[b] at most 1 (equal, one substitution, insertion, deletion or
-    transposition of neighbours), on code-point matrices instead of a string comparison per pair;
-    values longer than ``width`` go to rapidfuzz."""
-    mat, lengths = enc.code_points(vocab, width)
-    width = mat.shape[1]
-    la, lb = lengths[a], lengths[b]
-    out = np.zeros(len(a), bool)
-    long = (la > width) | (lb > width)
-    if long.any():
-        idx = np.flatnonzero(long)
-        V = enc.vocab[vocab]
-        out[idx] = process.cpdist(V[a[idx]].tolist(), V[b[idx]].tolist(), scorer=OSA.distance,
-                                  workers=workers, score_cutoff=1) <= 1
-    short = np.flatnonzero(~long & (np.abs(la - lb) <= 1))
-    if not len(short):
-        return out
-    A, B = mat[a[short]], mat[b[short]]
-    la, lb = la[short], lb[short]
-    diff = A != B                                   # padding is 0 on both sides past the shorter length
-    same_len = la == lb
-    n_diff = diff.sum(axis=1)
-    ok = same_len & (n_diff <= 1)
-    # one transposition of neighbours: exactly two differing positions, adjacent, crosswise equal
-    two = np.flatnonzero(same_len & (n_diff == 2))
-    if len(two):
-        first = diff[two].argmax(axis=1)
-        nxt = np.minimum(first + 1, width - 1)
-        r = np.arange(len(two))
-        At, Bt = A[two], B[two]
-        ok[two] = diff[two, nxt] & (nxt == first + 1) & (At[r, first] == Bt[r, nxt]) & (At[r, nxt] == Bt[r, first])
-    # one insertion or deletion: the common prefix and the common suffix (aligned at the ends) cover the
-    # shorter value
-    one = np.flatnonzero(~same_len)
-    if len(one):
-        S = np.where((la[one] < lb[one])[:, None], A[one], B[one])     # shorter
-        L = np.where((la[one] < lb[one])[:, None], B[one], A[one])     # longer
-        n = np.minimum(la[one], lb[one])
-        pos = np.arange(width)[None, :]
-        prefix = np.cumprod(S == L, axis=1).sum(axis=1)               # leading positions equal
-        # suffix: S[i] == L[i + 1] for i from the end of S backwards
-        Lshift = np.concatenate([L[:, 1:], np.zeros((len(one), 1), L.dtype)], axis=1)
-        eq_shift = (S == Lshift) & (pos < n[:, None])
-        # count trailing True among the first n positions
-        rev = eq_shift[:, ::-1]
-        lead_false = width - n                                       # positions past n are False: skip them
-        run = np.cumprod(np.where(pos < lead_false[:, None], True, rev), axis=1).sum(axis=1) - lead_false
-        ok[one] = np.minimum(prefix, n) + np.maximum(run, 0) >= n
-    out[short] = ok
-    return out
+def _given_similarity(V: np.ndarray, fn_l: np.ndarray, fc_l: np.ndarray, fn_r: np.ndarray, fc_r: np.ndarray,
+                      workers: int) -> np.ndarray:
+    """Jaro-Winkler similarity of two given names: of their full-name forms (a nickname reaches its name),
+    or of the names as written where that is closer (a typo in a name that is itself a short form, Henry
+    written Enry, must not be measured against the full name the short form stands for)."""
+    jw = JaroWinkler.normalized_similarity
+    sim = pair_similarity(V, fc_l, fc_r, jw, workers)
+    low = np.flatnonzero((sim < 0.93) & (fn_l != fn_r) & (fn_l > 0) & (fn_r > 0))
+    if len(low):
+        sim[low] = np.maximum(sim[low], pair_similarity(V, fn_l[low], fn_r[low], jw, workers))
+    return sim
 
 
 def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> dict[str, np.ndarray]:
@@ -258,15 +213,15 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     jw = JaroWinkler.normalized_similarity
     sn_l, sn_r = L["sn"][il], R["sn"][ir]
     fc_l, fc_r = L["fn_canon"][il], R["fn_canon"][ir]
-    straight = _pair_similarity(V, sn_l, sn_r, jw, workers)
-    straight_fn = _pair_similarity(V, fc_l, fc_r, jw, workers)
+    straight = pair_similarity(V, sn_l, sn_r, jw, workers)
+    straight_fn = _given_similarity(V, L["fn"][il], fc_l, R["fn"][ir], fc_r, workers)
     # the list may have swapped surname and given name: compare crosswise where that fits far better
     cand = (straight < 0.85) & (sn_l > 0) & (fc_r > 0)
     swapped = np.zeros(len(il), bool)
     if cand.any():
         idx = np.flatnonzero(cand)
-        x1 = _pair_similarity(V, sn_l[idx], fc_r[idx], jw, workers)
-        x2 = _pair_similarity(V, fc_l[idx], sn_r[idx], jw, workers)
+        x1 = pair_similarity(V, sn_l[idx], fc_r[idx], jw, workers)
+        x2 = pair_similarity(V, fc_l[idx], sn_r[idx], jw, workers)
         swapped[idx] = (x1 >= 0.9) & (x2 >= 0.9) & (x1 + x2 > straight[idx] + straight_fn[idx] + 0.2)
     r_sn = np.where(swapped, R["fn"][ir], sn_r)
     r_stem = np.where(swapped, R["fn_canon"][ir], R["sn_stem"][ir])
@@ -276,7 +231,7 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     sim_sn = straight.copy()
     sw = np.flatnonzero(swapped)          # crosswise similarity only where the order was swapped (rare)
     if len(sw):
-        sim_sn[sw] = _pair_similarity(V, sn_l[sw], r_sn[sw], jw, workers)
+        sim_sn[sw] = pair_similarity(V, sn_l[sw], r_sn[sw], jw, workers)
 
     # surname
     lev = np.zeros(len(il), np.int8)
@@ -292,23 +247,27 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     fi_l, fi_r = L["fn_is_init"][il], np.where(swapped, False, R["fn_is_init"][ir])
     sim_fn = straight_fn.copy()
     if len(sw):
-        sim_fn[sw] = _pair_similarity(V, fc_l[sw], r_fc[sw], jw, workers)
+        sim_fn[sw] = _given_similarity(V, fn_l[sw], fc_l[sw], r_fn[sw], r_fc[sw], workers)
     full = ~fi_l & ~fi_r
     lev = np.zeros(len(il), np.int8)
     first = enc.first_letter
     first_l, first_r = first[fn_l], first[r_fn]
     lev[full & (sim_fn >= 0.85)] = 1
-    lev[(fi_l | fi_r) & (first_l == first_r)] = 2
-    lev[full & (sim_fn >= 0.93)] = 3
-    lev[full & (fc_l == r_fc)] = 4
-    lev[full & (fn_l == r_fn)] = 5
+    # one side goes by its middle name: its given name is the other's middle name (or patronymic)
+    pt_l, pt_r = L["pt"][il], R["pt"][ir]
+    shifted = ~swapped & (((fn_l == pt_r) & (pt_r > 0) & ~R["pt_is_init"][ir] & ~fi_l)
+                          | ((pt_l == r_fn) & (pt_l > 0) & ~L["pt_is_init"][il] & ~fi_r))
+    lev[shifted & (lev < 2)] = 2
+    lev[(fi_l | fi_r) & (first_l == first_r)] = 3
+    lev[full & (sim_fn >= 0.93)] = 4
+    lev[full & (fc_l == r_fc)] = 5
+    lev[full & (fn_l == r_fn)] = 6
     lev[(fn_l == 0) | (r_fn == 0)] = -1
     out["first_name"] = lev
 
     if any(c.name == "patronymic" for c in enc.comparisons):
-        pt_l, pt_r = L["pt"][il], R["pt"][ir]
         pi_l, pi_r = L["pt_is_init"][il], R["pt_is_init"][ir]
-        sim = _pair_similarity(V, pt_l, pt_r, jw, workers)
+        sim = pair_similarity(V, pt_l, pt_r, jw, workers)
         full = ~pi_l & ~pi_r
         first_l, first_r = first[pt_l], first[pt_r]
         lev = np.zeros(len(il), np.int8)
@@ -360,16 +319,62 @@ def _string_levels(enc: Encoded, col: str, il: np.ndarray, ir: np.ndarray, worke
     if fuzzy == "edit1":
         # only whether the distance is at most 1 matters: scored per pair (mostly distinct numbers) with a
         # cutoff that stops each comparison past 1; pairs with a side missing are set to -1 below
-        lev[_within_one_edit(enc, col, a, b, workers)] = 1
+        lev[within_one_edit(enc, col, a, b, workers)] = 1
         lev[a == b] = 2
     elif fuzzy == "ratio":
-        sim = _pair_similarity(V, a, b, Levenshtein.normalized_similarity, workers)
+        sim = pair_similarity(V, a, b, Levenshtein.normalized_similarity, workers)
         lev[sim >= 0.8] = 1
         lev[a == b] = 2
     else:
         lev[a == b] = 1
     lev[(a == 0) | (b == 0)] = -1
     return lev
+
+
+def _number_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int, done: dict) -> np.ndarray:
+    lev = _string_levels(enc, "pnum", il, ir, workers, fuzzy="edit1")          # -1, 0, 1, 2=exact
+    lev = np.where(lev == 2, 4, np.where(lev == 1, 2, lev)).astype(np.int8)
+    dl, dr = enc.left["pnum_d"][il], enc.right["pnum_d"][ir]
+    lev[(lev >= 0) & (lev < 3) & (dl == dr) & (dl > 0)] = 3
+    tl, tr = enc.left["pnum_t"][il], enc.right["pnum_t"][ir]
+    lev[(tl == tr) & (tl > 0)] = 4                                           # a transliteration of it
+    if "first_name" in done:       # two full given names that disagree (an initial may be another script's)
+        full = ~enc.left["fn_is_init"][il] & ~enc.right["fn_is_init"][ir]
+        lev[(lev >= 2) & (done["first_name"] == 0) & full] = 1
+    return lev
+
+
+def _rank_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int, done: dict) -> np.ndarray:
+    a, b = enc.left["rank"][il].astype(np.int16), enc.right["rank"][ir].astype(np.int16)
+    lev = np.zeros(len(il), np.int8)
+    lev[(a - b >= 1) & (a - b <= 2)] = 1
+    lev[a == b] = 2
+    lev[(a < 0) | (b < 0)] = -1
+    return lev
+
+
+def _category_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int, done: dict) -> np.ndarray:
+    a, b = enc.left["cat"][il], enc.right["cat"][ir]
+    V = enc.vocab["cat"]
+    compatible = np.isin(V[a], ["contract", "mobilized"]) & np.isin(V[b], ["contract", "mobilized"])
+    lev = np.zeros(len(il), np.int8)
+    lev[compatible] = 1
+    lev[a == b] = 2
+    lev[(a == 0) | (b == 0)] = -1
+    return lev
+
+
+#: how each described comparison's levels are computed (the name comparisons come from `_name_levels`, in
+#: one pass); ``done`` holds the levels computed before it, in `COMPARISONS` order
+LEVELS = {
+    "birth_date": lambda enc, il, ir, workers, done: _date_levels(enc, il, ir),
+    "personal_number": _number_levels,
+    "rank": _rank_levels,
+    "category": _category_levels,
+    "unit": lambda enc, il, ir, workers, done: _string_levels(enc, "unit", il, ir, workers, fuzzy="none"),
+    "sex": lambda enc, il, ir, workers, done: _string_levels(enc, "sex", il, ir, workers, fuzzy="none"),
+}
+NAME_COMPARISONS = ("surname", "first_name", "patronymic")
 
 
 def compare(enc: Encoded, il: np.ndarray, ir: np.ndarray, *, workers: int = -1) -> pd.DataFrame:
@@ -379,34 +384,9 @@ def compare(enc: Encoded, il: np.ndarray, ir: np.ndarray, *, workers: int = -1) 
     out: dict[str, np.ndarray] = {}
     names = {c.name for c in enc.comparisons}
     out.update({k: v for k, v in _name_levels(enc, il, ir, workers).items() if k in names})
-    if "birth_date" in names:
-        out["birth_date"] = _date_levels(enc, il, ir)
-    if "personal_number" in names:
-        lev = _string_levels(enc, "pnum", il, ir, workers, fuzzy="edit1")          # -1, 0, 1, 2=exact
-        lev = np.where(lev == 2, 3, lev).astype(np.int8)
-        dl, dr = enc.left["pnum_d"][il], enc.right["pnum_d"][ir]
-        lev[(lev >= 0) & (lev < 2) & (dl == dr) & (dl > 0)] = 2
-        tl, tr = enc.left["pnum_t"][il], enc.right["pnum_t"][ir]
-        lev[(tl == tr) & (tl > 0)] = 3                                           # a transliteration of it
-        out["personal_number"] = lev
-    if "rank" in names:
-        a, b = enc.left["rank"][il].astype(np.int16), enc.right["rank"][ir].astype(np.int16)
-        lev = np.zeros(len(il), np.int8)
-        lev[(a - b >= 1) & (a - b <= 2)] = 1
-        lev[a == b] = 2
-        lev[(a < 0) | (b < 0)] = -1
-        out["rank"] = lev
-    if "category" in names:
-        a, b = enc.left["cat"][il], enc.right["cat"][ir]
-        V = enc.vocab["cat"]
-        compatible = np.isin(V[a], ["contract", "mobilized"]) & np.isin(V[b], ["contract", "mobilized"])
-        lev = np.zeros(len(il), np.int8)
-        lev[compatible] = 1
-        lev[a == b] = 2
-        lev[(a == 0) | (b == 0)] = -1
-        out["category"] = lev
-    if "unit" in names:
-        out["unit"] = _string_levels(enc, "unit", il, ir, workers, fuzzy="none")
+    for name in COMPARISONS:
+        if name in names and name not in NAME_COMPARISONS:
+            out[name] = LEVELS[name](enc, il, ir, workers, out)
     for c in enc.comparisons:
         if c.name.startswith("t_"):
             out[c.name] = _string_levels(enc, c.name, il, ir, workers, fuzzy="ratio")

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .assign import resolve_claims
+from .model import identifier_conflict
 from .display import display_table, fixed, registry_display, take
 from .settings import Settings
 
@@ -38,6 +39,12 @@ def entry_table(run, settings: Settings) -> pd.DataFrame:
     best_right = np.where(best_pair >= 0, sc.right[np.clip(best_pair, 0, None)] if len(sc.right) else -1, -1)
     runner_right = np.where(runner_pair >= 0, sc.right[np.clip(runner_pair, 0, None)] if len(sc.right) else -1, -1)
     decision = e["decision"].to_numpy(object)
+    # a number that agrees beside a given name that disagrees is never confirmed (`model.identifier_conflict`)
+    id_conflict = np.zeros(len(decision), bool)
+    has = np.flatnonzero(best_pair >= 0)
+    id_conflict[has] = identifier_conflict(sc.gammas.iloc[best_pair[has]], run.model.conflict_share,
+                                           1.0 - settings.match_threshold)
+    decision = np.where(id_conflict & (decision == "match"), "review", decision).astype(object)
     decision, claim_flag, dup_of = resolve_claims(best_right, e["p_best"].to_numpy(), decision)
     _link_list_duplicates(run, settings, decision, claim_flag, dup_of)
     w = sc.weights["match_weight"].to_numpy()
@@ -46,8 +53,8 @@ def entry_table(run, settings: Settings) -> pd.DataFrame:
     # namesakes: another candidate nearly as probable as the best one
     ambiguous = (runner_right >= 0) & (e["p_runner"].to_numpy() >= 0.5 * e["p_best"].to_numpy()) & \
         (e["p_best"].to_numpy() + e["p_runner"].to_numpy() >= settings.review_threshold)
-    for mask, name in ((ambiguous, "namesakes"), (claim_flag == "duplicate_listing", "duplicate_listing"),
-                       (claim_flag == "claimed", "claimed")):
+    for mask, name in ((id_conflict, "identifier_conflict"), (ambiguous, "namesakes"),
+                       (claim_flag == "duplicate_listing", "duplicate_listing"), (claim_flag == "claimed", "claimed")):
         flags = np.where(mask, np.where(flags == "", name, flags + ";" + name), flags)
     return pd.DataFrame({
         "best_right": best_right, "runner_right": runner_right, "decision": decision,

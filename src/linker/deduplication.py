@@ -165,8 +165,12 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
     """m and the pair prior by EM over the pairs' level patterns, scores, clusters (every engine)."""
     n = len(side.std)
     with timer.stage("fit"):
-        m, lam, iters = fs.fit_em(fs.pattern_counts([gam]), enc.comparisons, u, n_list=max(n // 10, 1))
-        model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters)
+        pc = fs.pattern_counts([gam])
+        m, lam, iters = fs.fit_em(pc, enc.comparisons, u, n_list=max(n // 10, 1))
+        counts = pc["count"].to_numpy(float)
+        model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters,
+                         conflict_share=fs.conflict_share(pc, counts, enc.comparisons, u),
+                         household_share=fs.household_share(pc, counts, enc.comparisons, u))
     with timer.stage("score"):
         tf = fs.TermFrequencies.from_encoded(enc)
         weights = fs.score(model, enc, gam, blocked.left, blocked.right, tf)

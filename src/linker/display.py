@@ -8,7 +8,8 @@ import pandas as pd
 
 from .standardize import display_names
 
-DISPLAY_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "personal_number", "rank", "category", "unit")
+DISPLAY_FIELDS = ("surname", "first_name", "patronymic", "birth_date", "personal_number", "rank", "category", "unit",
+                  "sex")
 
 
 def fixed(x: np.ndarray, digits: int) -> np.ndarray:

@@ -1,9 +1,9 @@
-"""Standardizers of the non-name fields: dates, personal numbers, ranks, categories, units, free text.
+"""Standardizers of the non-name fields: dates, personal numbers, ranks, categories, units, sex, free text.
 
 Every public function takes a pandas Series of text (missing = ``""``, ``None`` or ``NaN``), works once per
 distinct value (see :mod:`linker.fields_common`) and returns a result with the input's index. Each has a
 scalar twin (``parse_date_text``, ``personal_number_key``, ``rank_of``, ``category_of``, ``unit_of``,
-``text_key``) that says what one value becomes; the Series functions are exactly the scalar mapped.
+``sex_of``, ``text_key``) that says what one value becomes; the Series functions are exactly the scalar mapped.
 
 Dates live in :mod:`linker.fields_dates`, ranks in :mod:`linker.fields_ranks`; both are re-exported here.
 """
@@ -27,7 +27,7 @@ from linker.fields_ranks import RANKS, rank_of, rank_ordinal
 __all__ = [
     "CATEGORY_COMPATIBLE", "RANKS", "category_code", "category_of", "normalize_personal_number",
     "normalize_text", "parse_date_text", "parse_dates", "personal_number_key", "rank_of",
-    "rank_ordinal", "text_key", "unit_code", "unit_of",
+    "rank_ordinal", "sex_code", "sex_of", "text_key", "unit_code", "unit_of",
 ]
 
 # ---------------------------------------------------------------- personal numbers
@@ -194,6 +194,27 @@ def unit_code(s: pd.Series) -> pd.Series:
     Other text -> lowercase, whitespace squeezed; missing ``""``.
     """
     return map_unique_series(s, unit_of)
+
+
+# ---------------------------------------------------------------- sex
+
+_SEX = {
+    "m": "m", "male": "m", "man": "m", "masculine": "m", "м": "m", "муж": "m", "мужской": "m", "мужчина": "m",
+    "f": "f", "female": "f", "woman": "f", "feminine": "f", "ж": "f", "жен": "f", "женский": "f", "женщина": "f",
+}
+
+
+def sex_of(text: str) -> str:
+    """One sex text -> ``m`` / ``f``; anything else (blank, U, X, unknown, 1/2 whose meaning varies) -> ``""``.
+    The scalar behind :func:`sex_code`."""
+    t = squeeze(text.lower().replace(".", " ")).strip()
+    return _SEX.get(t, "")
+
+
+def sex_code(s: pd.Series) -> pd.Series:
+    """Sex ``M``/``F``, ``Male``/``Female``, ``м``/``ж``, ``муж.``/``жен.``, ``мужской``/``женский`` -> ``m`` /
+    ``f``; other values and missing -> ``""`` (no evidence)."""
+    return map_unique_series(s, sex_of)
 
 
 # ---------------------------------------------------------------- generic text

@@ -28,6 +28,7 @@ two groups of rules reveal (both groups failing on the same entry more often tha
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -154,8 +155,7 @@ def honest_count(model: fs.Model, scored, *, rescore, refit, hits: np.ndarray, i
             detail = {"method": "probe", "reason": detail["reason"], **{k: (round(v, 3) if isinstance(v, float)
                                                                             else v) for k, v in measured.items()}}
     if abs(rate - model.miss_rate) > 1e-6:
-        model = fs.Model(model.comparisons, model.m, model.u, model.pair_prior, model.genuine_share, rate,
-                         model.em_iterations, model.tf, model.extra)
+        model = dataclasses.replace(model, miss_rate=rate)
         if fitted:
             model = refit(rate, None, (model.m, model.genuine_share))
         scored = rescore(model, True, None)
@@ -174,8 +174,7 @@ def honest_count(model: fs.Model, scored, *, rescore, refit, hits: np.ndarray, i
         if fitted:
             mb = refit(rate_b, ew, (model.m, model.genuine_share))
         else:
-            mb = fs.Model(model.comparisons, model.m, model.u, model.pair_prior, model.genuine_share, rate_b,
-                          model.em_iterations, model.tf, model.extra)
+            mb = dataclasses.replace(model, miss_rate=rate_b)
         # the share refitted on the replicate, then the count of the (sampled) entries under the refit
         counts.append(float(rescore(mb, True, ew).entries["p_genuine"].sum()))
     return model, scored, count_interval(scored, detail, counts, n_list, sampled=k if sample is not None else None)

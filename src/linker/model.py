@@ -26,111 +26,34 @@ import pandas as pd
 from .compare import COMPARISONS, Comparison, Encoded, compare
 from .errors import ConfigError
 
-#: m anchors: (m by level from "else" upwards, strength in pseudo-pairs per list entry)
+__all__ = [
+    "ANCHORS", "MODEL_FORMAT", "Model", "estimate_u", "random_pairs", "fit_em", "fit_em_entries", "pattern_counts",
+    # person-level evidence (`linker.model_person`)
+    "CONFLICTS", "CONTRADICTION_PRIOR", "DATE_VOUCHES", "IDENTIFIER_AGREES",
+    "IDENTIFIER_CONFLICTS", "PERSON_LEVEL", "SURE", "SURE_PRIOR_PAIRS", "WITNESSES", "bound_person_level",
+    "conflict_share", "household_share", "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
+    # weights and scores (`linker.model_weights`)
+    "ADDRESS_CAP", "GENERIC_CAP", "HOUSEHOLD_CAP", "TF_MAX_BOOST", "Patterns", "TermFrequencies",
+    "comparison_weights", "field_weights", "generic_tf_adjustment", "household_cap", "is_address", "level_weights", "monotone",
+    "pattern_weights", "score", "tf_adjustment", "weight_bounds",
+]
+# the model's parts, split by what they do, and re-exported as the model's interface
+from .model_person import (
+    CONFLICTS, CONTRADICTION_PRIOR, DATE_VOUCHES, IDENTIFIER_AGREES, IDENTIFIER_CONFLICTS,
+    PERSON_LEVEL, SURE, SURE_PRIOR_PAIRS, WITNESSES, bound_person_level, conflict_share, household_share,
+    identifier_conflict,
+    level_codes, person_conflict, sure_pair_bounds,
+)
+from .model_weights import (
+    ADDRESS_CAP, GENERIC_CAP, HOUSEHOLD_CAP, TF_MAX_BOOST, Patterns, TermFrequencies, comparison_weights,
+    field_weights, generic_tf_adjustment, household_cap, is_address, level_weights, monotone, pattern_weights, score,
+    tf_adjustment, weight_bounds,
+)
+
+#: m anchors (`Comparison.anchor`): (m by level from "else" upwards, strength in pseudo-pairs per list entry)
 ANCHORS: dict[str, tuple[tuple[float, ...], float]] = {
-    # "far apart" (two full dates years apart, not one digit off) is what copying another person's date
-    # does, rarer than any damage: part of the former "else" (0.03)
-    "birth_date": ((0.005, 0.025, 0.03, 0.04, 0.10, 0.80), 1.0),
-    "personal_number": ((0.03, 0.05, 0.04, 0.88), 1.0),
-    # soft fields: people are promoted, transferred, re-filed (mobilized as contract); a list's rank,
-    # category or unit disagreeing is common in real data even where a generator makes it rare
-    "rank": ((0.08, 0.17, 0.75), 0.5),
-    "category": ((0.08, 0.12, 0.80), 0.5),
-    "unit": ((0.15, 0.85), 0.5),
-}
-#: person-level comparisons: the levels that mean "not the same person" (a given name that disagrees
-#: outright, not a nickname or an initial; two full dates of birth that differ; two identifiers that
-#: differ) and the most match mass those levels may hold whatever EM finds: a household's members are
-#: candidate pairs too (same surname, same address, sometimes one SSN), and EM would otherwise learn that
-#: "matches" disagree on them. A new person-level field (sex) is one entry, e.g. ``"sex": (("else",), 0.02)``.
-#: Levels are named by their labels (`linker.compare.COMPARISONS`), never by position: a level added to a
-#: comparison must not silently move what these bounds mean.
-PERSON_LEVEL: dict[str, tuple[tuple[str, ...], float]] = {
-    "first_name": (("else",), 0.03),
-    "birth_date": (("far apart", "else", "same year"), 0.06),
-    "personal_number": (("else",), 0.05),
-}
-#: a pair is two people (`person_conflict`; `linker.deduplication` never clusters it) when one of these
-#: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
-#: a given name that disagrees outright, unless the date of birth agrees (exactly, partially or one digit
-#: off) or the identifier agrees exactly (damage can replace a name). A family member filed under another's
-#: SSN agrees on the number: a sex comparison is the evidence there, as its own entry with no voucher,
-#: e.g. ``"sex": {}``.
-CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "first_name": {"birth_date": ("partial date agrees", "one digit off / day-month swapped", "exact"),
-                   "personal_number": ("exact",)},
-}
-
-
-def level_codes(name: str, labels: tuple[str, ...], comparison: Comparison | None = None) -> list[int]:
-    """The level numbers of ``labels`` in comparison ``name`` (its labels from ``comparison`` or
-    `COMPARISONS`); a label the comparison does not have is an error in these tables."""
-    c = comparison if comparison is not None else COMPARISONS[name]
-    missing = [lab for lab in labels if lab not in c.labels]
-    if missing:
-        raise ValueError(f"{name}: no level {missing} among {c.labels}")
-    return [c.labels.index(lab) for lab in labels]
-#: generic columns (present on both sides, not a known field): bounds (bits) on each level's weight, so
-#: that no column linker does not understand can dominate the person-level fields
-GENERIC_CAP = (-4.0, 4.0)
-#: address-like generic columns (street, city, zip, ...: `linker.columns.address_like`): a household shares
-#: them, so they are weak household-level evidence: bounds on each one's weight and on their sum
-ADDRESS_CAP = (-3.0, 2.0)
-HOUSEHOLD_CAP = (-6.0, 4.0)
+    c.name: c.anchor for c in COMPARISONS.values() if c.anchor is not None}
 MODEL_FORMAT = "linker-fs-model/1"
-#: cap (bits) on the boost a rare name value gets over the average agreement weight
-TF_MAX_BOOST = 1.0
-
-
-def monotone(weights: np.ndarray) -> np.ndarray:
-    """Levels are ordered from "else" to "exact": a closer level never weighs less than a looser one.
-
-    Without this a rare level can outweigh exact agreement (u of "diminutive" among random pairs is
-    tiny, so log2(m/u) is large); each weight is capped by the weights of the levels above it."""
-    return np.minimum.accumulate(np.asarray(weights, float)[::-1])[::-1]
-
-
-def person_conflict(gam: pd.DataFrame) -> np.ndarray:
-    """Per pair, whether it is two people by `CONFLICTS` (a missing side is no conflict, and vouches for
-    nothing)."""
-    out = np.zeros(len(gam), bool)
-    for name, vouchers in CONFLICTS.items():
-        if f"gamma_{name}" not in gam:
-            continue
-        hit = np.isin(gam[f"gamma_{name}"].to_numpy(), level_codes(name, PERSON_LEVEL[name][0]))
-        for other, levels in vouchers.items():
-            if f"gamma_{other}" in gam:
-                hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), level_codes(other, levels))
-        out |= hit
-    return out
-
-
-def is_address(c: Comparison) -> bool:
-    from .columns import address_like
-    return c.name.startswith("t_") and c.field.startswith("text:") and address_like(c.field[5:])
-
-
-def weight_bounds(c: Comparison) -> tuple[float, float]:
-    """(lowest, highest) weight in bits a level of ``c`` may have (unbounded for the known fields)."""
-    if not c.name.startswith("t_"):
-        return (-np.inf, np.inf)
-    return ADDRESS_CAP if is_address(c) else GENERIC_CAP
-
-
-def level_weights(c: Comparison, m: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """The weight (bits) of each level of ``c``: log2(m/u), non-decreasing (`monotone`), within
-    `weight_bounds`."""
-    lo, hi = weight_bounds(c)
-    return np.clip(monotone(np.log2(m / u)), lo, hi)
-
-
-def _household_scale(parts: list[np.ndarray]) -> np.ndarray | None:
-    """Per row, the factor that brings the sum of the address-like weights ``parts`` within HOUSEHOLD_CAP."""
-    if len(parts) < 2:
-        return None
-    total = np.sum(parts, axis=0)
-    capped = np.clip(total, *HOUSEHOLD_CAP)
-    return np.where(total != 0, capped / np.where(total != 0, total, 1.0), 1.0)
 
 
 def _default_m(n_levels: int) -> np.ndarray:
@@ -151,6 +74,10 @@ class Model:
     em_iterations: int = 0
     tf: bool = True
     extra: dict = field(default_factory=dict)
+    #: share of the identifier-conflict pairs that one person's records do not explain (`conflict_share`)
+    conflict_share: float = 1.0
+    #: share of the pairs agreeing on the address that are two people (`household_share`)
+    household_share: float = 1.0
 
     def weight_table(self) -> dict[str, np.ndarray]:
         """log2(m/u) per comparison and level, made non-decreasing in the level (see `monotone`)."""
@@ -165,6 +92,8 @@ class Model:
             "miss_rate": self.miss_rate,
             "em_iterations": self.em_iterations,
             "term_frequency": self.tf,
+            "identifier_conflict_share": self.conflict_share,
+            "household_share": self.household_share,
             "comparisons": [
                 {"name": c.name, "field": c.field, "labels": list(c.labels),
                  "m": [float(x) for x in self.m[c.name]], "u": [float(x) for x in self.u[c.name]],
@@ -207,8 +136,13 @@ class Model:
             v = data.get(key)
             if not isinstance(v, (int, float)) or not 0 < v < 1:
                 raise bad(f"{key} is not a probability")
+        conflicts, households = data.get("identifier_conflict_share", 1.0), data.get("household_share", 1.0)
+        for key, v in (("identifier_conflict_share", conflicts), ("household_share", households)):
+            if not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise bad(f"{key} is not a share")
         return cls(tuple(comps), m, u, float(data["pair_prior"]), float(data["genuine_share"]),
-                   float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)))
+                   float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)),
+                   conflict_share=float(conflicts), household_share=float(households))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:
@@ -227,17 +161,18 @@ class Model:
 
 # -- fitting -------------------------------------------------------------------------------------
 
-def estimate_u(enc: Encoded, n_right: int, *, sample: int, seed: int, workers: int = -1) -> dict[str, np.ndarray]:
-    """Level frequencies among random (list, registry) pairs, add-half smoothed."""
+def random_pairs(n_left: int, n_right: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The random (list, registry) rows that u is measured on: every pair when there are at most ``sample``,
+    else ``sample`` pairs drawn with replacement (seeded). Every engine draws them here."""
     rng = np.random.default_rng(seed)
-    n_left = enc.n_left
-    total = n_left * n_right
-    if total <= sample:
-        il = np.repeat(np.arange(n_left), n_right)
-        ir = np.tile(np.arange(n_right), n_left)
-    else:
-        il = rng.integers(0, n_left, sample)
-        ir = rng.integers(0, n_right, sample)
+    if n_left * n_right <= sample:
+        return np.repeat(np.arange(n_left), n_right), np.tile(np.arange(n_right), n_left)
+    return rng.integers(0, n_left, sample), rng.integers(0, n_right, sample)
+
+
+def estimate_u(enc: Encoded, n_right: int, *, sample: int, seed: int, workers: int = -1) -> dict[str, np.ndarray]:
+    """Level frequencies among random (list, registry) pairs (`random_pairs`), add-half smoothed."""
+    il, ir = random_pairs(enc.n_left, n_right, sample, seed)
     gam = compare(enc, il, ir, workers=workers)
     u = {}
     for c in enc.comparisons:
@@ -270,12 +205,13 @@ def _log_likelihoods(patterns: pd.DataFrame, comps, m, u) -> tuple[np.ndarray, n
     return lm, lu
 
 
-def _bounded_llr(patterns: pd.DataFrame, comps, m, u) -> np.ndarray:
+def _bounded_llr(patterns: pd.DataFrame, comps, m, u, conflicts: float = 1.0, households: float = 1.0
+                 ) -> np.ndarray:
     """ln(m/u) of each pattern, with the generic comparisons' terms within their bounds (`level_weights`,
     HOUSEHOLD_CAP) and the known fields' as they are."""
     lm, lu = _log_likelihoods(patterns, [c for c in comps if not c.name.startswith("t_")], m, u)
     generic = [c for c in comps if c.name.startswith("t_")]
-    return lm - lu + np.log(2) * pattern_weights(patterns, generic, m, u) if generic else lm - lu
+    return lm - lu + np.log(2) * pattern_weights(patterns, generic, m, u, conflicts, households) if generic else lm - lu
 
 
 def _m_priors(comps: tuple[Comparison, ...], n_list: int) -> tuple[dict, dict]:
@@ -291,7 +227,8 @@ def _m_priors(comps: tuple[Comparison, ...], n_list: int) -> tuple[dict, dict]:
 
 
 def _m_step(patterns: pd.DataFrame, comps: tuple[Comparison, ...], mass: np.ndarray, prior_m: dict,
-            strength: dict, labelled: pd.DataFrame | None) -> dict[str, np.ndarray]:
+            strength: dict, labelled: pd.DataFrame | None, bounds: dict[str, tuple[float, float]] | None = None,
+            contradiction_pairs: float = 0.0) -> dict[str, np.ndarray]:
     """New m from the match mass of each level pattern, the labelled pairs and the prior."""
     new_m = {}
     for c in comps:
@@ -302,26 +239,18 @@ def _m_step(patterns: pd.DataFrame, comps: tuple[Comparison, ...], mass: np.ndar
             lg = labelled[f"gamma_{c.name}"].to_numpy()
             num = num + np.bincount(lg[lg >= 0], minlength=len(c.labels))
         num = np.maximum(num + strength[c.name] * prior_m[c.name], 1e-9)
-        new_m[c.name] = bound_person_level(c, num / num.sum())
+        spec = (bounds or {}).get(c.name)
+        if spec is not None and contradiction_pairs > 0 and c.name not in ANCHORS:
+            # a Beta prior on the contradicting mass only (the other levels keep their proportions): damage
+            # that makes a field unrecognisable is never absent, and EM alone can drive it to nothing where
+            # the same level is what two people show
+            levels = level_codes(c.name, PERSON_LEVEL[c.name][0], c)
+            rest = np.ones(len(num), bool)
+            rest[levels] = False
+            num[levels] += contradiction_pairs * spec[1] * num[levels] / num[levels].sum()
+            num[rest] += contradiction_pairs * (1.0 - spec[1]) * num[rest] / num[rest].sum()
+        new_m[c.name] = bound_person_level(c, num / num.sum(), spec[0] if spec is not None else None)
     return new_m
-
-
-def bound_person_level(c: Comparison, m: np.ndarray) -> np.ndarray:
-    """``m`` with the mass of ``c``'s contradicting levels (`PERSON_LEVEL`) at most its bound, the rest
-    scaled up to keep the sum 1."""
-    spec = PERSON_LEVEL.get(c.name)
-    if spec is None or len(c.labels) != len(m):
-        return m
-    levels, most = level_codes(c.name, spec[0], c), spec[1]
-    held = m[levels].sum()
-    if held <= most:
-        return m
-    out = m.copy()
-    out[levels] *= most / held
-    rest = np.ones(len(m), bool)
-    rest[levels] = False
-    out[rest] *= (1.0 - most) / m[rest].sum()
-    return out
 
 
 def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, np.ndarray], *,
@@ -335,13 +264,16 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
     # each list entry is at most one registry person: matches are at most n_list of the pairs
     lam_max = float(np.clip(n_list / max(total, 1.0), 1e-9, 0.999))
     lam = 0.5 * lam_max
+    bounds = sure_pair_bounds(patterns, counts, comps)
+    share_b = conflict_share(patterns, counts, comps, u, bounds)
+    share_h = household_share(patterns, counts, comps, u, bounds)
     it = 0
     for it in range(1, max_iter + 1):
-        a = np.log(lam) + _bounded_llr(patterns, comps, m, u)
+        a = np.log(lam) + _bounded_llr(patterns, comps, m, u, share_b, share_h)
         b = np.log1p(-lam) + np.zeros(len(a))
         post = np.exp(a - np.logaddexp(a, b))
         w = counts * post
-        new_m = _m_step(patterns, comps, w, prior_m, strength, labelled)
+        new_m = _m_step(patterns, comps, w, prior_m, strength, labelled, bounds)
         new_lam = float(np.clip(w.sum() / max(total, 1.0), 1e-9, lam_max))
         delta = max(abs(new_lam - lam), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, lam = new_m, new_lam
@@ -350,199 +282,18 @@ def fit_em(patterns: pd.DataFrame, comps: tuple[Comparison, ...], u: dict[str, n
     return m, lam, it
 
 
-# -- scoring -------------------------------------------------------------------------------------
-
-@dataclass
-class TermFrequencies:
-    """Registry frequencies of name values (by code of the shared name vocabulary) and of whole names."""
-
-    n: int
-    sn_stem: np.ndarray
-    fn_canon: np.ndarray
-    pt: np.ndarray
-    whole_codes_r: np.ndarray     # whole-name code of each registry row (-1 when a part is missing)
-    whole_freq: np.ndarray        # frequency by whole-name code
-    text: dict[str, np.ndarray] = field(default_factory=dict)   # generic column -> frequency by code
-
-    @classmethod
-    def from_encoded(cls, enc: Encoded) -> TermFrequencies:
-        R = enc.right
-        nv = len(enc.vocab["name"])
-        n = len(R["sn"])
-        f = lambda a: np.bincount(a, minlength=nv).astype(float) / max(n, 1)  # noqa: E731
-        key = (R["sn_stem"].astype(np.int64) * nv + R["fn_canon"]) * nv + R["pt"]
-        codes, uniq = pd.factorize(key, sort=False)
-        freq = np.bincount(codes, minlength=len(uniq)).astype(float) / max(n, 1)
-        codes = np.where((R["sn_stem"] > 0) & (R["fn_canon"] > 0), codes, -1)
-        text = {c: np.bincount(R[c], minlength=len(enc.vocab[c])).astype(float) / max(n, 1)
-                for c in R if c.startswith("t_") and c in enc.vocab}
-        return cls(n, f(R["sn_stem"]), f(R["fn_canon"]), f(R["pt"]), codes.astype(np.int64), freq, text)
-
-
-def field_weights(model: Model, gam: pd.DataFrame) -> dict[str, np.ndarray]:
-    """``log2(m/u)`` of each comparison's level per pair (0 where a side is missing)."""
-    wt = model.weight_table()
-    out = {}
-    for c in model.comparisons:
-        g = gam[f"gamma_{c.name}"].to_numpy()
-        out[c.name] = np.where(g >= 0, wt[c.name][np.clip(g, 0, None)], 0.0)
-    address = [c.name for c in model.comparisons if is_address(c)]
-    scale = _household_scale([out[k] for k in address])
-    if scale is not None:
-        for k in address:
-            out[k] = out[k] * scale
-    return out
-
-
-@dataclass
-class Patterns:
-    """The distinct level patterns of the candidate pairs (a few thousand rows whatever the number of
-    pairs) and the pattern of each pair: weights are summed once per pattern and gathered per pair."""
-
-    frame: pd.DataFrame     # one row per distinct pattern, columns gamma_<comparison>, sorted
-    inv: np.ndarray         # pattern row of each pair
-
-    @classmethod
-    def of(cls, gammas: pd.DataFrame, comps: tuple[Comparison, ...]) -> Patterns:
-        cols = [f"gamma_{c.name}" for c in comps]
-        base = 1 + max(len(c.labels) for c in comps)
-        if base ** len(cols) >= 2 ** 62:      # too many comparisons for one int64 code: rows as tuples
-            g = gammas[cols].to_numpy(np.int16)
-            uniq, inv = np.unique(g, axis=0, return_inverse=True)
-            return cls(pd.DataFrame(uniq, columns=cols), inv.ravel().astype(np.int32))
-        code = np.zeros(len(gammas), np.int64)
-        for col in cols:
-            code *= base
-            code += gammas[col].to_numpy()
-            code += 1
-        inv, uniq = pd.factorize(code, sort=True)      # hashing, then only the distinct codes are sorted
-        digits = {}
-        rest = np.asarray(uniq, np.int64)
-        for col in reversed(cols):
-            digits[col] = (rest % base - 1).astype(np.int16)
-            rest = rest // base
-        return cls(pd.DataFrame({col: digits[col] for col in cols}), inv.astype(np.int32))
-
-    def weights(self, model: Model) -> np.ndarray:
-        """The match weight (without term frequencies) of each pattern: the sum of its fields' weights."""
-        return pattern_weights(self.frame, model.comparisons, model.m, model.u)
-
-
-def pattern_weights(frame: pd.DataFrame, comps: tuple[Comparison, ...], m: dict, u: dict) -> np.ndarray:
-    pw = np.zeros(len(frame))
-    address = []
-    for c in comps:
-        gc = frame[f"gamma_{c.name}"].to_numpy()
-        wt = level_weights(c, m[c.name], u[c.name])
-        w = np.where(gc >= 0, wt[np.clip(gc, 0, None)], 0.0)
-        if is_address(c):
-            address.append(w)
-        else:
-            pw += w
-    scale = _household_scale(address)
-    for w in address:
-        pw += w if scale is None else w * scale
-    return pw
-
-
-def tf_adjustment(u: dict[str, np.ndarray], enc: Encoded, gam: pd.DataFrame, ir: np.ndarray,
-                  tf: TermFrequencies) -> np.ndarray:
-    """Per pair, the term-frequency adjustment of the weight (bits): agreement on a rare name value counts
-    more (at most TF_MAX_BOOST), on a common one less, and a common whole name is discounted once.
-
-    Every term depends only on the pair's level and its registry row, so the logarithms are taken once
-    per registry row and level and gathered per pair."""
-    adj = np.zeros(len(gam))
-    if not len(gam):
-        return adj
-    floor = 1.0 / max(tf.n, 1)
-    R = enc.right
-    parts = []
-    for name, col, top_levels, freq in (("surname", "sn_stem", (3, 4), tf.sn_stem),
-                                        ("first_name", "fn_canon", (4, 5), tf.fn_canon),
-                                        ("patronymic", "pt", (4,), tf.pt)):
-        if f"gamma_{name}" not in gam:
-            continue
-        g = gam[f"gamma_{name}"].to_numpy()
-        ufreq_r = np.maximum(freq[R[col]], floor)              # per registry row
-        hit = np.zeros(len(g), bool)
-        log_u = np.zeros(len(g))        # log2 of the u this part's weight stands for, per pair (on hits)
-        for level in top_levels:
-            at = np.flatnonzero(g == level)
-            hit[at] = True
-            # a rare value earns at most TF_MAX_BOOST bits: a list's names are drawn from people who exist
-            # (genuine or copied), so rarity in the registry is weaker evidence than random-pair u says
-            boost_r = np.minimum(np.log2(u[name][level] / ufreq_r), TF_MAX_BOOST)
-            adj[at] += boost_r[ir[at]]
-            log_u[at] = np.log2(u[name][level]) - boost_r[ir[at]]
-        parts.append((hit, log_u))
-    # whole name: the chance that the parts agree, as their weights put it (the product of their u after
-    # the boost above), is replaced by the whole name's own frequency in the registry when that is higher
-    # (given name and patronymic go together): a name held by k registry people weighs log2(N / k) bits at
-    # most, the only person with the name log2(N)
-    if len(parts) == 3:
-        hit = parts[0][0] & parts[1][0] & parts[2][0]
-        at = np.flatnonzero(hit)
-        wc = tf.whole_codes_r[ir[at]]
-        whole = np.maximum(np.where(wc >= 0, tf.whole_freq[np.clip(wc, 0, None)], 1.0), floor)
-        implied = parts[0][1][at] + parts[1][1][at] + parts[2][1][at]
-        adj[at] += np.where(wc >= 0, np.minimum(0.0, implied - np.log2(whole)), 0.0)
-    return adj
-
-
-def generic_tf_adjustment(model: Model, enc: Encoded, gam: pd.DataFrame, ir: np.ndarray,
-                          tf: TermFrequencies) -> np.ndarray:
-    """Per pair, the term-frequency adjustment (bits, never positive) of the generic comparisons: agreeing on
-    a value that a share f of the registry holds weighs log2(m_exact / f) at most, so a value that many
-    records share (a city for everyone, one zip code) counts as no evidence at all."""
-    adj = np.zeros(len(gam))
-    floor = 1.0 / max(tf.n, 1)
-    for c in model.comparisons:
-        col = f"gamma_{c.name}"
-        if not c.name.startswith("t_") or col not in gam or c.name not in tf.text or c.name not in enc.right:
-            continue
-        exact = len(c.labels) - 1
-        at = np.flatnonzero(gam[col].to_numpy() == exact)
-        if not len(at):
-            continue
-        w_exact = level_weights(c, model.m[c.name], model.u[c.name])[exact]
-        freq_r = np.maximum(tf.text[c.name][enc.right[c.name]], floor)          # per registry row
-        term_r = np.minimum(0.0, np.maximum(0.0, np.log2(model.m[c.name][exact] / freq_r)) - w_exact)
-        adj[at] += term_r[ir[at]]
-    return adj
-
-
-def score(model: Model, enc: Encoded, gam: pd.DataFrame, il: np.ndarray, ir: np.ndarray,
-          tf: TermFrequencies | None, *, patterns: Patterns | None = None,
-          tf_adjust: np.ndarray | None = None) -> pd.DataFrame:
-    """Per pair: the term-frequency adjustment ``mw_tf`` and the total ``match_weight`` (log2 Bayes factor).
-    The weight of each comparison is not kept per pair (the report computes it only for the pairs it shows,
-    with `field_weights`). ``patterns`` (`Patterns.of` the same pairs) and ``tf_adjust`` (`tf_adjustment`
-    with this model's u) save recomputing them."""
-    patterns = patterns if patterns is not None else Patterns.of(gam, model.comparisons)
-    total = patterns.weights(model)[patterns.inv] if len(gam) else np.zeros(0)
-    if tf_adjust is not None:
-        adj = tf_adjust
-    elif tf is not None and model.tf:
-        adj = tf_adjustment(model.u, enc, gam, ir, tf)
-    else:
-        adj = np.zeros(len(gam))
-    if tf is not None and model.tf and len(gam):
-        adj = adj + generic_tf_adjustment(model, enc, gam, ir, tf)
-    return pd.DataFrame({"mw_tf": adj, "match_weight": total + adj}, index=gam.index)
-
-
 def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparison, ...], u: dict[str, np.ndarray],
                    *, n_list: int, n_registry: int, tf_adjust: np.ndarray | None = None, miss_rate: float = 0.01,
                    labelled: pd.DataFrame | None = None, max_iter: int = 100, tol: float = 1e-5,
                    patterns: Patterns | None = None, entry_weight: np.ndarray | None = None,
                    start: tuple[dict[str, np.ndarray], float] | None = None
-                   ) -> tuple[dict[str, np.ndarray], float, float, int]:
+                   ) -> tuple[dict[str, np.ndarray], float, float, int, tuple[float, float]]:
     """m, the pair prior and the genuine share by EM over *entries*: each entry is at most one registry person.
 
     Pairwise EM lets the namesakes and near-namesakes that blocking gathers pose as matches (random-pair u
     does not describe them); here the candidates of an entry compete for one unit of match mass, as in
-    `linker.assign`, and the M-step sums that mass per level pattern. Returns (m, pair_prior, share, iters).
+    `linker.assign`, and the M-step sums that mass per level pattern. Returns (m, pair_prior, share, iters,
+(`conflict_share`, `household_share`)).
     ``entry_weight`` counts each entry that many times (a bootstrap replicate of the list, `linker.interval`);
     ``start`` is (m, share) to start from instead of the priors.
     """
@@ -554,8 +305,13 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
     m = {k: v.copy() for k, v in (start[0] if start else prior_m).items()}
     adj = tf_adjust if tf_adjust is not None else np.zeros(len(inv))
     share, it = (start[1] if start else 0.5), 0
+    pair_count = np.bincount(inv, weights=entry_weight[left] if entry_weight is not None else None,
+                             minlength=len(pat))
+    bounds = sure_pair_bounds(pat, pair_count, comps)
+    share_b = conflict_share(pat, pair_count, comps, u, bounds)
+    share_h = household_share(pat, pair_count, comps, u, bounds)
     for it in range(1, max_iter + 1):
-        w = pattern_weights(pat, comps, m, u)[inv] + adj
+        w = pattern_weights(pat, comps, m, u, share_b, share_h)[inv] + adj
         pair_p, genuine = entry_posteriors(left, w, n_list, n_registry, genuine_share=share, miss_rate=miss_rate)
         if entry_weight is not None:
             pair_p = pair_p * entry_weight[left]
@@ -563,11 +319,12 @@ def fit_em_entries(gammas: pd.DataFrame, left: np.ndarray, comps: tuple[Comparis
         else:
             genuine_mean = genuine.mean() if n_list else 0.5
         mass = np.bincount(inv, weights=pair_p, minlength=len(pat))
-        new_m = _m_step(pat, comps, mass, prior_m, strength, labelled)
+        new_m = _m_step(pat, comps, mass, prior_m, strength, labelled, bounds,
+                        CONTRADICTION_PRIOR * max(n_list, 50))
         new_share = float(np.clip(genuine_mean, 1e-4, 1 - 1e-4))
         delta = max(abs(new_share - share), *(np.abs(new_m[k] - m[k]).max() for k in m))
         m, share = new_m, new_share
         if delta < tol:
             break
     pair_prior = float(np.clip(share * n_list / max(len(inv), 1), 1e-9, 0.999))
-    return m, pair_prior, share, it
+    return m, pair_prior, share, it, (share_b, share_h)

@@ -247,10 +247,11 @@ def fit_model(enc: cmp.Encoded, u: dict[str, np.ndarray], gammas: pd.DataFrame, 
         lab_g = gammas.iloc[idx]
     if tf_adjust is None:
         tf_adjust = fs.tf_adjustment(u, enc, gammas, right, fs.TermFrequencies.from_encoded(enc))
-    m, lam, share, iters = fs.fit_em_entries(gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r,
-                                             tf_adjust=tf_adjust, labelled=lab_g, patterns=patterns,
-                                             miss_rate=miss_rate, entry_weight=entry_weight, start=start)
-    return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, miss_rate=miss_rate, em_iterations=iters)
+    m, lam, share, iters, (conflicts, households) = fs.fit_em_entries(
+        gammas, left, enc.comparisons, u, n_list=n_l, n_registry=n_r, tf_adjust=tf_adjust, labelled=lab_g,
+        patterns=patterns, miss_rate=miss_rate, entry_weight=entry_weight, start=start)
+    return fs.Model(enc.comparisons, m, u, lam, genuine_share=share, miss_rate=miss_rate, em_iterations=iters,
+                    conflict_share=conflicts, household_share=households)
 
 
 def count_genuine(model: fs.Model, scored: Scored, enc: cmp.Encoded, tf: fs.TermFrequencies, sides: tuple[Side, Side],

@@ -31,7 +31,7 @@ from .errors import ConfigError
 
 FIELDS = (
     "id", "full_name", "surname", "first_name", "patronymic", "birth_date",
-    "personal_number", "rank", "category", "unit",
+    "personal_number", "rank", "category", "unit", "sex",
 )
 
 

@@ -15,7 +15,7 @@ Output columns (one row per input row, same index):
 ``pnum_t``     personal number with its letters transliteration-keyed (УБ-208014 = UB208014)
 ``pnum_d``     the digits of the personal number
 ``rank``       rank ordinal on the ladder (int8, -1 unknown)
-``cat``        category code; ``unit`` unit code; ``t_<name>`` generic text keys
+``cat``        category code; ``unit`` unit code; ``sex`` m / f / ""; ``t_<name>`` generic text keys
 ``flags``      ``;``-joined row flags: ``empty_name``, ``invalid_date``, ``mixed_script``, ``layout_repaired``
 =============  ==============================================================================
 
@@ -490,6 +490,8 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
                    if mapping.get("category") else np.array([""] * n, dtype=object))
     data["unit"] = (F.unit_code(df[mapping.get("unit")]).to_numpy(object)
                     if mapping.get("unit") else np.array([""] * n, dtype=object))
+    data["sex"] = (F.sex_code(df[mapping.get("sex")]).to_numpy(object)
+                   if mapping.get("sex") else np.array([""] * n, dtype=object))
     for i, name in enumerate(mapping.text):
         data[f"t_{i}"] = _blank_placeholders(F.normalize_text(df[text_column(mapping, name)])).to_numpy(object)
 

@@ -33,7 +33,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .. import blocking, compare as cmp
+from .. import blocking, compare as cmp, model as fs
 from ..errors import ConfigError
 from ..pipeline import Candidates, Side
 from ..settings import Settings
@@ -47,14 +47,6 @@ from .spark_stages import (
 ENCODED_MAX_ROWS = 5_000_000
 #: a list of up to this many rows is broadcast to the compare tasks instead of joined by a shuffle
 BROADCAST_ROWS = 500_000
-
-
-def random_pairs(n_left: int, n_right: int, sample: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The random (list, registry) rows `linker.model.estimate_u` compares, drawn the same way."""
-    rng = np.random.default_rng(seed)
-    if n_left * n_right <= sample:
-        return np.repeat(np.arange(n_left), n_right), np.tile(np.arange(n_right), n_left)
-    return rng.integers(0, n_left, sample), rng.integers(0, n_right, sample)
 
 
 def _pairs_frame(spark, left: np.ndarray, right: np.ndarray, partitions: int, **extra: np.ndarray):
@@ -142,7 +134,7 @@ class SparkEngine:
                                                                        rule_pairs))
 
     def estimate_u(self, enc: cmp.Encoded, n_left: int, n_right: int, settings: Settings) -> dict[str, np.ndarray]:
-        il, ir = random_pairs(n_left, n_right, settings.u_sample_pairs, settings.seed)
+        il, ir = fs.random_pairs(n_left, n_right, settings.u_sample_pairs, settings.seed)
         sample = self._compare(_pairs_frame(self._session(), il, ir, self._parts()), enc)
         return u_from_patterns(pattern_counts_spark(sample, enc.comparisons), enc.comparisons)
 

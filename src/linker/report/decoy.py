@@ -16,14 +16,9 @@ import pandas as pd
 
 from .. import blocking, compare as cmp
 
-#: columns of the standardized table that travel together when fields are recombined
-GROUPS = (
-    ("sn", "sn_stem", "sn_phon", "sn_init"),
-    ("fn", "fn_canon", "fn_phon", "fn_init", "fn_is_init"),
-    ("pt", "pt_init", "pt_is_init"),
-    ("by", "bm", "bd"),
-    ("pnum", "pnum_t", "pnum_d"), ("rank",), ("cat",), ("unit",),
-)
+#: columns of the standardized table that travel together when fields are recombined: each comparison's
+#: group, as its description gives it (`linker.compare.Comparison.group`)
+GROUPS = tuple(c.group for c in cmp.COMPARISONS.values() if c.group)
 
 
 @dataclass(frozen=True)
@@ -152,10 +147,10 @@ def _rule_keys(decoys: pd.DataFrame, reg: pd.DataFrame, rule, enc: cmp.Encoded, 
 
 def _block_decoys(decoys: pd.DataFrame, reg: pd.DataFrame, rules: list, enc: cmp.Encoded, *, max_pairs: int,
                   max_block: int) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs `blocking.block(decoys, reg, rules)` gives, by its own steps (cap, count, check, join,
-    union) on keys that only the registry rows sharing a key with some decoy carry: no other row can pair
-    with a decoy or counts in the cap of a decoy's key. The registry's keys are looked up among the decoys'
-    few values (by ``enc``'s integer codes where it has them) instead of factorized with them."""
+    """The pairs `blocking.block(decoys, reg, rules)` gives, by `blocking.union_pairs` on keys that only the
+    registry rows sharing a key with some decoy carry: no other row can pair with a decoy or counts in the
+    cap of a decoy's key. The registry's keys are looked up among the decoys' few values (by ``enc``'s
+    integer codes where it has them) instead of factorized with them."""
     lookups: dict = {}
     keyed = []
     for rule in rules:
@@ -163,20 +158,19 @@ def _block_decoys(decoys: pd.DataFrame, reg: pd.DataFrame, rules: list, enc: cmp
         if got is None:                             # a rule blocking would compare as text: let it do all
             res = blocking.block(decoys, reg, rules, max_pairs=max_pairs, max_block=max_block)
             return res.left, res.right
-        keyed.append((rule, *got))
-    counted = []
-    for rule, key_d, rows, key_r in keyed:
-        if max_block:
-            key_d, _capped = blocking._cap_blocks(key_d, key_r, max_block)
-        counted.append((rule, key_d, rows, key_r, blocking._count_pairs(key_d, key_r)))
-    blocking.check_total([(rule, n) for rule, _d, _rows, _r, n in counted], max_pairs)
-    n_r = max(len(reg), 1)
-    codes = [np.zeros(0, np.int64)]
-    for _rule, key_d, rows, key_r, _n in counted:
-        left, at = blocking._join(key_d, key_r, False)
-        codes.append(left.astype(np.int64) * n_r + rows[at])
-    code = _sorted_unique(np.concatenate(codes))
-    return (code // n_r).astype(np.int32), (code % n_r).astype(np.int32)
+        key_d, rows, key_r = got
+        keyed.append((rule, key_d, key_r, rows))
+    res = blocking.union_pairs(keyed, n_left=len(decoys), n_right=len(reg), max_pairs=max_pairs,
+                               max_block=max_block)
+    return res.left, res.right
+
+
+def run_rules(run, settings) -> list:
+    """The blocking rules of the run (as `blocking.choose_rules` makes them, loose ones marked), those it
+    kept."""
+    kept = {name for name, _n in run.blocking.rule_pairs}
+    rules = blocking.choose_rules(settings.blocking_rules, run.list.std, run.registry.std)
+    return [r for r in rules if r.name in kept]
 
 
 def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest:
@@ -188,7 +182,7 @@ def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest
     picks = _picks(run.list.std, n, settings.seed + 7919)
     decoys = make_decoys(run.list.std, n, settings.seed + 7919, picks)
     enc = cmp.restrict(_encode_decoys(run, picks, decoys), run.model.comparisons, source="model")
-    rules = [blocking.Rule.parse(name.split("+")) for name, _n in run.blocking.rule_pairs]  # the run's own
+    rules = run_rules(run, settings)
     left, right = _block_decoys(decoys, run.registry.std, rules, enc, max_pairs=max(settings.max_pairs, 1),
                                 max_block=settings.max_block)
     gam = compare_in_chunks(enc, left, right, settings.chunk_pairs, settings.workers)

@@ -1,0 +1,240 @@
+"""Person-level evidence: which levels of which comparisons say "not the same person", how much match mass
+they may hold, which pairs are two people (`person_conflict`) and which carry a number that is probably
+not their own (`identifier_conflict`, `conflict_share`). Part of `linker.model`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .compare import COMPARISONS, IDENTIFIER_CONFLICT_LABEL, Comparison
+
+
+#: person-level comparisons (`Comparison.person_level`): the levels that mean "not the same person" (a given
+#: name that disagrees outright, not a nickname or an initial; two full dates of birth that differ; two
+#: identifiers that differ; another sex) and the most match mass those levels may hold whatever EM finds: a
+#: household's members are candidate pairs too (same surname, same address, sometimes one SSN), and EM would
+#: otherwise learn that "matches" disagree on them. Levels are named by their labels, never by position: a
+#: level added to a comparison must not silently move what these bounds mean.
+PERSON_LEVEL: dict[str, tuple[tuple[str, ...], float]] = {
+    c.name: c.person_level for c in COMPARISONS.values() if c.person_level is not None}
+#: the birth-date levels that vouch for a pair whose given name disagrees outright: damage can replace a
+#: name, a date that agrees says it is still one person
+DATE_VOUCHES = ("partial date agrees", "one digit off / day-month swapped", "exact")
+#: a pair is two people (`person_conflict`; `linker.deduplication` never clusters it) when one of these
+#: comparisons is at a contradicting level and none of the levels named beside it vouches for the pair:
+#: a given name that disagrees outright, unless the date of birth agrees or the identifier agrees (damage
+#: can replace a name; such a pair is at the personal_number level `IDENTIFIER_CONFLICT_LABEL`, and
+#: whether it is one person is left to its weight, which counts borrowed numbers: `conflict_share`)
+#: Another sex is two people unless the date of birth agrees exactly (a recording error).
+CONFLICTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "first_name": {"birth_date": DATE_VOUCHES, "personal_number": (IDENTIFIER_CONFLICT_LABEL,)},
+    "sex": {"birth_date": ("exact",)},
+}
+#: an identifier conflict (`identifier_conflict`: the pair is never confirmed, it goes to review with the
+#: flag ``identifier_conflict``): a comparison at one of these levels, unless a level named beside it vouches
+IDENTIFIER_CONFLICTS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, ...]]]] = {
+    "personal_number": ((IDENTIFIER_CONFLICT_LABEL,), {"birth_date": DATE_VOUCHES}),
+}
+#: the other levels at which that identifier agrees (`conflict_share`)
+IDENTIFIER_AGREES: dict[str, tuple[str, ...]] = {
+    "personal_number": ("one character off or swapped", "digits agree, letters differ", "exact"),
+}
+
+
+def level_codes(name: str, labels: tuple[str, ...], comparison: Comparison | None = None) -> list[int]:
+    """The level numbers of ``labels`` in comparison ``name`` (its labels from ``comparison`` or
+    `COMPARISONS`); a label the comparison does not have is an error in these tables."""
+    c = comparison if comparison is not None else COMPARISONS[name]
+    missing = [lab for lab in labels if lab not in c.labels]
+    if missing:
+        raise ValueError(f"{name}: no level {missing} among {c.labels}")
+    return [c.labels.index(lab) for lab in labels]
+def _unvouched(gam: pd.DataFrame, name: str, labels: tuple[str, ...], vouchers: dict[str, tuple[str, ...]]
+               ) -> np.ndarray:
+    """Per pair, whether comparison ``name`` is at one of ``labels`` and no comparison of ``vouchers`` is at
+    one of its levels (a missing side is at no level: it neither contradicts nor vouches)."""
+    if f"gamma_{name}" not in gam:
+        return np.zeros(len(gam), bool)
+    hit = np.isin(gam[f"gamma_{name}"].to_numpy(), level_codes(name, labels))
+    for other, levels in vouchers.items():
+        if f"gamma_{other}" in gam:
+            hit &= ~np.isin(gam[f"gamma_{other}"].to_numpy(), level_codes(other, levels))
+    return hit
+
+
+def person_conflict(gam: pd.DataFrame) -> np.ndarray:
+    """Per pair, whether it is two people by `CONFLICTS`."""
+    out = np.zeros(len(gam), bool)
+    for name, vouchers in CONFLICTS.items():
+        out |= _unvouched(gam, name, PERSON_LEVEL[name][0], vouchers)
+    return out
+
+
+def identifier_conflict(gam: pd.DataFrame, conflict_share: float = 1.0, tolerance: float = 0.1) -> np.ndarray:
+    """Per pair, whether an identifier agrees beside a given name that disagrees (`IDENTIFIER_CONFLICTS`):
+    a borrowed or copied number, unless the date of birth vouches. None where the data show at most a share
+    ``tolerance`` of such pairs to be borrowed numbers (``conflict_share``): a decision that may be wrong
+    that often (1 - the match threshold) may confirm them, as FEBRL's damaged names; otherwise no pair at
+    that level can be confirmed on the number."""
+    out = np.zeros(len(gam), bool)
+    if conflict_share <= tolerance:
+        return out
+    for name, (labels, vouchers) in IDENTIFIER_CONFLICTS.items():
+        out |= _unvouched(gam, name, labels, vouchers)
+    return out
+
+
+#: the levels at which a person-level comparison agrees beyond doubt: a pair at them on two comparisons is
+#: one person (a borrowed number comes with another's date of birth), and those pairs show how often the
+#: third comparison contradicts within one person's records (`sure_pair_bounds`)
+SURE: dict[str, tuple[str, ...]] = {
+    "first_name": ("exact",),
+    "birth_date": ("exact",),
+    "personal_number": ("exact", IDENTIFIER_CONFLICT_LABEL),
+}
+#: weight, in pairs, of the `PERSON_LEVEL` bound beside what the sure pairs show
+SURE_PRIOR_PAIRS = 100.0
+#: strength, in pseudo-pairs per list entry, of the prior on a person-level comparison's contradicting mass
+#: (at the rate `sure_pair_bounds` gives), as the soft fields' anchors
+CONTRADICTION_PRIOR = 0.5
+
+
+def sure_pair_bounds(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...]
+                     ) -> dict[str, tuple[float, float]]:
+    """Per person-level comparison, (the most match mass its contradicting levels may hold, the rate at which
+    one person's records show them). The rate is what the pairs that agree beyond doubt on two other
+    person-level comparisons (`SURE`) show (FEBRL replaces one given name in nine beside the same number and
+    date of birth), as the Beta posterior mean with the `PERSON_LEVEL` bound weighing SURE_PRIOR_PAIRS; the
+    bound itself where no such pairs exist. The most is the larger of the two."""
+    names = {c.name for c in comps}
+    out: dict[str, tuple[float, float]] = {}
+    for c in comps:
+        spec = PERSON_LEVEL.get(c.name)
+        if spec is None:
+            continue
+        others = [o for o in SURE if o != c.name and o in names]
+        rate = spec[1]
+        if len(others) >= 2 and len(frame):
+            g = frame[f"gamma_{c.name}"].to_numpy()
+            sure = g >= 0
+            for o in others:
+                sure &= np.isin(frame[f"gamma_{o}"].to_numpy(), level_codes(o, SURE[o]))
+            n = float(counts[sure].sum())
+            k = float(counts[sure & np.isin(g, level_codes(c.name, spec[0], c))].sum())
+            rate = (k + spec[1] * SURE_PRIOR_PAIRS) / (n + SURE_PRIOR_PAIRS)
+        out[c.name] = (max(spec[1], rate), rate)
+    return out
+
+
+def bound_person_level(c: Comparison, m: np.ndarray, most: float | None = None) -> np.ndarray:
+    """``m`` with the mass of ``c``'s contradicting levels (`PERSON_LEVEL`) at most its bound (``most``, or
+    the table's), the rest scaled up to keep the sum 1."""
+    spec = PERSON_LEVEL.get(c.name)
+    if spec is None or len(c.labels) != len(m):
+        return m
+    levels, most = level_codes(c.name, spec[0], c), (spec[1] if most is None else most)
+    held = m[levels].sum()
+    if held <= most:
+        return m
+    out = m.copy()
+    out[levels] *= most / held
+    rest = np.ones(len(m), bool)
+    rest[levels] = False
+    out[rest] *= (1.0 - most) / m[rest].sum()
+    return out
+
+
+#: person-level comparisons that witness whether a pair at an identifier-conflict level is one person: the
+#: levels at which they agree (a borrowed number comes with another person's middle name and birth date)
+WITNESSES: dict[str, tuple[str, ...]] = {
+    "patronymic": ("initial agrees", "close", "exact"),
+    "birth_date": DATE_VOUCHES,
+}
+
+
+def conflict_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                   u: dict[str, np.ndarray] | None = None, bounds: dict[str, tuple[float, float]] | None = None
+                   ) -> float:
+    """The share of the candidate pairs at an identifier-conflict level (`IDENTIFIER_CONFLICTS`: a number
+    that agrees beside a given name that disagrees) that are not one person: a number borrowed within a
+    family, or copied onto a forged list.
+
+    A witness (`WITNESSES`: middle name, date of birth) agrees at rate r1 between one person's records (the
+    pairs whose number agrees beside a given name that fits show it) and at rate r0 between two people (u,
+    from random pairs); at the conflict level it agrees at rate f, so one person's share there is
+    (f - r0) / (r1 - r0). The witnesses' estimates are pooled by how many conflict pairs each sees.
+    Without a witness: pairs whose number agrees are one person or a borrowed number, one person's records
+    show a different given name at rate q (the first_name `PERSON_LEVEL` bound, or what the sure pairs show,
+    ``bounds``), a borrowed number always, so with A pairs whose number agrees beside a given name and O of
+    them at the conflict level the borrowed ones are B = (O - q A) / (1 - q) and the share is B / O."""
+    names = {c.name for c in comps}
+    if "first_name" not in names or len(frame) == 0:
+        return 0.0
+    byname = {c.name: c for c in comps}
+    fn = frame["gamma_first_name"].to_numpy()
+    fits = fn >= 1
+    held, agree, pooled, seen = 0.0, 0.0, 0.0, 0.0
+    for name, (labels, _v) in IDENTIFIER_CONFLICTS.items():
+        if name not in byname:
+            continue
+        g = frame[f"gamma_{name}"].to_numpy()
+        at = np.isin(g, level_codes(name, labels)) & (fn >= 0)
+        same = np.isin(g, level_codes(name, IDENTIFIER_AGREES[name])) & fits
+        held += float(counts[at].sum())
+        agree += float(counts[at | same].sum())
+        for w, levels in WITNESSES.items():
+            if w not in byname or u is None or w not in u:
+                continue
+            gw = frame[f"gamma_{w}"].to_numpy()
+            ok = np.isin(gw, level_codes(w, levels))
+            n_at, n_same = float(counts[at & (gw >= 0)].sum()), float(counts[same & (gw >= 0)].sum())
+            if n_at <= 0 or n_same <= 0:
+                continue
+            f = float(counts[at & ok].sum()) / n_at
+            r1 = float(counts[same & ok].sum()) / n_same
+            r0 = float(u[w][level_codes(w, levels)].sum())
+            if r1 - r0 < 0.5:           # the witness does not tell one person from two
+                continue
+            pooled += n_at * float(np.clip((f - r0) / (r1 - r0), 0.0, 1.0))
+            seen += n_at
+    if held <= 0:
+        return 0.0
+    if seen > 0:
+        return float(np.clip(1.0 - pooled / seen, 0.0, 1.0))
+    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
+    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
+    return float(np.clip((held - q * agree) / (1.0 - q) / held, 0.0, 1.0))
+
+
+
+
+
+def household_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                    u: dict[str, np.ndarray] | None = None, bounds: dict[str, tuple[float, float]] | None = None
+                    ) -> float:
+    """The share of the candidate pairs agreeing on every address-like column (at least two) that are two
+    people: a household's members. The given name witnesses it: it fits between one person's records
+    at rate r1 = 1 - q (q: how often one person's given name differs, `sure_pair_bounds`), between two people
+    at rate r0 (random pairs), and at rate f among those pairs, so one person's share is (f - r0) / (r1 - r0).
+    1 (households assumed) where it cannot be read: no address-like columns, no given name."""
+    from .model_weights import is_address
+
+    address = [c for c in comps if is_address(c)]
+    names = {c.name for c in comps}
+    if len(address) < 2 or "first_name" not in names or u is None or "first_name" not in u or not len(frame):
+        return 1.0
+    agree = np.ones(len(frame), bool)
+    for c in address:          # the whole address given on both sides and the same (not a city alone)
+        agree &= frame[f"gamma_{c.name}"].to_numpy() == len(c.labels) - 1
+    fn = frame["gamma_first_name"].to_numpy()
+    n = float(counts[agree & (fn >= 0)].sum())
+    if n <= 0:
+        return 1.0
+    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
+    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
+    f = float(counts[agree & (fn >= 1)].sum()) / n
+    r1, r0 = 1.0 - q, 1.0 - float(u["first_name"][0])
+    if r1 - r0 < 0.5:
+        return 1.0
+    return float(np.clip(1.0 - (f - r0) / (r1 - r0), 0.0, 1.0))
