@@ -40,9 +40,10 @@ from pandas._libs import lib
 from . import fields as F
 from . import names as N
 from .columns import Mapping, text_column
-from .names._columns import _objects, display_names, name_keys
+from .names._columns import _objects, display_names, name_keys, read_with
+from .names._lexicon import NameLexicon
 
-__all__ = ["standardize", "display_names", "map_unique"]
+__all__ = ["standardize", "display_names", "map_unique", "registry_lexicon", "read_with"]
 
 
 def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -125,11 +126,13 @@ _FLAGS = ("empty_name", "invalid_date", "mixed_script", "layout_repaired")
 _FLAG_TEXT = _objects([";".join(f for k, f in enumerate(_FLAGS) if bits >> k & 1) for bits in range(16)])
 
 
-def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """The derived keys of one side (see the module docstring)."""
+def standardize(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = None) -> pd.DataFrame:
+    """The derived keys of one side (see the module docstring). A list's full-name cells are read with the
+    registry's ``lexicon`` when given (`registry_lexicon`): which of their words the registry holds as
+    surnames, given names and patronymics."""
     idx = df.index
     n = len(df)
-    data, mixed, layout = name_keys(df, mapping)
+    data, mixed, layout = name_keys(df, mapping, lexicon)
     sn, fn = data["sn"], data["fn"]
 
     if mapping.get("birth_date"):
@@ -179,3 +182,14 @@ def _blank_placeholders(s: pd.Series) -> pd.Series:
     uniq = pd.unique(s.to_numpy(object))
     bad = [v for v in uniq if _is_placeholder(v)]
     return s.where(~s.isin(bad), "") if bad else s
+
+
+def registry_lexicon(std: pd.DataFrame, mapping: Mapping, list_mapping: Mapping) -> NameLexicon | None:
+    """The name lexicon of a standardized registry for reading a list's full-name cells, or None when the
+    list gives its names in separate columns or the registry gives its own in one cell (its parts were
+    placed by the rules, and would only teach the rules back)."""
+    if not list_mapping.get("full_name") or list_mapping.get("surname"):
+        return None
+    if not mapping.get("surname") or not (mapping.get("first_name") or mapping.get("patronymic")):
+        return None
+    return NameLexicon.of(std)

@@ -19,7 +19,7 @@ from ..columns import Mapping, ids_of, map_columns
 from ..errors import InputError
 from ..io import read_table
 from ..settings import Settings
-from ..standardize import standardize
+from ..standardize import registry_lexicon, standardize
 from ..progress import Progress
 
 
@@ -256,9 +256,10 @@ def run_match(list_path: str, registry_path: str, settings: Settings, *, model_p
     say(f"list {list_path}: {len(side_l.raw):,} rows; registry {registry_path}: {len(side_r.raw):,} rows")
     with timer.stage("standardize"):
         with Progress("standardize", total=2, quiet=settings.quiet) as pb:
-            side_l.std = standardize(side_l.raw, side_l.mapping)
+            side_r.std = standardize(side_r.raw, side_r.mapping)    # first: it tells how to read the list's names
             pb.update(1)
-            side_r.std = standardize(side_r.raw, side_r.mapping)
+            side_l.std = standardize(side_l.raw, side_l.mapping,
+                                     registry_lexicon(side_r.std, side_r.mapping, side_l.mapping))
             pb.update(1)
     with timer.stage("block"):
         enc = cmp.encode(side_l.std, side_r.std)

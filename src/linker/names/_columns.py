@@ -28,6 +28,7 @@ from ._eastslavic import h_as_g, reads_h_as_g
 from ._given import canonical_given, is_placeholder, known_given_keys, phonetic, surname_stem
 from ._key import name_key
 from ._layout import repair_layout
+from ._lexicon import NameLexicon
 from ._script import fold_lookalikes
 
 
@@ -183,7 +184,7 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) - np.repeat(before - starts, counts)
 
 
-def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
+def _parse_full_names(values: np.ndarray, lexicon: NameLexicon | None = None) -> tuple[np.ndarray, ...]:
     """(surname, first name, patronymic, mixed_script, layout_repaired) of each full name in ``values``:
     exactly ``_clean_name`` then ``parse_full_name``, computed per distinct word where the text allows."""
     m = len(values)
@@ -259,22 +260,53 @@ def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
         order = np.argsort(inverse, kind="stable")
         bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(shapes)))])
         space = np.array(" ", dtype=object)
+        scores = None
         for g, shape in enumerate(shapes.tolist()):
             n, rest = shape % (_MAX_WORDS + 1), shape // (_MAX_WORDS + 1)
             codes = [(rest // _BASE ** j) % _BASE - 1 for j in range(n)]
-            plan = P._plan(tuple(_KINDS[c // 2] for c in codes), tuple(bool(c % 2) for c in codes), -1)
+            kinds, caps = tuple(_KINDS[c // 2] for c in codes), tuple(bool(c % 2) for c in codes)
             sel = rows[order[bounds[g]:bounds[g + 1]]]
-            for part, idx in zip(out, plan):
-                if not idx:
+            plans = P.readings(kinds, caps, -1) if lexicon is not None else (P._plan(kinds, caps, -1),)
+            if len(plans) > 1:
+                if scores is None:      # every word's registry score, row -1 (no word) all 0
+                    scores = np.vstack([lexicon.scores(words), np.zeros((1, 3))])
+                picked = _choose_readings(plans, scores, grid[sel])
+                groups = [(plan, sel[picked == k]) for k, plan in enumerate(plans)]
+            else:
+                groups = [(plans[0], sel)]
+            for plan, at in groups:
+                if not len(at):
                     continue
-                acc = word_text[grid[sel, idx[0]]]
-                for i in idx[1:]:
-                    acc = acc + space + word_text[grid[sel, i]]
-                part[sel] = acc
+                for part, idx in zip(out, plan):
+                    if not idx:
+                        continue
+                    acc = word_text[grid[at, idx[0]]]
+                    for i in idx[1:]:
+                        acc = acc + space + word_text[grid[at, i]]
+                    part[at] = acc
     for r in np.flatnonzero(~fast):
         text, mixed[r], layout[r] = _clean_name(values[r])
-        out[0][r], out[1][r], out[2][r] = P.parse_full_name(text)
+        out[0][r], out[1][r], out[2][r] = P.parse_full_name(text, lexicon)
     return (*out, mixed, layout)
+
+
+def _choose_readings(plans: tuple, scores: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """`names._parse.choose` for many cells of one shape at once: the index into ``plans`` of each row of
+    ``grid`` (word codes by position), summing the same scores in the same order."""
+    def total(plan) -> np.ndarray:
+        acc = np.zeros(len(grid))
+        for i, r in P.plan_roles(plan):
+            acc = acc + scores[grid[:, i], r]
+        return acc
+
+    picked = np.zeros(len(grid), np.int64)
+    bar = total(plans[0]) + P.MARGIN
+    for k, alt in enumerate(plans[1:], start=1):
+        t = total(alt)
+        better = t > bar
+        picked[better] = k
+        bar = np.where(better, t, bar)
+    return picked
 
 
 # ------------------------------------------------------------------ names of one side
@@ -295,9 +327,11 @@ def _swapped(sn: Coded, fn: Coded) -> np.ndarray:
     return swap
 
 
-def _names_coded(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Coded, np.ndarray, np.ndarray]:
+def _names_coded(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = None
+                 ) -> tuple[Coded, Coded, Coded, np.ndarray, np.ndarray]:
     """Surname, first name, patronymic (coded) in the source spelling, and the mixed_script and
-    layout_repaired row flags; the same as the scalar functions applied row by row (see `_names_frame`)."""
+    layout_repaired row flags; the same as the scalar functions applied row by row (see `_names_frame`).
+    A full-name cell is read with the registry's ``lexicon`` when given (`names._parse.choose`)."""
     n = len(df)
 
     def column(field: str) -> tuple[Coded, np.ndarray, np.ndarray]:
@@ -308,7 +342,7 @@ def _names_coded(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Code
 
     if mapping.get("full_name") and not mapping.get("surname"):
         full = _coded(df[mapping.get("full_name")])
-        sn_v, fn_v, pt_v, mixed_v, layout_v = _parse_full_names(full.values)
+        sn_v, fn_v, pt_v, mixed_v, layout_v = _parse_full_names(full.values, lexicon)
         sn, fn, pt = (_no_placeholders(Coded(full.codes, v), given=g).compact()
                       for v, g in ((sn_v, False), (fn_v, True), (pt_v, True)))
         mixed, layout = mixed_v[full.codes], layout_v[full.codes]
@@ -351,10 +385,13 @@ def _names_frame(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ keys
 
-def name_keys(df: pd.DataFrame, mapping: Mapping) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = None
+              ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """The name keys of one side (``sn fn pt fn_is_init pt_is_init fn_canon sn_stem sn_phon fn_phon`` and the
-    ``*_init`` letters, see `linker.standardize`), and the mixed_script and layout_repaired row flags."""
-    surname, first, patronymic, mixed, layout = _names_coded(df, mapping)
+    ``*_init`` letters, see `linker.standardize`), and the mixed_script and layout_repaired row flags; a
+    full-name cell read with the registry's ``lexicon`` when given."""
+    read_with(df, lexicon)
+    surname, first, patronymic, mixed, layout = _names_coded(df, mapping, lexicon)
     _remember_names(df, mapping, (surname, first, patronymic))
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
     if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
@@ -385,17 +422,41 @@ def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = 
     every row of ``df`` or of ``rows`` (positions) only; index: those rows' labels.
 
     The names `standardize` found in this same ``df`` (same mapping, name columns unchanged) are reused:
-    a list's full names are parsed once per run."""
+    a list's full names are parsed once per run; otherwise they are parsed again with the registry lexicon
+    they were read with (`read_with`)."""
     names = _recalled_names(df, mapping)
     if names is None:
         part = df if rows is None else df.iloc[rows]
-        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping)
+        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping, _lexicon_of(df))
         cols = (sn.rows(), fn.rows(), pt.rows())
         index = part.index
     else:
         cols = tuple(c.rows() if rows is None else c.values[c.codes[rows]] for c in names)
         index = df.index if rows is None else df.index[rows]
     return pd.DataFrame({"surname": cols[0], "first_name": cols[1], "patronymic": cols[2]}, index=index)
+
+
+# the registry lexicon each side's full names were read with, by id of the DataFrame (weak reference, lexicon)
+_LEXICONS: dict[int, tuple] = {}
+
+
+def read_with(df: pd.DataFrame, lexicon: NameLexicon | None) -> None:
+    """Record that ``df``'s full names are read with ``lexicon`` (None: by the rules alone), so that
+    `display_names` shows them as the match read them (Spark standardizes in its workers)."""
+    key = id(df)
+    if lexicon is None:
+        _LEXICONS.pop(key, None)
+        return
+    try:
+        ref = weakref.ref(df, lambda _r, key=key: _LEXICONS.pop(key, None))
+    except TypeError:
+        return
+    _LEXICONS[key] = (ref, lexicon)
+
+
+def _lexicon_of(df: pd.DataFrame) -> NameLexicon | None:
+    entry = _LEXICONS.get(id(df))
+    return entry[1] if entry is not None and entry[0]() is df else None
 
 
 # names standardize parsed, by id of the DataFrame (dropped when it is): (weak reference, mapping, the name

@@ -1,0 +1,93 @@
+"""Full-name cells read with what the registry knows (names._lexicon, names._parse.choose)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linker import names as N
+from linker.columns import Mapping
+from linker.names._columns import _clean_name, _parse_full_names
+from linker.names._lexicon import NameLexicon
+from linker.standardize import registry_lexicon, standardize
+
+REG_MAP = Mapping((("surname", "s"), ("first_name", "f"), ("patronymic", "p")))
+LIST_MAP = Mapping((("full_name", "fio"),))
+
+
+def _registry() -> pd.DataFrame:
+    rows = [("Гаврилович", "Борис", "Витальевич"), ("Петрович", "Олег", "Иванович"), ("Войтович", "Сергей", "Петрович"),
+            ("Иванов", "Иван", "Петрович"), ("Сидоров", "Николай", "Петрович"), ("Петров", "Иван", "Николаевич"),
+            ("Микушевич", "Даниил", "Сергеевич"), ("Гулиев", "Эмин", "Али оглы"), ("Ильин", "Пётр", "Ильич")]
+    return pd.DataFrame(rows * 10, columns=["s", "f", "p"])
+
+
+def _lexicon() -> NameLexicon:
+    reg = _registry()
+    lex = registry_lexicon(standardize(reg, REG_MAP), REG_MAP, LIST_MAP)
+    assert lex is not None
+    return lex
+
+
+def test_registry_columns_decide_the_order_the_spelling_cannot() -> None:
+    lex = _lexicon()
+    # -ович surnames written given name first: the rules read the last word as a patronymic
+    assert N.parse_full_name("Борис Витальевич Гаврилович") != ("Гаврилович", "Борис", "Витальевич")
+    assert N.parse_full_name("Борис Витальевич Гаврилович", lex) == ("Гаврилович", "Борис", "Витальевич")
+    # a word the registry holds both ways: the other words decide
+    assert N.parse_full_name("Иван Николаевич Петрович", lex) == ("Петрович", "Иван", "Николаевич")
+    assert N.parse_full_name("Петрович Олег Иванович", lex) == ("Петрович", "Олег", "Иванович")
+    # a typo the registry never saw: the known words still place it
+    assert N.parse_full_name("Сергей Петрович Вйтович", lex) == ("Вйтович", "Сергей", "Петрович")
+    # Latin against a Cyrillic registry, a Ukrainian 'h' and a two-word Turkic patronymic
+    assert N.parse_full_name("Emin Ali ohly Huliiev", lex) == ("Huliiev", "Emin", "Ali ohly")
+    assert N.parse_full_name("Daniil Serhiiovych Mykushevych", lex) == ("Mykushevych", "Daniil", "Serhiiovych")
+
+
+def test_the_rules_stand_unless_the_registry_is_far_surer() -> None:
+    lex = _lexicon()
+    for text in ["Сидоров Пётр Ильич", "Неизвестнов Неизвест Неизвестович", "Иванов Иван", "Иван Иванов",
+                 "ГАВРИЛОВИЧ Борис Витальевич", "Борис Витальевич ГАВРИЛОВИЧ", "Гаврилович Б.В.", "Б. В. Гаврилович",
+                 "Гаврилович, Борис Витальевич", "гв.рядовой Гаврилович Борис Витальевич"]:
+        assert N.parse_full_name(text, lex) == N.parse_full_name(text), text
+    # a caps-marked surname is the writer's word, whatever the registry says
+    assert N.parse_full_name("Борис Витальевич ГАВРИЛОВИЧ", lex)[0] == "ГАВРИЛОВИЧ"
+    # an empty patronymic column argues for no reading
+    empty = NameLexicon({}, {}, {})
+    assert empty.score("Витальевич") == (0.0, 0.0, 0.0)
+
+
+def test_lexicon_only_when_the_registry_has_its_own_columns() -> None:
+    reg = _registry()
+    std = standardize(reg, REG_MAP)
+    assert registry_lexicon(std, REG_MAP, Mapping((("surname", "a"), ("first_name", "b")))) is None
+    full_reg = pd.DataFrame({"fio": reg["s"] + " " + reg["f"] + " " + reg["p"]})
+    assert registry_lexicon(standardize(full_reg, LIST_MAP), LIST_MAP, LIST_MAP) is None
+    assert NameLexicon.of(pd.DataFrame({"sn_stem": ["", ""]})) is None
+
+
+def test_standardize_reads_the_list_with_the_lexicon() -> None:
+    lex = _lexicon()
+    lst = pd.DataFrame({"fio": ["Борис Витальевич Гаврилович", "Гаврилович Борис Витальевич", "Ivan Nikolaievich Petrovich"]})
+    plain = standardize(lst, LIST_MAP)
+    read = standardize(lst, LIST_MAP, lex)
+    assert read["sn"].tolist()[:2] == [N.name_key("Гаврилович")] * 2
+    assert read["fn_canon"].tolist()[0] == read["fn_canon"].tolist()[1] == N.canonical_given(N.name_key("Борис"))
+    assert read["sn_stem"].tolist()[2] == N.surname_stem(N.name_key("Петрович"))
+    assert plain["sn"].tolist()[0] != read["sn"].tolist()[0]
+
+
+WORDS = ["Борис", "Витальевич", "Гаврилович", "Петрович", "Иван", "Николаевич", "Вйтович", "ГАВРИЛОВИЧ", "И.",
+         "Али", "оглы", "ohly", "Huliiev", "гв.", "рядовой", "Сидоров", "X", ",", "Ilich", "Petrovich"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join), max_size=30))
+def test_vectorized_reading_equals_the_scalar(texts: list[str]) -> None:
+    lex = _lexicon()
+    values = np.array(list(dict.fromkeys(texts)), dtype=object)
+    got = _parse_full_names(values, lex)
+    for i, text in enumerate(values):
+        clean, _m, _r = _clean_name(text)
+        assert tuple(col[i] for col in got[:3]) == N.parse_full_name(clean, lex), text
