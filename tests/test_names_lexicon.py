@@ -69,7 +69,8 @@ def test_lexicon_only_when_the_registry_has_its_own_columns() -> None:
 
 def test_standardize_reads_the_list_with_the_lexicon() -> None:
     lex = _lexicon()
-    lst = pd.DataFrame({"fio": ["Борис Витальевич Гаврилович", "Гаврилович Борис Витальевич", "Ivan Nikolaievich Petrovich"]})
+    lst = pd.DataFrame({"fio": ["Борис Витальевич Гаврилович", "Гаврилович Борис Витальевич",
+                                "Ivan Nikolaievich Petrovich"]})
     plain = standardize(lst, LIST_MAP)
     read = standardize(lst, LIST_MAP, lex)
     assert read["sn"].tolist()[:2] == [N.name_key("Гаврилович")] * 2

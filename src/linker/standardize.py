@@ -20,8 +20,9 @@ Output columns (one row per input row, same index):
 =============  ==============================================================================
 
 How it is computed (the name columns in `linker.names._columns`): every column is factorized once and
-each scalar function (name keys, stems, phonetic codes, layout repair, ...) runs once per distinct value; the results travel as integer codes into a small
-array of values (`Coded`) and are expanded to rows only at the end.  A full name is split at its spaces
+each scalar function (name keys, stems, phonetic codes, layout repair, ...) runs once per distinct value;
+the results travel as integer codes into a small array of values (`Coded`) and are expanded to rows only
+at the end.  A full name is split at its spaces
 and the expensive word functions run once per distinct word; names are then grouped by the shape of their
 words (kind and capitals, `names._parse._plan`) and assembled by vectorized string joins.  Personal
 numbers of the common shape (``АБ-123456``) are split and joined by pyarrow.  Whatever falls outside these

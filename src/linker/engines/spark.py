@@ -36,6 +36,7 @@ import pandas as pd
 from .. import blocking, compare as cmp, model as fs
 from ..errors import ConfigError
 from ..settings import Settings
+from ..standardize import registry_lexicon
 from .local import MatchRun, Timer, count_genuine, fit_model, labelled_pairs, load_sides, score_entries
 from .spark_stages import (
     block_spark, compare_spark, compare_spark_encoded, pattern_counts_spark, raw_to_spark, spark_session, standardize_spark,
@@ -96,14 +97,18 @@ def run_match_spark(list_path: str, registry_path: str, settings: Settings, *, m
     cached = []
     try:
         with timer.stage("standardize"):
-            std_l, like_l = standardize_spark(raw_to_spark(spark, side_l.raw, partitions=parts), side_l.raw,
-                                              side_l.mapping)
             std_r, like_r = standardize_spark(raw_to_spark(spark, side_r.raw, partitions=parts), side_r.raw,
                                               side_r.mapping)
-            std_l, std_r = std_l.persist(), std_r.persist()
-            cached += [std_l, std_r]
-            side_l.std = to_pandas_rows(std_l, like_l).set_axis(side_l.raw.index)
+            std_r = std_r.persist()
+            cached.append(std_r)
             side_r.std = to_pandas_rows(std_r, like_r).set_axis(side_r.raw.index)
+            # the registry first: it tells how to read the list's names
+            lexicon = registry_lexicon(side_r.std, side_r.mapping, side_l.mapping)
+            std_l, like_l = standardize_spark(raw_to_spark(spark, side_l.raw, partitions=parts), side_l.raw,
+                                              side_l.mapping, lexicon)
+            std_l = std_l.persist()
+            cached.append(std_l)
+            side_l.std = to_pandas_rows(std_l, like_l).set_axis(side_l.raw.index)
         with timer.stage("block"):
             enc = cmp.encode(side_l.std, side_r.std)
             if model is not None:
