@@ -92,3 +92,18 @@ def test_vectorized_reading_equals_the_scalar(texts: list[str]) -> None:
     for i, text in enumerate(values):
         clean, _m, _r = _clean_name(text)
         assert tuple(col[i] for col in got[:3]) == N.parse_full_name(clean, lex), text
+
+
+def test_latin_initial_y_reads_as_the_registry_shows_it() -> None:
+    """"Y." writes Е (Yevgeny) as often as Ю/Я (Yury): the reading a registry person of the surname holds."""
+    reg = pd.DataFrame({"s": ["Рассказов", "Голубев", "Юдин", "Кащеев"], "f": ["Евгений", "Алексей", "Юрий", "Сергей"],
+                        "p": ["Витальевич", "Евгеньевич", "Яковлевич", "Евгеньевич"]})
+    lex = registry_lexicon(standardize(reg, REG_MAP), REG_MAP, LIST_MAP)
+    lst = pd.DataFrame({"fio": ["Rasskazov Y.V.", "Golubev A.Y.", "Yudin Y.Y.", "Yudin Y.", "Kashcheiev S.Y.",
+                                "Rasskazov Y.", "Petrov Y.", "Rasskazov I.V.", "Расказов Ю.В."]})
+    got = standardize(lst, LIST_MAP, lex)
+    assert got["fn_init"].tolist() == ["e", "a", "i", "i", "s", "e", "i", "i", "i"]
+    assert got["pt_init"].tolist() == ["v", "e", "i", "", "e", "", "", "v", "v"]
+    assert got["fn_is_init"].all()
+    # without a registry the key's own reading (i) stands
+    assert standardize(lst, LIST_MAP)["fn_init"].tolist()[0] == "i"

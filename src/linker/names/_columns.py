@@ -404,8 +404,10 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     pt_key = patronymic.map(_key_and_initial)
     pt_is_init = np.fromiter((i for _, i in pt_key.values), bool, len(pt_key.values))[patronymic.codes]
     pt = Coded(patronymic.codes, _objects([k for k, _ in pt_key.values])).compact()
-    fn_canon = fn.map(lambda k: canonical_given(k) if len(k) > 1 else k)
     sn_stem = sn.map(surname_stem)
+    if lexicon is not None and lexicon.initials:
+        fn, pt = _latin_y_initials(lexicon, sn_stem, (first, fn), (patronymic, pt))
+    fn_canon = fn.map(lambda k: canonical_given(k) if len(k) > 1 else k)
     sn_rows, fn_rows = sn.rows(), fn.rows()
     data: dict[str, np.ndarray] = {
         "sn": sn_rows, "fn": fn_rows, "pt": pt.rows(), "fn_is_init": fn_is_init, "pt_is_init": pt_is_init,
@@ -415,6 +417,40 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     for col, coded in (("fn", fn), ("pt", pt), ("sn", sn)):
         data[f"{col}_init"] = coded.map(lambda k: k[:1]).rows()
     return data, mixed, layout
+
+
+_LATIN_Y = re.compile(r"^\s*[Yy]\s*\.?\s*$")
+
+
+def _latin_y_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Coded],
+                      patronymic: tuple[Coded, Coded]) -> tuple[Coded, Coded]:
+    """Given-name and patronymic keys with each Latin initial "Y" read as the registry shows it. "Y" writes
+    Е or Ё (Yevgeny, Yegor, Yevgenyevich: key e) as often as Ю or Я (Yury, Yakov: key i); among the
+    registry's people of the entry's surname, the reading whose initials one of them holds is taken (i
+    first, as the key reads "Y"), else the initial stays i. ``given`` and ``patronymic`` are (source
+    spelling, key) pairs."""
+    fy, py = given[0].test(_LATIN_Y.match), patronymic[0].test(_LATIN_Y.match)
+    rows = np.flatnonzero(fy | py)
+    fn, pt = given[1], patronymic[1]
+    if not len(rows):
+        return fn, pt
+    fn_rows, pt_rows = fn.rows().copy(), pt.rows().copy()
+    stems = sn_stem.rows()[rows]
+    combo = stems + "\x1f" + fn_rows[rows] + "\x1f" + pt_rows[rows] + "\x1f" + \
+        np.where(fy[rows], "f", "") + np.where(py[rows], "p", "")
+    codes, uniques = pd.factorize(combo, sort=False)
+    picked_f, picked_p = [], []
+    for u in uniques:
+        stem, f, p, which = u.split("\x1f")
+        options_f = ("i", "e") if "f" in which else (f,)
+        options_p = ("i", "e") if "p" in which else (p,)
+        got = next(((a, b) for a in options_f for b in options_p
+                    if lexicon.holds_initials(stem, a[:1], b[:1])), (f, p))
+        picked_f.append(got[0])
+        picked_p.append(got[1])
+    fn_rows[rows] = _objects(picked_f)[codes]
+    pt_rows[rows] = _objects(picked_p)[codes]
+    return (_coded(pd.Series(fn_rows, dtype=object)), _coded(pd.Series(pt_rows, dtype=object)))
 
 
 def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = None) -> pd.DataFrame:

@@ -38,17 +38,21 @@ class NameLexicon:
     column the registry leaves empty scores every word 0 in its role, so it argues for no reading.
     Equality and hashing are by identity (a lexicon is built once per run)."""
 
-    __slots__ = ("counts", "_memo", "__weakref__")
+    __slots__ = ("counts", "initials", "_memo", "__weakref__")
 
-    def __init__(self, surnames: dict[str, int], given: dict[str, int], patronymics: dict[str, int]) -> None:
+    def __init__(self, surnames: dict[str, int], given: dict[str, int], patronymics: dict[str, int],
+                 initials: frozenset[str] = frozenset()) -> None:
         self.counts = (surnames, given, patronymics)
+        #: "stem\x1f" + given-name initial (+ patronymic initial) of every registry person (`holds_initials`)
+        self.initials = initials
         self._memo: dict[str, tuple[float, float, float]] = {}
 
     def __getstate__(self) -> dict:
-        return {"counts": self.counts}
+        return {"counts": self.counts, "initials": self.initials}
 
     def __setstate__(self, state: dict) -> None:
         self.counts = state["counts"]
+        self.initials = state["initials"]
         self._memo = {}
 
     @classmethod
@@ -65,8 +69,19 @@ class NameLexicon:
             vc = pd.Series(values[keep], dtype=object).value_counts(sort=False)
             return dict(zip(vc.index.tolist(), vc.to_numpy(np.int64).tolist()))
 
-        out = cls(counts("sn_stem", None), counts("fn_canon", "fn_is_init"), counts("pt", "pt_is_init"))
+        initials: frozenset[str] = frozenset()
+        if all(c in std for c in ("sn_stem", "fn_init", "pt_init")):
+            stem, fi, pi = (std[c].to_numpy(object) for c in ("sn_stem", "fn_init", "pt_init"))
+            keep = (stem != "") & (fi != "")
+            one = stem[keep] + "\x1f" + fi[keep]
+            initials = frozenset(pd.unique(np.concatenate([one, one + pi[keep]])).tolist())
+        out = cls(counts("sn_stem", None), counts("fn_canon", "fn_is_init"), counts("pt", "pt_is_init"), initials)
         return out if any(out.counts) else None
+
+    def holds_initials(self, stem: str, given: str, patronymic: str = "") -> bool:
+        """Whether a registry person has this surname stem and these initials (a given-name initial alone
+        matches any patronymic)."""
+        return f"{stem}\x1f{given}{patronymic}" in self.initials
 
     def score(self, word: str) -> tuple[float, float, float]:
         """(surname, given name, patronymic) score of one word of a name cell (see the class). A lone Latin
