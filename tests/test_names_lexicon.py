@@ -96,7 +96,8 @@ def test_vectorized_reading_equals_the_scalar(texts: list[str]) -> None:
 
 def test_latin_initial_y_reads_as_the_registry_shows_it() -> None:
     """"Y." writes Е (Yevgeny) as often as Ю/Я (Yury): the reading a registry person of the surname holds."""
-    reg = pd.DataFrame({"s": ["Рассказов", "Голубев", "Юдин", "Кащеев"], "f": ["Евгений", "Алексей", "Юрий", "Сергей"],
+    reg = pd.DataFrame({"s": ["Рассказов", "Голубев", "Юдин", "Кащеев"],
+                        "f": ["Евгений", "Алексей", "Юрий", "Сергей"],
                         "p": ["Витальевич", "Евгеньевич", "Яковлевич", "Евгеньевич"]})
     lex = registry_lexicon(standardize(reg, REG_MAP), REG_MAP, LIST_MAP)
     lst = pd.DataFrame({"fio": ["Rasskazov Y.V.", "Golubev A.Y.", "Yudin Y.Y.", "Yudin Y.", "Kashcheiev S.Y.",
@@ -107,3 +108,18 @@ def test_latin_initial_y_reads_as_the_registry_shows_it() -> None:
     assert got["fn_is_init"].all()
     # without a registry the key's own reading (i) stands
     assert standardize(lst, LIST_MAP)["fn_init"].tolist()[0] == "i"
+
+
+def test_initials_of_ukrainian_and_belarusian_forms_read_as_the_registry_shows_them() -> None:
+    """Mykola for Николай (M.), Oleksandr for Александр (O.), Uladzimir for Владимир (U.): a Latin initial of
+    the name's national form reads as the Russian name's initial where the registry's people of that
+    surname show it, and stays as written where they do not."""
+    reg = pd.DataFrame({"s": ["Пастухов", "Бероев", "Усов", "Мельников"],
+                        "f": ["Николай", "Александр", "Владимир", "Михаил"],
+                        "p": ["Николаевич", "Левонович", "Олегович", "Николаевич"]})
+    lex = registry_lexicon(standardize(reg, REG_MAP), REG_MAP, LIST_MAP)
+    lst = pd.DataFrame({"fio": ["Pastukhov M.N.", "Pastukhov M.M.", "Beroiev O.L.", "Usov U.O.", "Melnykov M.M.",
+                                "Пастухов М.Н."]})
+    got = standardize(lst, LIST_MAP, lex)
+    assert got["fn_init"].tolist() == ["n", "n", "a", "v", "m", "m"]
+    assert got["pt_init"].tolist() == ["n", "n", "l", "o", "n", "n"]

@@ -24,7 +24,7 @@ from pandas._libs import lib
 
 from ..columns import Mapping
 from . import _parse as P
-from ._eastslavic import h_as_g, reads_h_as_g
+from ._eastslavic import h_as_g, initial_readings, reads_h_as_g
 from ._given import canonical_given, is_placeholder, known_given_keys, phonetic, surname_stem
 from ._key import name_key
 from ._layout import repair_layout
@@ -406,7 +406,7 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     pt = Coded(patronymic.codes, _objects([k for k, _ in pt_key.values])).compact()
     sn_stem = sn.map(surname_stem)
     if lexicon is not None and lexicon.initials:
-        fn, pt = _latin_y_initials(lexicon, sn_stem, (first, fn), (patronymic, pt))
+        fn, pt = _latin_initials(lexicon, sn_stem, (first, fn), (patronymic, pt))
     fn_canon = fn.map(lambda k: canonical_given(k) if len(k) > 1 else k)
     sn_rows, fn_rows = sn.rows(), fn.rows()
     data: dict[str, np.ndarray] = {
@@ -419,31 +419,34 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     return data, mixed, layout
 
 
-_LATIN_Y = re.compile(r"^\s*[Yy]\s*\.?\s*$")
+def _latin_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Coded],
+                    patronymic: tuple[Coded, Coded]) -> tuple[Coded, Coded]:
+    """Given-name and patronymic keys with each Latin initial read as the registry shows it. A Latin
+    initial may write more than its key's letter (`names._eastslavic.initial_readings`): "Y" writes Е or Ё
+    (Yevgeny, Yegor: e) as often as Ю or Я (Yury, Yakov: i), and a Ukrainian or Belarusian source writes
+    the initial of the name's own form (Mykola for Николай, Oleksandr for Александр). Among the registry's
+    people of the entry's surname, the first reading whose initials one of them holds is taken (the key's
+    own first), else the key's own. ``given`` and ``patronymic`` are (source spelling, key) pairs."""
+    def ambiguous(v: str) -> bool:
+        m = _INITIAL.match(v)
+        return bool(m) and len(initial_readings(m.group(1))) > 1
 
-
-def _latin_y_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Coded],
-                      patronymic: tuple[Coded, Coded]) -> tuple[Coded, Coded]:
-    """Given-name and patronymic keys with each Latin initial "Y" read as the registry shows it. "Y" writes
-    Е or Ё (Yevgeny, Yegor, Yevgenyevich: key e) as often as Ю or Я (Yury, Yakov: key i); among the
-    registry's people of the entry's surname, the reading whose initials one of them holds is taken (i
-    first, as the key reads "Y"), else the initial stays i. ``given`` and ``patronymic`` are (source
-    spelling, key) pairs."""
-    fy, py = given[0].test(_LATIN_Y.match), patronymic[0].test(_LATIN_Y.match)
-    rows = np.flatnonzero(fy | py)
+    fa, pa = given[0].test(ambiguous), patronymic[0].test(ambiguous)
+    rows = np.flatnonzero(fa | pa)
     fn, pt = given[1], patronymic[1]
     if not len(rows):
         return fn, pt
     fn_rows, pt_rows = fn.rows().copy(), pt.rows().copy()
-    stems = sn_stem.rows()[rows]
-    combo = stems + "\x1f" + fn_rows[rows] + "\x1f" + pt_rows[rows] + "\x1f" + \
-        np.where(fy[rows], "f", "") + np.where(py[rows], "p", "")
+    letter_f = np.where(fa[rows], given[0].rows()[rows], "")
+    letter_p = np.where(pa[rows], patronymic[0].rows()[rows], "")
+    combo = sn_stem.rows()[rows] + "\x1f" + fn_rows[rows] + "\x1f" + pt_rows[rows] + "\x1f" + letter_f + \
+        "\x1f" + letter_p
     codes, uniques = pd.factorize(combo, sort=False)
     picked_f, picked_p = [], []
     for u in uniques:
-        stem, f, p, which = u.split("\x1f")
-        options_f = ("i", "e") if "f" in which else (f,)
-        options_p = ("i", "e") if "p" in which else (p,)
+        stem, f, p, raw_f, raw_p = u.split("\x1f")
+        options_f = initial_readings(_INITIAL.match(raw_f).group(1)) if raw_f else (f,)
+        options_p = initial_readings(_INITIAL.match(raw_p).group(1)) if raw_p else (p,)
         got = next(((a, b) for a in options_f for b in options_p
                     if lexicon.holds_initials(stem, a[:1], b[:1])), (f, p))
         picked_f.append(got[0])
