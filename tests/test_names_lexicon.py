@@ -123,3 +123,13 @@ def test_initials_of_ukrainian_and_belarusian_forms_read_as_the_registry_shows_t
     got = standardize(lst, LIST_MAP, lex)
     assert got["fn_init"].tolist() == ["n", "n", "a", "v", "m", "m"]
     assert got["pt_init"].tolist() == ["n", "n", "l", "o", "n", "n"]
+
+
+def test_latin_o_reads_as_yo_where_the_registry_holds_only_that_surname() -> None:
+    reg = pd.DataFrame({"s": ["Шевелёв", "Фёдоров", "Соловьёв", "Попов"], "f": ["Алексей"] * 4, "p": ["Иванович"] * 4})
+    lex = registry_lexicon(standardize(reg, REG_MAP), REG_MAP, LIST_MAP)
+    lst = pd.DataFrame({"fio": ["Shevelov A.S.", "Fodorov Oleh", "Solovov A.", "Popov A.", "Pupov A.", "Шевелов А."]})
+    got = standardize(lst, LIST_MAP, lex)["sn"].tolist()
+    assert got == [N.name_key("Шевелёв"), N.name_key("Фёдоров"), N.name_key("Соловьёв"), "popov", "pupov",
+                   N.name_key("Шевелов")]
+    assert standardize(lst, LIST_MAP)["sn"].tolist()[0] == "shevelov"

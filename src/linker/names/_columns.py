@@ -397,7 +397,11 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
                     (patronymic.codes, patronymic.values)):   # Ukrainian/Belarusian schemes: h is г
         surname, patronymic = surname.map(h_as_g), patronymic.map(h_as_g)
-    sn = surname.map(lambda t: name_key(t).replace(" ", "")).compact()
+    sn = surname.map(lambda t: name_key(t).replace(" ", ""))
+    if lexicon is not None:     # a Latin o may write ё (Shevelov = Шевелёв): as the registry's surnames show
+        sn = Coded(sn.codes, _objects([lexicon.surname_key(k) if t.isascii() else k
+                                       for t, k in zip(surname.values, sn.values)]))
+    sn = sn.compact()
     fn_key = first.map(_key_and_initial)
     fn_is_init = np.fromiter((i for _, i in fn_key.values), bool, len(fn_key.values))[first.codes]
     fn = Coded(first.codes, _objects([k.replace(" ", "") for k, _ in fn_key.values])).compact()  # "Rus-lan"

@@ -78,6 +78,22 @@ class NameLexicon:
         out = cls(counts("sn_stem", None), counts("fn_canon", "fn_is_init"), counts("pt", "pt_is_init"), initials)
         return out if any(out.counts) else None
 
+    def surname_key(self, key: str) -> str:
+        """The key of a Latin surname, with an ``o`` after a consonant read as ё where only that reading is a
+        registry surname: the Ukrainian scheme writes the ьо of Шевельов, Соловьёв as o (Shevelov, Solovov),
+        which the key cannot fold (o is o). A surname the registry holds as written stays as it is."""
+        table = self.counts[0]
+        if not key or surname_stem(key) in table:
+            return key
+        best, top = key, 0
+        for i in range(1, len(key)):
+            if key[i] == "o" and key[i - 1] not in "aeiou":
+                cand = key[:i] + "e" + key[i + 1:]
+                n = table.get(surname_stem(cand), 0)
+                if n > top:
+                    best, top = cand, n
+        return best
+
     def holds_initials(self, stem: str, given: str, patronymic: str = "") -> bool:
         """Whether a registry person has this surname stem and these initials (a given-name initial alone
         matches any patronymic)."""
