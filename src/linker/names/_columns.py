@@ -409,7 +409,7 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     pt_is_init = np.fromiter((i for _, i in pt_key.values), bool, len(pt_key.values))[patronymic.codes]
     pt = Coded(patronymic.codes, _objects([k for k, _ in pt_key.values])).compact()
     sn_stem = sn.map(surname_stem)
-    if lexicon is not None and lexicon.initials:
+    if lexicon is not None and len(lexicon.initials):
         fn, pt = _latin_initials(lexicon, sn_stem, (first, fn), (patronymic, pt))
     fn_canon = fn.map(lambda k: canonical_given(k) if len(k) > 1 else k)
     sn_rows, fn_rows = sn.rows(), fn.rows()

@@ -29,6 +29,10 @@ PSEUDO = 0.5
 MARGIN = math.log(100.0)
 
 
+def _hashes(values: np.ndarray) -> np.ndarray:
+    return pd.util.hash_array(values.astype(object), categorize=False)
+
+
 class NameLexicon:
     """Counts of name keys in a registry's surname (stem), given-name (canonical) and patronymic columns.
 
@@ -41,10 +45,11 @@ class NameLexicon:
     __slots__ = ("counts", "initials", "_memo", "__weakref__")
 
     def __init__(self, surnames: dict[str, int], given: dict[str, int], patronymics: dict[str, int],
-                 initials: frozenset[str] = frozenset()) -> None:
+                 initials: np.ndarray | None = None) -> None:
         self.counts = (surnames, given, patronymics)
-        #: "stem\x1f" + given-name initial (+ patronymic initial) of every registry person (`holds_initials`)
-        self.initials = initials
+        #: sorted 64-bit hashes of "stem\x1f" + given-name initial (+ patronymic initial) of every registry
+        #: person (`holds_initials`): a few bytes a person, whatever the registry's size
+        self.initials = np.zeros(0, np.uint64) if initials is None else initials
         self._memo: dict[str, tuple[float, float, float]] = {}
 
     def __getstate__(self) -> dict:
@@ -69,12 +74,12 @@ class NameLexicon:
             vc = pd.Series(values[keep], dtype=object).value_counts(sort=False)
             return dict(zip(vc.index.tolist(), vc.to_numpy(np.int64).tolist()))
 
-        initials: frozenset[str] = frozenset()
+        initials = np.zeros(0, np.uint64)
         if all(c in std for c in ("sn_stem", "fn_init", "pt_init")):
             stem, fi, pi = (std[c].to_numpy(object) for c in ("sn_stem", "fn_init", "pt_init"))
             keep = (stem != "") & (fi != "")
             one = stem[keep] + "\x1f" + fi[keep]
-            initials = frozenset(pd.unique(np.concatenate([one, one + pi[keep]])).tolist())
+            initials = np.unique(_hashes(np.concatenate([one, one + pi[keep]])))
         out = cls(counts("sn_stem", None), counts("fn_canon", "fn_is_init"), counts("pt", "pt_is_init"), initials)
         return out if any(out.counts) else None
 
@@ -97,7 +102,9 @@ class NameLexicon:
     def holds_initials(self, stem: str, given: str, patronymic: str = "") -> bool:
         """Whether a registry person has this surname stem and these initials (a given-name initial alone
         matches any patronymic)."""
-        return f"{stem}\x1f{given}{patronymic}" in self.initials
+        h = _hashes(np.array([f"{stem}\x1f{given}{patronymic}"], dtype=object))[0]
+        at = int(np.searchsorted(self.initials, h))
+        return at < len(self.initials) and self.initials[at] == h
 
     def score(self, word: str) -> tuple[float, float, float]:
         """(surname, given name, patronymic) score of one word of a name cell (see the class). A lone Latin

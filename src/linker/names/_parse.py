@@ -219,7 +219,6 @@ def _assign(words: list[str], comma: int, lexicon: NameLexicon | None = None) ->
     return (" ".join(words[i] for i in sn), " ".join(words[i] for i in fn), " ".join(words[i] for i in pt))
 
 
-@lru_cache(maxsize=1 << 16)
 def parse_full_name(text: str, lexicon: NameLexicon | None = None) -> tuple[str, str, str]:
     """(surname, first_name, patronymic) of a full name, in its own spelling, cleaned of extra spaces,
     dots and stray punctuation.  Orders understood: "Фамилия Имя Отчество", "Имя Отчество Фамилия",
@@ -227,11 +226,22 @@ def parse_full_name(text: str, lexicon: NameLexicon | None = None) -> tuple[str,
     capitals ("IVANOV Ivan"), two-word Turkic patronymics ("Алиев Рустам Гасан оглы").  An initial is kept
     as its single letter.  A rank written before the name ("гв. рядовой ИВАНОВ Иван Петрович") is
     left out; any other word that cannot be placed is appended to the nearest part, never dropped.  With a
-    registry's `NameLexicon`, a cell in another order is read as the registry's columns show it (`choose`)."""
+    registry's `NameLexicon`, a cell in another order is read as the registry's columns show it (`choose`).
+    Results are cached without a lexicon (a cache would keep every run's lexicon alive)."""
+    if lexicon is None:
+        return _parse_by_rules(text)
     if not text or not isinstance(text, str) or not text.strip():
         return "", "", ""
     words, comma = _tokens(text)
     return _assign(words, comma, lexicon)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_by_rules(text: str) -> tuple[str, str, str]:
+    if not text or not isinstance(text, str) or not text.strip():
+        return "", "", ""
+    words, comma = _tokens(text)
+    return _assign(words, comma)
 
 
 def parse_full_names(values: pd.Series) -> pd.DataFrame:
