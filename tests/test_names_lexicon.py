@@ -133,3 +133,18 @@ def test_latin_o_reads_as_yo_where_the_registry_holds_only_that_surname() -> Non
     assert got == [N.name_key("Шевелёв"), N.name_key("Фёдоров"), N.name_key("Соловьёв"), "popov", "pupov",
                    N.name_key("Шевелов")]
     assert standardize(lst, LIST_MAP)["sn"].tolist()[0] == "shevelov"
+
+
+def test_display_names_show_the_reading_the_match_used() -> None:
+    """The report's names: recalled from standardize, or parsed again with the lexicon the frame was read
+    with (Spark standardizes in its workers and records the lexicon on the driver)."""
+    from linker.standardize import display_names, read_with
+
+    lex = _lexicon()
+    lst = pd.DataFrame({"fio": ["Борис Витальевич Гаврилович"]})
+    standardize(lst, LIST_MAP, lex)
+    assert display_names(lst, LIST_MAP)["surname"].tolist() == ["Гаврилович"]
+    fresh = lst.copy()
+    assert display_names(fresh, LIST_MAP)["surname"].tolist() == ["Борис"]      # the rules alone
+    read_with(fresh, lex)
+    assert display_names(fresh, LIST_MAP)["surname"].tolist() == ["Гаврилович"]

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from linker import names as N
 from linker.columns import Mapping
 from linker.names import _columns as S
+from linker.names import _memo as M
 from linker.names._columns import _clean_name, _key_and_initial, _looks_swapped, _parse_full_names, _split_given
 from linker.standardize import _personal_numbers, _personal_numbers_scalar, standardize
 
@@ -161,15 +162,15 @@ def test_display_names_reuse_what_standardize_parsed() -> None:
     m = Mapping((("full_name", "fio"), ("birth_date", "d")))
     fresh = S.display_names(df.copy(), m)
     standardize(df, m)
-    assert S._recalled_names(df, m) is not None
+    assert M.recalled_names(df, m) is not None
     pd.testing.assert_frame_equal(S.display_names(df, m), fresh)
     rows = np.array([3, 0, 3])
     pd.testing.assert_frame_equal(S.display_names(df, m, rows), fresh.iloc[rows])
-    assert S._recalled_names(df.copy(), m) is None
-    assert S._recalled_names(df, Mapping((("surname", "fio"),))) is None
+    assert M.recalled_names(df.copy(), m) is None
+    assert M.recalled_names(df, Mapping((("surname", "fio"),))) is None
     df.loc[1, "fio"] = "Сидоров Пётр"
-    assert S._recalled_names(df, m) is None
+    assert M.recalled_names(df, m) is None
     assert S.display_names(df, m)["surname"].tolist()[1] == "Сидоров"
     key = id(df)
     del df
-    assert key not in S._NAMES
+    assert key not in M._NAMES

@@ -41,7 +41,8 @@ from pandas._libs import lib
 from . import fields as F
 from . import names as N
 from .columns import Mapping, text_column
-from .names._columns import _objects, display_names, name_keys, read_with
+from .names._columns import _objects, display_names, name_keys
+from .names._memo import read_with
 from .names._lexicon import NameLexicon
 
 __all__ = ["standardize", "display_names", "map_unique", "registry_lexicon", "read_with"]

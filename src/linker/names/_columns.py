@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import weakref
 from itertools import chain
 from typing import Callable
 
@@ -29,6 +28,7 @@ from ._given import canonical_given, is_placeholder, known_given_keys, phonetic,
 from ._key import name_key
 from ._layout import repair_layout
 from ._lexicon import NameLexicon
+from ._memo import lexicon_of, read_with, recalled_names, remember_names
 from ._script import fold_lookalikes
 
 
@@ -392,7 +392,7 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     full-name cell read with the registry's ``lexicon`` when given."""
     read_with(df, lexicon)
     surname, first, patronymic, mixed, layout = _names_coded(df, mapping, lexicon)
-    _remember_names(df, mapping, (surname, first, patronymic))
+    remember_names(df, mapping, (surname, first, patronymic))
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
     if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
                     (patronymic.codes, patronymic.values)):   # Ukrainian/Belarusian schemes: h is г
@@ -467,75 +467,13 @@ def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = 
     The names `standardize` found in this same ``df`` (same mapping, name columns unchanged) are reused:
     a list's full names are parsed once per run; otherwise they are parsed again with the registry lexicon
     they were read with (`read_with`)."""
-    names = _recalled_names(df, mapping)
+    names = recalled_names(df, mapping)
     if names is None:
         part = df if rows is None else df.iloc[rows]
-        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping, _lexicon_of(df))
+        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping, lexicon_of(df))
         cols = (sn.rows(), fn.rows(), pt.rows())
         index = part.index
     else:
         cols = tuple(c.rows() if rows is None else c.values[c.codes[rows]] for c in names)
         index = df.index if rows is None else df.index[rows]
     return pd.DataFrame({"surname": cols[0], "first_name": cols[1], "patronymic": cols[2]}, index=index)
-
-
-# the registry lexicon each side's full names were read with, by id of the DataFrame (weak reference, lexicon)
-_LEXICONS: dict[int, tuple] = {}
-
-
-def read_with(df: pd.DataFrame, lexicon: NameLexicon | None) -> None:
-    """Record that ``df``'s full names are read with ``lexicon`` (None: by the rules alone), so that
-    `display_names` shows them as the match read them (Spark standardizes in its workers)."""
-    key = id(df)
-    if lexicon is None:
-        _LEXICONS.pop(key, None)
-        return
-    try:
-        ref = weakref.ref(df, lambda _r, key=key: _LEXICONS.pop(key, None))
-    except TypeError:
-        return
-    _LEXICONS[key] = (ref, lexicon)
-
-
-def _lexicon_of(df: pd.DataFrame) -> NameLexicon | None:
-    entry = _LEXICONS.get(id(df))
-    return entry[1] if entry is not None and entry[0]() is df else None
-
-
-# names standardize parsed, by id of the DataFrame (dropped when it is): (weak reference, mapping, the name
-# columns' cells then, (surname, first name, patronymic))
-_NAMES: dict[int, tuple] = {}
-_NAME_FIELDS = ("surname", "first_name", "patronymic", "full_name")
-
-
-def _name_cells(df: pd.DataFrame, mapping: Mapping) -> list[np.ndarray] | None:
-    cols = [mapping.get(f) for f in _NAME_FIELDS if mapping.get(f)]
-    if not all(c in df.columns for c in cols):
-        return None
-    return [df[c].to_numpy(dtype=object) for c in cols]
-
-
-def _remember_names(df: pd.DataFrame, mapping: Mapping, names: tuple[Coded, Coded, Coded]) -> None:
-    cells = _name_cells(df, mapping)
-    if cells is None:
-        return
-    key = id(df)
-    try:
-        ref = weakref.ref(df, lambda _r, key=key: _NAMES.pop(key, None))
-    except TypeError:
-        return
-    _NAMES[key] = (ref, mapping, [c.copy() for c in cells], names)
-
-
-def _recalled_names(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Coded] | None:
-    """The names `standardize` found in ``df``, if its name columns still hold the same cells."""
-    entry = _NAMES.get(id(df))
-    if entry is None or entry[0]() is not df or entry[1] != mapping:
-        return None
-    cells = _name_cells(df, mapping)
-    if cells is None or len(cells) != len(entry[2]):
-        return None
-    for now, then in zip(cells, entry[2]):
-        if len(now) != len(then) or not (now == then).all():
-            return None
-    return entry[3]
