@@ -144,9 +144,8 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("sn_stem", "fn_canon", "no_by>any"),  # the name alone, for an entry with no birth year
         ("sn_stem", "fn_init", "by"),       # surname, first initial and birth year (initials, damaged given name)
         ("sn_stem", "by", "no_fn>any"),     # surname and birth year, for an entry with no given name
-        # initials and no birth year ("Сахаров И.К.", "Ilichevskiy S."): surname + initials
+        # initials and no birth year ("Сахаров И.К."): surname + both initials
         ("sn_stem", "fn_init", "pt_init", "fn_is_init>any", "no_by>any"),
-        ("sn_stem", "fn_init", "fn_is_init>any", "no_pt_init>any", "no_by>any"),
         ("dob", "sn_init"),                 # date of birth with a name letter
         ("dob", "fn_init"),                 # initials with date of birth (surname damaged)
         ("fn_canon", "pt", "by", "sn_init"),  # given name + patronymic + year (surname damaged)
