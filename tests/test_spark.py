@@ -204,3 +204,21 @@ def test_dedupe_on_spark_gives_the_local_clusters(spark, tmp_path: Path) -> None
         outs[engine] = (tmp_path / engine / "clusters.csv").read_bytes()
     assert outs["local"] == outs["spark"]
     assert b"\n" in outs["local"]
+
+
+def test_initials_and_name_cells_of_other_hands_as_local(spark, tmp_path: Path) -> None:
+    """A list of one name cell (read with the registry's lexicon) and entries of initials without a date
+    (blocked by a rule whose list part is a selector, fn_is_init>any): the same run on both engines."""
+    from linker.synth_hands import synth_hands
+
+    reg, lst, _ = synth_hands(2000, 200, seed=7)
+    extra = reg.iloc[:3]
+    more = pd.DataFrame({"№": ["9001", "9002", "9003"],
+                         "ФИО военнослужащего": [f"{r['Фамилия']} {r['Имя'][0]}.{r['Отчество'][0]}."
+                                                 for _, r in extra.iterrows()]})
+    pd.concat([lst, more], ignore_index=True).fillna("").to_csv(tmp_path / "list.csv", index=False)
+    reg.to_csv(tmp_path / "registry.csv", index=False)
+    args = (str(tmp_path / "list.csv"), str(tmp_path / "registry.csv"), SETTINGS)
+    local = run_match(*args)
+    assert dict(local.blocking.rule_pairs)["sn_stem+fn_init+pt_init+fn_is_init>any+no_by>any"] > 0
+    assert_same_run(local, run_match_spark(*args, spark=spark))

@@ -98,8 +98,9 @@ class Engine(Protocol):
 
     name: str
 
-    def standardize(self, sides: list[Side], settings: Settings) -> None:
-        """Set ``side.std`` of every side (`linker.standardize.standardize` of its raw rows)."""
+    def standardize(self, side: Side, settings: Settings, lexicon=None) -> None:
+        """Set ``side.std`` (`linker.standardize.standardize` of its raw rows; a list's full-name cells read
+        with the registry's ``lexicon``, `linker.standardize.registry_lexicon`)."""
 
     def block(self, side_l: Side, side_r: Side, enc: cmp.Encoded, rules: list, settings: Settings, *,
               dedupe: bool, log: Callable[[str], None]) -> object:
@@ -309,6 +310,7 @@ def run_match(list_src: Source, registry_src: Source, settings: Settings, engine
     """The whole match pipeline, the row and pair stages on ``engine``; the run's entries decided."""
     from .decide import decide
     from .progress import Progress
+    from .standardize import registry_lexicon
 
     timer = timer or Timer()
     say = log or (lambda _m: None)
@@ -320,8 +322,10 @@ def run_match(list_src: Source, registry_src: Source, settings: Settings, engine
     try:
         with timer.stage("standardize"):
             with Progress("standardize", total=2, quiet=settings.quiet) as pb:
-                engine.standardize([side_l, side_r], settings)
-                pb.update(2)
+                engine.standardize(side_r, settings)     # first: it tells how to read the list's names
+                pb.update(1)
+                engine.standardize(side_l, settings, registry_lexicon(side_r.std, side_r.mapping, side_l.mapping))
+                pb.update(1)
         with timer.stage("block"):
             enc = cmp.encode(side_l.std, side_r.std)
             if model is not None:
@@ -374,7 +378,7 @@ def run_dedupe(src: Source, settings: Settings, engine: Engine, *, log: Callable
     say(f"{side.path}: {n:,} rows")
     try:
         with timer.stage("standardize"):
-            engine.standardize([side], settings)
+            engine.standardize(side, settings)
         with timer.stage("block"):
             enc = cmp.encode(side.std, side.std)
             rules = blocking.choose_rules(settings.blocking_rules, side.std, side.std)

@@ -19,9 +19,10 @@ Output columns (one row per input row, same index):
 ``flags``      ``;``-joined row flags: ``empty_name``, ``invalid_date``, ``mixed_script``, ``layout_repaired``
 =============  ==============================================================================
 
-How it is computed: every column is factorized once and each scalar function (name keys, stems, phonetic
-codes, layout repair, ...) runs once per distinct value; the results travel as integer codes into a small
-array of values (`Coded`) and are expanded to rows only at the end.  A full name is split at its spaces
+How it is computed (the name columns in `linker.names._columns`): every column is factorized once and
+each scalar function (name keys, stems, phonetic codes, layout repair, ...) runs once per distinct value;
+the results travel as integer codes into a small array of values (`Coded`) and are expanded to rows only
+at the end.  A full name is split at its spaces
 and the expensive word functions run once per distinct word; names are then grouped by the shape of their
 words (kind and capitals, `names._parse._plan`) and assembled by vectorized string joins.  Personal
 numbers of the common shape (``АБ-123456``) are split and joined by pyarrow.  Whatever falls outside these
@@ -31,10 +32,6 @@ scalar functions, so the result is exactly theirs.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-import weakref
-from itertools import chain
 from typing import Callable
 
 import numpy as np
@@ -44,8 +41,11 @@ from pandas._libs import lib
 from . import fields as F
 from . import names as N
 from .columns import Mapping, text_column
-from .names import _parse as P
-from .names._eastslavic import h_as_g, reads_h_as_g
+from .names._columns import _objects, display_names, name_keys
+from .names._memo import read_with
+from .names._lexicon import NameLexicon
+
+__all__ = ["standardize", "display_names", "map_unique", "registry_lexicon", "read_with"]
 
 
 def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -55,322 +55,6 @@ def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
         return pd.Series([], index=s.index, dtype=object)
     results = np.array([func(u) for u in uniques], dtype=object)
     return pd.Series(results[codes], index=s.index)
-
-
-_CYR = re.compile(r"[А-Яа-яЁё]")
-_LAT = re.compile(r"[A-Za-z]")
-_INITIAL = re.compile(r"^\s*([^\W\d_])\s*\.?\s*$")
-
-
-def _clean_name(text: str) -> tuple[str, bool, bool]:
-    """Layout repair and look-alike folding; returns (text, mixed_script, layout_repaired)."""
-    t = unicodedata.normalize("NFC", text).strip()   # "Z\u030c" and "Ž" are one letter
-    if not t:
-        return "", False, False
-    mixed = any(_CYR.search(w) and _LAT.search(w) for w in t.split())
-    fixed = N.repair_layout(t)
-    repaired = fixed != t
-    return N.fold_lookalikes(fixed), mixed, repaired
-
-
-def _key_and_initial(part: str) -> tuple[str, bool]:
-    """(name key, written as an initial only)."""
-    m = _INITIAL.match(part)
-    if m:
-        return N.name_key(m.group(1))[:1], True
-    return N.name_key(part), False
-
-
-def _looks_swapped(pair: str) -> bool:
-    """Surname and given-name cells the wrong way round: an initial, or a known given name, sits in the
-    surname cell while the given-name cell holds something else."""
-    surname, _sep, given = pair.rpartition("\x1f")
-    if not surname or not given:
-        return False
-    s_init, g_init = bool(_INITIAL.match(surname)), bool(_INITIAL.match(given))
-    if s_init or g_init:
-        return s_init and not g_init
-    known = N.known_given_keys()
-    return N.name_key(surname) in known and N.name_key(given) not in known
-
-
-def _split_given(text: str) -> tuple[str, str]:
-    """A given-name cell that also holds the patronymic or initials ("Иван Иванович", "И.И.")."""
-    t = text.strip()
-    m = re.fullmatch(r"([^\W\d_])\.\s*([^\W\d_])\.?", t)
-    if m:
-        return m.group(1), m.group(2)
-    parts = t.split()
-    if len(parts) == 2:
-        return parts[0], parts[1]
-    return t, ""
-
-
-class Coded:
-    """A column as integer ``codes`` (one per row) into an object array of ``values`` (which may repeat)."""
-
-    __slots__ = ("codes", "values")
-
-    def __init__(self, codes: np.ndarray, values: np.ndarray) -> None:
-        self.codes = codes
-        self.values = values
-
-    def rows(self) -> np.ndarray:
-        """The value of every row."""
-        return self.values[self.codes]
-
-    def map(self, func: Callable[[str], object]) -> Coded:
-        """``func`` applied once per value."""
-        return Coded(self.codes, _objects([func(v) for v in self.values]))
-
-    def test(self, func: Callable[[str], object]) -> np.ndarray:
-        """``bool(func(value))`` of every row, computed once per value."""
-        return np.fromiter((bool(func(v)) for v in self.values), bool, len(self.values))[self.codes]
-
-    def compact(self) -> Coded:
-        """The same column with each distinct value once."""
-        if len(self.values) < 2:
-            return self
-        inverse, uniques = pd.factorize(self.values, sort=False)
-        return Coded(inverse[self.codes], np.asarray(uniques, dtype=object))
-
-
-def _objects(items: list) -> np.ndarray:
-    """A 1-d object array of ``items`` (tuples stay whole)."""
-    return np.fromiter(items, dtype=object, count=len(items))
-
-
-def _coded(s: pd.Series) -> Coded:
-    """``s`` factorized as ``s.fillna("").astype(str)`` would be (without converting a column of str)."""
-    values = s.to_numpy(dtype=object)
-    if not (s.dtype == object and lib.is_string_array(values, skipna=False)):
-        values = s.fillna("").astype(str).to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values, sort=False)
-    return Coded(codes, np.asarray(uniques, dtype=object))
-
-
-def _no_placeholders(col: Coded, *, given: bool) -> Coded:
-    """Placeholder cells ("Unknown", "N/A", "-", "Baby", "Wife", "Неизвестно": names/data/placeholders.csv)
-    read as empty: missing, no evidence either way."""
-    return Coded(col.codes, _objects(["" if N.is_placeholder(v, given=given) else v for v in col.values]))
-
-
-def _blank(n: int) -> Coded:
-    return Coded(np.zeros(n, dtype=np.intp), _objects([""]))
-
-
-def _choose(cond: np.ndarray, a: Coded, b: Coded) -> Coded:
-    """``a`` where ``cond``, else ``b`` (row by row)."""
-    values = np.concatenate([a.values, b.values])
-    return Coded(np.where(cond, a.codes, b.codes + len(a.values)), values).compact()
-
-
-def _cleaned(col: Coded) -> tuple[Coded, np.ndarray, np.ndarray]:
-    """`_clean_name` of a column: (text, mixed_script per row, layout_repaired per row)."""
-    results = [_clean_name(v) for v in col.values]
-    text = _objects([r[0] for r in results])
-    mixed = np.fromiter((r[1] for r in results), bool, len(results))
-    repaired = np.fromiter((r[2] for r in results), bool, len(results))
-    return Coded(col.codes, text).compact(), mixed[col.codes], repaired[col.codes]
-
-
-# ------------------------------------------------------------------ full names, word by word
-
-_MAX_WORDS = 6            # names with more words take the scalar path
-_KINDS = "ipgs?rq"        # the kinds of `names._parse._kind`, in code order
-_BASE = 2 * len(_KINDS) + 1  # one digit per word of the shape: kind and capitals, 0 = no word
-
-
-def _piece(chunk: str) -> tuple[bool, bool, bool, tuple[str, ...]]:
-    """One space-separated piece of a full name: (fast path applies, mixed script, layout repaired, words).
-
-    For a text whose pieces are free of other whitespace and in NFC, `_clean_name` works piece by piece
-    (NFC, `repair_layout` on ``\\S+``, `fold_lookalikes` on ``\\w+``), and so do the words of
-    `names._parse._tokens` as long as the cleaned piece holds no comma."""
-    if not chunk:
-        return True, False, False, ()
-    if _SPACE.search(chunk) or not unicodedata.is_normalized("NFC", chunk):
-        return False, False, False, ()
-    mixed = bool(_CYR.search(chunk) and _LAT.search(chunk))
-    fixed = N.repair_layout(chunk)
-    clean = N.fold_lookalikes(fixed)
-    if "," in clean or _SPACE.search(clean) or not unicodedata.is_normalized("NFC", clean):
-        return False, mixed, fixed != chunk, ()
-    return True, mixed, fixed != chunk, tuple(P.chunk_words(clean))
-
-
-_SPACE = re.compile(r"\s")
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The concatenation of ``arange(start, start + count)`` for each pair."""
-    total = int(counts.sum())
-    before = np.cumsum(counts) - counts
-    return np.arange(total, dtype=np.int64) - np.repeat(before - starts, counts)
-
-
-def _parse_full_names(values: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(surname, first name, patronymic, mixed_script, layout_repaired) of each full name in ``values``:
-    exactly ``_clean_name`` then ``parse_full_name``, computed per distinct word where the text allows."""
-    m = len(values)
-    out = [np.full(m, "", dtype=object) for _ in range(3)]
-    mixed = np.zeros(m, dtype=bool)
-    layout = np.zeros(m, dtype=bool)
-    if m == 0:
-        return (*out, mixed, layout)
-    pieces = [v.split(" ") for v in values]
-    counts = np.fromiter(map(len, pieces), np.int64, m)
-    flat = _objects(list(chain.from_iterable(pieces)))
-    del pieces
-    pcodes, pvalues = pd.factorize(flat, sort=False)
-    del flat
-    info = [_piece(c) for c in pvalues]
-    starts = np.cumsum(counts) - counts
-    ok = np.logical_and.reduceat(np.fromiter((i[0] for i in info), bool, len(info))[pcodes], starts)
-    mixed[:] = np.logical_or.reduceat(np.fromiter((i[1] for i in info), bool, len(info))[pcodes], starts)
-    layout[:] = np.logical_or.reduceat(np.fromiter((i[2] for i in info), bool, len(info))[pcodes], starts)
-
-    # words of each distinct piece -> ids into one table of word strings
-    table: dict[str, int] = {}
-    words: list[str] = []
-    ids: list[int] = []
-    for _ok, _m, _r, ws in info:
-        for w in ws:
-            k = table.get(w)
-            if k is None:
-                k = table[w] = len(words)
-                words.append(w)
-            ids.append(k)
-    nwords = np.fromiter((len(i[3]) for i in info), np.int64, len(info))
-    first = np.cumsum(nwords) - nwords
-    piece_rows = np.repeat(np.arange(m), counts)
-    tcount = nwords[pcodes]
-    tok = np.asarray(ids, dtype=np.int64)[_ranges(first[pcodes], tcount)] if ids else np.zeros(0, np.int64)
-    tok_row = np.repeat(piece_rows, tcount)
-    row_tokens = np.bincount(tok_row, minlength=m)
-    pos = np.arange(len(tok)) - np.repeat(np.cumsum(row_tokens) - row_tokens, row_tokens)
-
-    # Turkic patronymics ("Гасан оглы") join the word before them
-    turkic = np.fromiter((w.lower() in P._TURKIC for w in words), bool, len(words))
-    joins = turkic[tok] & (pos > 0) if len(tok) else np.zeros(0, bool)
-    if joins.any():
-        begin = ~joins
-        word_of = np.cumsum(begin) - 1
-        heads = np.flatnonzero(begin)
-        size = np.bincount(word_of)
-        code = tok[heads].copy()
-        for w in np.flatnonzero(size > 1):
-            text = " ".join(words[t] for t in tok[heads[w]:heads[w] + size[w]])
-            k = table.get(text)
-            if k is None:
-                k = table[text] = len(words)
-                words.append(text)
-            code[w] = k
-        tok, tok_row = code, tok_row[heads]
-        row_tokens = np.bincount(tok_row, minlength=m)
-        pos = np.arange(len(tok)) - np.repeat(np.cumsum(row_tokens) - row_tokens, row_tokens)
-
-    fast = ok & (row_tokens <= _MAX_WORDS)
-    if fast.any():
-        attr = np.fromiter((_KINDS.index(P._kind(w)) * 2 + P._is_caps(w) for w in [*words, ""]), np.int64,
-                           len(words) + 1)         # code -1 (no word) reads the last entry
-        word_text = _objects([*words, ""])           # code -1 (no word) reads ""
-        grid = np.full((m, _MAX_WORDS), -1, dtype=np.int64)
-        keep = pos < _MAX_WORDS
-        grid[tok_row[keep], pos[keep]] = tok[keep]
-        digits = np.where(grid >= 0, attr[grid] + 1, 0)
-        sig = row_tokens + (_MAX_WORDS + 1) * (digits @ (_BASE ** np.arange(_MAX_WORDS, dtype=np.int64)))
-        rows = np.flatnonzero(fast)
-        shapes, inverse = np.unique(sig[rows], return_inverse=True)
-        order = np.argsort(inverse, kind="stable")
-        bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(shapes)))])
-        space = np.array(" ", dtype=object)
-        for g, shape in enumerate(shapes.tolist()):
-            n, rest = shape % (_MAX_WORDS + 1), shape // (_MAX_WORDS + 1)
-            codes = [(rest // _BASE ** j) % _BASE - 1 for j in range(n)]
-            plan = P._plan(tuple(_KINDS[c // 2] for c in codes), tuple(bool(c % 2) for c in codes), -1)
-            sel = rows[order[bounds[g]:bounds[g + 1]]]
-            for part, idx in zip(out, plan):
-                if not idx:
-                    continue
-                acc = word_text[grid[sel, idx[0]]]
-                for i in idx[1:]:
-                    acc = acc + space + word_text[grid[sel, i]]
-                part[sel] = acc
-    for r in np.flatnonzero(~fast):
-        text, mixed[r], layout[r] = _clean_name(values[r])
-        out[0][r], out[1][r], out[2][r] = N.parse_full_name(text)
-    return (*out, mixed, layout)
-
-
-# ------------------------------------------------------------------ names of one side
-
-def _swapped(sn: Coded, fn: Coded) -> np.ndarray:
-    """`_looks_swapped` of every row's (surname, given name), from per-value facts."""
-    def facts(col: Coded) -> tuple[np.ndarray, ...]:
-        known = N.known_given_keys()
-        f = [(bool(v), bool(_INITIAL.match(v)), bool(v) and N.name_key(v) in known, "\x1f" in v)
-             for v in col.values]
-        return tuple(np.fromiter((x[k] for x in f), bool, len(f))[col.codes] for k in range(4))
-
-    s_full, s_init, s_known, s_sep = facts(sn)
-    g_full, g_init, g_known, g_sep = facts(fn)
-    swap = s_full & g_full & np.where(s_init | g_init, s_init & ~g_init, s_known & ~g_known)
-    for r in np.flatnonzero(s_sep | g_sep):   # a separator inside a cell: as the scalar splits it
-        swap[r] = _looks_swapped(sn.values[sn.codes[r]] + "\x1f" + fn.values[fn.codes[r]])
-    return swap
-
-
-def _names_coded(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Coded, np.ndarray, np.ndarray]:
-    """Surname, first name, patronymic (coded) in the source spelling, and the mixed_script and
-    layout_repaired row flags; the same as the scalar functions applied row by row (see `_names_frame`)."""
-    n = len(df)
-
-    def column(field: str) -> tuple[Coded, np.ndarray, np.ndarray]:
-        col = mapping.get(field)
-        if not col:
-            return _blank(n), np.zeros(n, bool), np.zeros(n, bool)
-        return _cleaned(_no_placeholders(_coded(df[col]), given=field != "surname"))
-
-    if mapping.get("full_name") and not mapping.get("surname"):
-        full = _coded(df[mapping.get("full_name")])
-        sn_v, fn_v, pt_v, mixed_v, layout_v = _parse_full_names(full.values)
-        sn, fn, pt = (_no_placeholders(Coded(full.codes, v), given=g).compact()
-                      for v, g in ((sn_v, False), (fn_v, True), (pt_v, True)))
-        mixed, layout = mixed_v[full.codes], layout_v[full.codes]
-        # parts given in separate columns too (rare) fill the gaps
-        for field in ("first_name", "patronymic"):
-            if mapping.get(field):
-                extra, m, lay = column(field)
-                mixed, layout = mixed | m, layout | lay
-                if field == "first_name":
-                    fn = _choose(fn.test(lambda v: v != ""), fn, extra)
-                else:
-                    pt = _choose(pt.test(lambda v: v != ""), pt, extra)
-        return sn, fn, pt, mixed, layout
-
-    (sn, m1, l1), (fn, m2, l2), (pt, m3, l3) = column("surname"), column("first_name"), column("patronymic")
-    split = fn.map(_split_given)
-    given = Coded(fn.codes, _objects([g for g, _ in split.values]))
-    second = Coded(fn.codes, _objects([t for _, t in split.values]))
-    # "Kenneth P" beside a middle initial P: the second word is that middle name, written twice
-    same = second.rows() != ""
-    same[same] = np.char.lower(second.rows()[same].astype(str)).astype("<U1") == \
-        np.char.lower(pt.rows()[same].astype(str)).astype("<U1")
-    has_two = (pt.test(lambda v: v == "") & second.test(lambda v: v != "")) | same
-    fn = _choose(has_two, given, fn)
-    pt = _choose(has_two & pt.test(lambda v: v == ""), second, pt)
-    # a given name typed into the surname column and a surname into the given-name column
-    swap = _swapped(sn, fn)
-    sn, fn = _choose(swap, fn, sn), _choose(swap, sn, fn)
-    return sn, fn, pt, m1 | m2 | m3, l1 | l2 | l3
-
-
-def _names_frame(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """Raw surname, first_name, patronymic per row in the source spelling, plus row flags."""
-    sn, fn, pt, mixed, layout = _names_coded(df, mapping)
-    return pd.DataFrame({"surname": sn.rows(), "first_name": fn.rows(), "patronymic": pt.rows(),
-                         "mixed": mixed, "layout": layout}, index=df.index)
 
 
 # ------------------------------------------------------------------ personal numbers
@@ -444,33 +128,14 @@ _FLAGS = ("empty_name", "invalid_date", "mixed_script", "layout_repaired")
 _FLAG_TEXT = _objects([";".join(f for k, f in enumerate(_FLAGS) if bits >> k & 1) for bits in range(16)])
 
 
-def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
-    """The derived keys of one side (see the module docstring)."""
+def standardize(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = None) -> pd.DataFrame:
+    """The derived keys of one side (see the module docstring). A list's full-name cells are read with the
+    registry's ``lexicon`` when given (`registry_lexicon`): which of their words the registry holds as
+    surnames, given names and patronymics."""
     idx = df.index
     n = len(df)
-    surname, first, patronymic, mixed, layout = _names_coded(df, mapping)
-    _remember_names(df, mapping, (surname, first, patronymic))
-    # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
-    if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
-                    (patronymic.codes, patronymic.values)):   # Ukrainian/Belarusian schemes: h is г
-        surname, patronymic = surname.map(h_as_g), patronymic.map(h_as_g)
-    sn = surname.map(lambda t: N.name_key(t).replace(" ", "")).compact()
-    fn_key = first.map(_key_and_initial)
-    fn_is_init = np.fromiter((i for _, i in fn_key.values), bool, len(fn_key.values))[first.codes]
-    fn = Coded(first.codes, _objects([k.replace(" ", "") for k, _ in fn_key.values])).compact()  # "Rus-lan"
-    pt_key = patronymic.map(_key_and_initial)
-    pt_is_init = np.fromiter((i for _, i in pt_key.values), bool, len(pt_key.values))[patronymic.codes]
-    pt = Coded(patronymic.codes, _objects([k for k, _ in pt_key.values])).compact()
-    fn_canon = fn.map(lambda k: N.canonical_given(k) if len(k) > 1 else k)
-    sn_stem = sn.map(N.surname_stem)
-    sn_rows, fn_rows = sn.rows(), fn.rows()
-    data: dict[str, np.ndarray] = {
-        "sn": sn_rows, "fn": fn_rows, "pt": pt.rows(), "fn_is_init": fn_is_init, "pt_is_init": pt_is_init,
-        "fn_canon": fn_canon.rows(), "sn_stem": sn_stem.rows(), "sn_phon": sn_stem.map(N.phonetic).rows(),
-        "fn_phon": fn_canon.map(N.phonetic).rows(),
-    }
-    for col, coded in (("fn", fn), ("pt", pt), ("sn", sn)):
-        data[f"{col}_init"] = coded.map(lambda k: k[:1]).rows()
+    data, mixed, layout = name_keys(df, mapping, lexicon)
+    sn, fn = data["sn"], data["fn"]
 
     if mapping.get("birth_date"):
         d = F.parse_dates(df[mapping.get("birth_date")], order=mapping.date_order)
@@ -495,8 +160,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     for i, name in enumerate(mapping.text):
         data[f"t_{i}"] = _blank_placeholders(F.normalize_text(df[text_column(mapping, name)])).to_numpy(object)
 
-    empty = np.fromiter((v == "" for v in sn.values), bool, len(sn.values))[sn.codes] \
-        & np.fromiter((v == "" for v in fn.values), bool, len(fn.values))[fn.codes]
+    empty = (sn == "") & (fn == "")
     bits = empty.astype(np.int8) | invalid.astype(np.int8) << 1 | mixed.astype(np.int8) << 2 \
         | layout.astype(np.int8) << 3
     data["flags"] = _FLAG_TEXT[bits]
@@ -524,58 +188,12 @@ def _blank_placeholders(s: pd.Series) -> pd.Series:
     return s.where(~s.isin(bad), "") if bad else s
 
 
-def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """Surname, first name, patronymic as a reader would write them (parsed from a full name if needed), of
-    every row of ``df`` or of ``rows`` (positions) only; index: those rows' labels.
-
-    The names `standardize` found in this same ``df`` (same mapping, name columns unchanged) are reused:
-    a list's full names are parsed once per run."""
-    names = _recalled_names(df, mapping)
-    if names is None:
-        part = df if rows is None else df.iloc[rows]
-        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping)
-        cols = (sn.rows(), fn.rows(), pt.rows())
-        index = part.index
-    else:
-        cols = tuple(c.rows() if rows is None else c.values[c.codes[rows]] for c in names)
-        index = df.index if rows is None else df.index[rows]
-    return pd.DataFrame({"surname": cols[0], "first_name": cols[1], "patronymic": cols[2]}, index=index)
-
-
-# names standardize parsed, by id of the DataFrame (dropped when it is): (weak reference, mapping, the name
-# columns' cells then, (surname, first name, patronymic))
-_NAMES: dict[int, tuple] = {}
-_NAME_FIELDS = ("surname", "first_name", "patronymic", "full_name")
-
-
-def _name_cells(df: pd.DataFrame, mapping: Mapping) -> list[np.ndarray] | None:
-    cols = [mapping.get(f) for f in _NAME_FIELDS if mapping.get(f)]
-    if not all(c in df.columns for c in cols):
+def registry_lexicon(std: pd.DataFrame, mapping: Mapping, list_mapping: Mapping) -> NameLexicon | None:
+    """The name lexicon of a standardized registry for reading a list's full-name cells, or None when the
+    list gives its names in separate columns or the registry gives its own in one cell (its parts were
+    placed by the rules, and would only teach the rules back)."""
+    if not list_mapping.get("full_name") or list_mapping.get("surname"):
         return None
-    return [df[c].to_numpy(dtype=object) for c in cols]
-
-
-def _remember_names(df: pd.DataFrame, mapping: Mapping, names: tuple[Coded, Coded, Coded]) -> None:
-    cells = _name_cells(df, mapping)
-    if cells is None:
-        return
-    key = id(df)
-    try:
-        ref = weakref.ref(df, lambda _r, key=key: _NAMES.pop(key, None))
-    except TypeError:
-        return
-    _NAMES[key] = (ref, mapping, [c.copy() for c in cells], names)
-
-
-def _recalled_names(df: pd.DataFrame, mapping: Mapping) -> tuple[Coded, Coded, Coded] | None:
-    """The names `standardize` found in ``df``, if its name columns still hold the same cells."""
-    entry = _NAMES.get(id(df))
-    if entry is None or entry[0]() is not df or entry[1] != mapping:
+    if not mapping.get("surname") or not (mapping.get("first_name") or mapping.get("patronymic")):
         return None
-    cells = _name_cells(df, mapping)
-    if cells is None or len(cells) != len(entry[2]):
-        return None
-    for now, then in zip(cells, entry[2]):
-        if len(now) != len(then) or not (now == then).all():
-            return None
-    return entry[3]
+    return NameLexicon.of(std)

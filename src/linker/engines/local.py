@@ -21,9 +21,8 @@ from ..standardize import standardize
 class LocalEngine:
     name = "local"
 
-    def standardize(self, sides: list[Side], settings: Settings) -> None:
-        for side in sides:
-            side.std = standardize(side.raw, side.mapping)
+    def standardize(self, side: Side, settings: Settings, lexicon=None) -> None:
+        side.std = standardize(side.raw, side.mapping, lexicon)
 
     def block(self, side_l: Side, side_r: Side, enc: cmp.Encoded, rules: list, settings: Settings, *,
               dedupe: bool, log: Callable[[str], None]) -> blocking.BlockingResult:

@@ -87,21 +87,20 @@ class SparkEngine:
     def _parts(self) -> int:
         return max(int(self._session().sparkContext.defaultParallelism), 1)
 
-    def standardize(self, sides: list[Side], settings: Settings) -> None:
+    def standardize(self, side: Side, settings: Settings, lexicon=None) -> None:
         spark, parts = self._session(), self._parts()
-        n_rows = sum(len(s.raw) for s in sides) if len(sides) > 1 else 2 * len(sides[0].raw)
-        self._small = len(sides[0].raw) <= BROADCAST_ROWS
-        self._by_codes = self.compare_by == "broadcast" or (self.compare_by == "auto" and n_rows <= ENCODED_MAX_ROWS)
-        for side in sides:
-            std, like = standardize_spark(raw_to_spark(spark, side.raw, partitions=parts), side.raw, side.mapping)
-            std = std.persist()
-            self._cached.append(std)
-            self._frames[id(side)] = (std, like)
-            side.std = to_pandas_rows(std, like).set_axis(side.raw.index)
+        std, like = standardize_spark(raw_to_spark(spark, side.raw, partitions=parts), side.raw, side.mapping, lexicon)
+        std = std.persist()
+        self._cached.append(std)
+        self._frames[id(side)] = (std, like)
+        side.std = to_pandas_rows(std, like).set_axis(side.raw.index)
 
     def block(self, side_l: Side, side_r: Side, enc: cmp.Encoded, rules: list, settings: Settings, *,
               dedupe: bool, log: Callable[[str], None]):
         (std_l, like_l), (std_r, like_r) = self._frames[id(side_l)], self._frames[id(side_r)]
+        n_rows = len(side_l.raw) + len(side_r.raw)
+        self._small = len(side_l.raw) <= BROADCAST_ROWS
+        self._by_codes = self.compare_by == "broadcast" or (self.compare_by == "auto" and n_rows <= ENCODED_MAX_ROWS)
         pairs, rule_pairs = block_spark(std_l, std_r, like_l, like_r, rules, max_pairs=settings.max_pairs,
                                         dedupe=dedupe, log=log, automatic=not settings.blocking_rules,
                                         max_block=settings.max_block, n_list=len(side_l.raw))

@@ -131,7 +131,7 @@ def to_pandas_rows(sdf: DataFrame, like: pd.DataFrame | None = None) -> pd.DataF
 
 # -- standardize ----------------------------------------------------------------------------------
 
-def _standardize_batches(columns: list[str], mapping: Mapping, out_cols: list[str]
+def _standardize_batches(columns: list[str], mapping: Mapping, out_cols: list[str], lexicon=None
                          ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
     def run(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         from ..standardize import standardize
@@ -141,20 +141,23 @@ def _standardize_batches(columns: list[str], mapping: Mapping, out_cols: list[st
                 continue
             raw = batch.drop(columns=ROW).reset_index(drop=True)
             raw.columns = columns
-            std = standardize(raw.fillna(""), mapping)
+            std = standardize(raw.fillna(""), mapping, lexicon)
             std.insert(0, ROW, batch[ROW].to_numpy())
             yield std[out_cols]
     return run
 
 
-def standardize_spark(raw_sdf: DataFrame, raw: pd.DataFrame, mapping: Mapping) -> tuple[DataFrame, pd.DataFrame]:
-    """The standardized table in Spark (with ``_row``), and an empty frame of its columns and dtypes."""
-    from ..standardize import standardize
+def standardize_spark(raw_sdf: DataFrame, raw: pd.DataFrame, mapping: Mapping, lexicon=None
+                      ) -> tuple[DataFrame, pd.DataFrame]:
+    """The standardized table in Spark (with ``_row``), and an empty frame of its columns and dtypes; full-name
+    cells read with the registry's ``lexicon`` (`linker.standardize.registry_lexicon`) when given."""
+    from ..standardize import read_with, standardize
 
-    probe = standardize(raw.head(32).reset_index(drop=True), mapping)
+    probe = standardize(raw.head(32).reset_index(drop=True), mapping, lexicon)
     probe.insert(0, ROW, np.zeros(len(probe), np.int64))
     out_cols = list(probe.columns)
-    fn = _standardize_batches(list(map(str, raw.columns)), mapping, out_cols)
+    read_with(raw, lexicon)      # the report's display names, parsed on the driver, read as the workers did
+    fn = _standardize_batches(list(map(str, raw.columns)), mapping, out_cols, lexicon)
     return raw_sdf.mapInPandas(fn, schema=schema_of(probe)), probe.iloc[:0].drop(columns=ROW)
 
 
@@ -166,17 +169,18 @@ def _keyed(std: DataFrame, like: pd.DataFrame, rules: list[blocking.Rule], side:
 
     parts = []
     for i, rule in enumerate(rules):
-        keys = rule.list_keys if side == "list" else rule.registry_keys
-        cols = [p for k in keys for p in blocking.key_columns(k)]
+        # a part whose other side is a selector (fn_is_init>any) selects rows and is no part of the key, as in
+        # `linker.blocking._key_codes`: only parts compared on both sides enter it
+        pairs = blocking.rule_parts(rule)
+        cols = [(lp if side == "list" else rp) + (lp[1] == rp[1] == "value",) for lp, rp in pairs]
         cond = F.lit(True)
-        for c, kind in cols:
+        for c, kind, _keyed_part in cols:
             if kind == "any":
                 continue
             has = (F.col(c) != "") if like[c].dtype == object else \
                 F.col(c) if like[c].dtype == bool else (F.col(c) > 0)     # bool: fn_is_init
             cond = cond & (has if kind == "value" else ~has)
-        key = F.concat_ws("\x1f", *[F.col(c).cast("string") if kind == "value" else F.lit("*")
-                                    for c, kind in cols])
+        key = F.concat_ws("\x1f", *[F.col(c).cast("string") if keyed else F.lit("*") for c, _kind, keyed in cols])
         parts.append(std.where(cond).select(F.col(ROW).alias(row_name), F.lit(i).alias("rule"), key.alias("key")))
     out = parts[0]
     for p in parts[1:]:

@@ -19,7 +19,7 @@ import numpy as np
 from ._given import _rows
 from ._key import name_key
 
-__all__ = ["reads_h_as_g", "h_as_g"]
+__all__ = ["reads_h_as_g", "h_as_g", "initial_readings"]
 
 _LONE_H = re.compile(r"(?<![kzcsg])h", re.IGNORECASE)
 _UA_BY_PATRONYMIC = re.compile(r"(?:ovych|evych|ivna|yivna|avich|auna|euna|iovych)$", re.IGNORECASE)
@@ -56,3 +56,27 @@ def reads_h_as_g(surname: tuple[np.ndarray, np.ndarray], given: tuple[np.ndarray
                       | per_value(given, lambda v: len(v) > 1 and name_key(v) in keys))
     n = int(marked.sum())
     return n >= MIN_ROWS and n >= MIN_SHARE * latin.sum()
+
+
+@lru_cache(maxsize=1)
+def _initial_table() -> dict[str, tuple[str, ...]]:
+    """Latin initial (lowercase) -> the other key initials it may write: "y" writes Е/Ё (Yevgeny, Yegor: e)
+    beside Ю/Я (i), and the first letter of each Ukrainian or Belarusian form of given_equivalents.csv writes
+    the Russian name's (Mykola: n, Oleksandr: a, Hryhorii: g, Uladzimir: v)."""
+    table: dict[str, list[str]] = {"y": ["e"]}
+    for form, full, *_ in _rows("given_equivalents.csv"):
+        letter, own = form[:1].lower(), name_key(full)[:1]
+        if letter.isascii() and letter.isalpha() and own and own != name_key(letter)[:1]:
+            alts = table.setdefault(letter, [])
+            if own not in alts:
+                alts.append(own)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def initial_readings(letter: str) -> tuple[str, ...]:
+    """The key initials a Latin initial may stand for: its own key's first, then the others (see
+    `_initial_table`); a letter of any other script reads only as its key."""
+    own = name_key(letter)[:1]
+    if not letter.isascii():
+        return (own,)
+    return (own, *(a for a in _initial_table().get(letter.lower(), ()) if a != own))

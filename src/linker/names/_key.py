@@ -11,7 +11,8 @@ How it works
    apart); ``y`` and ``j`` become ``i`` where they write й/ы or the iotation of ю я ё е.
    Context decides the ambiguous letters of one word (``j``: ж in Telegram/French, й in GOST 7.79 and
    the scientific scheme; ``x``: кс in press forms such as Alexei/Maxim, х elsewhere).
-3. The phoneme string is folded: runs of ``i`` collapse, ``ie`` -> ``e`` (ye/je/ie/е after ь),
+3. The phoneme string is folded: runs of ``i`` collapse, ``ie`` -> ``e`` (ye/je/ie/е after ь), ``io`` after
+   a consonant -> ``e`` (ё written io: Fiodor; Cyrillic ио folds alike, Родионов = Rodionov),
    French ``gue/gui`` and final ``ine``, double letters collapse.
 4. Placeholders are written back as ``zh kh ts sh``.
 
@@ -77,6 +78,7 @@ _GU = re.compile(r"gu(?=[ei])")  # French gue/gui = ге/ги
 _ZH_INITIAL = re.compile(r"^d?Ж(?=[au])")  # Jukov/Judin, Djabarov/Djatlov
 _ZH_BEFORE_CONS = re.compile(r"(?<=[aeiou])Ж(?=[b-df-hj-np-tv-zЖХЦШ]|o)")  # Rojkov/Bojko, Ejov/Majorov
 _IE = re.compile(r"i+e")
+_IO = re.compile(r"(?<=[b-df-hj-np-tv-zЖХЦШ])io")  # ё after a consonant written io (Fiodor, Siomin) = e
 _OU = re.compile(r"o*ou")
 _DOUBLE = re.compile(r"([a-zЖХЦШ])\1+")
 _NON_CYRILLIC = re.compile(r"[^\u0400-\u04ff]")
@@ -158,6 +160,8 @@ def _fold(p: str) -> str:
         if "iei" in p:
             p = _ICAO_HARD.sub("i", p)
         p = _IE.sub("e", p)
+    if "io" in p:
+        p = _IO.sub("e", p)
     if "gu" in p:
         p = _GU.sub("g", p)
     p = _DOUBLE.sub(r"\1", p)

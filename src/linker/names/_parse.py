@@ -9,12 +9,14 @@ import pandas as pd
 
 from ._given import is_patronymic_key, known_given_keys, known_surname_keys, surname_stem
 from ._key import name_key
+from ._lexicon import MARGIN, NameLexicon
 
-__all__ = ["parse_full_name", "parse_full_names"]
+__all__ = ["parse_full_name", "parse_full_names", "readings", "choose"]
 
 # Second word of a two-word Turkic patronymic (Гасан оглы, Мамед кызы, Нурлан улы)
 _TURKIC = frozenset({"оглы", "огли", "оглу", "кызы", "гызы", "кизи", "улы", "уулу", "ogly", "oglu",
-                     "ogli", "kyzy", "kizi", "gyzy", "qizi", "uly", "uulu"})
+                     "ogli", "kyzy", "kizi", "gyzy", "qizi", "uly", "uulu",
+                     "ohly", "ohli", "ohlu", "hyzy"})   # the Ukrainian scheme writes г as h
 _SURNAME_END = re.compile(
     r"(?:ov|ev|in|ina|ova|eva|sk|ski|skaia|enko|ko|uk|iuk|ian|dze|shvili|ikh|ev|iev|ets|ich|man|er|"
     r"ian|ia|ov[ao]?)$"
@@ -158,21 +160,84 @@ def _plan(kinds: tuple[str, ...], caps: tuple[bool, ...], comma: int) -> Plan:
     return (0,), (1,), every[2:]
 
 
-def _assign(words: list[str], comma: int) -> tuple[str, str, str]:
+def readings(kinds: tuple[str, ...], caps: tuple[bool, ...], comma: int) -> tuple[Plan, ...]:
+    """The plan the rules choose (`_plan`) first, then the other readings of the same words a registry may
+    show far likelier (`choose`): for a cell of two or three name words (after a rank written before them)
+    with no initial, no comma and no surname marked by capitals, every order of surname, given name and
+    patronymic people write (SGP, GPS; SG, GS, GP, SP)."""
+    rule = _plan(kinds, caps, comma)
+    if comma >= 0 or "i" in kinds:
+        return (rule,)
+    used = sorted(i for part in rule for i in part)
+    if not used or used != list(range(used[0], len(kinds))):
+        return (rule,)
+    name = tuple(used)
+    if any(kinds[i] in "rq" for i in name):
+        return (rule,)
+    capital = [i for i in name if caps[i]]
+    if len(capital) == 1 and capital[0] in (name[0], name[-1]):
+        return (rule,)          # "IVANOV Ivan Ivanovich": the writer marked the surname
+    if len(name) == 3:
+        a, b, c = name
+        alts: tuple[Plan, ...] = (((a,), (b,), (c,)), ((c,), (a,), (b,)))
+    elif len(name) == 2:
+        a, b = name
+        alts = (((a,), (b,), ()), ((b,), (a,), ()), ((), (a,), (b,)), ((a,), (), (b,)))
+    else:
+        return (rule,)
+    return (rule, *(alt for alt in alts if alt != rule))
+
+
+def plan_roles(plan: Plan) -> tuple[tuple[int, int], ...]:
+    """(position, role) of each word a plan places, in position order (role 0 surname, 1 given, 2 patronymic):
+    the order in which a reading's score is summed, the same in `choose` and the vectorized parse."""
+    return tuple(sorted((i, r) for r, part in enumerate(plan) for i in part))
+
+
+def choose(plans: tuple[Plan, ...], scores: list[tuple[float, float, float]]) -> Plan:
+    """The reading of a cell (`readings`) the registry makes likelier than the rules' own by more than
+    `MARGIN` (the likeliest such), else the rules' own. ``scores`` are `NameLexicon.score` of each word."""
+    def total(plan: Plan) -> float:
+        acc = 0.0
+        for i, r in plan_roles(plan):
+            acc += scores[i][r]
+        return acc
+
+    best, bar = plans[0], total(plans[0]) + MARGIN
+    for alt in plans[1:]:
+        t = total(alt)
+        if t > bar:
+            best, bar = alt, t
+    return best
+
+
+def _assign(words: list[str], comma: int, lexicon: NameLexicon | None = None) -> tuple[str, str, str]:
     kinds = tuple(_kind(w) for w in words)
     caps = tuple(_is_caps(w) for w in words)
-    sn, fn, pt = _plan(kinds, caps, comma)
+    plans = readings(kinds, caps, comma) if lexicon is not None else (_plan(kinds, caps, comma),)
+    sn, fn, pt = choose(plans, [lexicon.score(w) for w in words]) if len(plans) > 1 else plans[0]
     return (" ".join(words[i] for i in sn), " ".join(words[i] for i in fn), " ".join(words[i] for i in pt))
 
 
-@lru_cache(maxsize=1 << 16)
-def parse_full_name(text: str) -> tuple[str, str, str]:
+def parse_full_name(text: str, lexicon: NameLexicon | None = None) -> tuple[str, str, str]:
     """(surname, first_name, patronymic) of a full name, in its own spelling, cleaned of extra spaces,
     dots and stray punctuation.  Orders understood: "Фамилия Имя Отчество", "Имя Отчество Фамилия",
     "Имя Фамилия", "Фамилия, Имя Отчество", initials ("Иванов И.И.", "И.И. Иванов"), a surname in
     capitals ("IVANOV Ivan"), two-word Turkic patronymics ("Алиев Рустам Гасан оглы").  An initial is kept
     as its single letter.  A rank written before the name ("гв. рядовой ИВАНОВ Иван Петрович") is
-    left out; any other word that cannot be placed is appended to the nearest part, never dropped."""
+    left out; any other word that cannot be placed is appended to the nearest part, never dropped.  With a
+    registry's `NameLexicon`, a cell in another order is read as the registry's columns show it (`choose`).
+    Results are cached without a lexicon (a cache would keep every run's lexicon alive)."""
+    if lexicon is None:
+        return _parse_by_rules(text)
+    if not text or not isinstance(text, str) or not text.strip():
+        return "", "", ""
+    words, comma = _tokens(text)
+    return _assign(words, comma, lexicon)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_by_rules(text: str) -> tuple[str, str, str]:
     if not text or not isinstance(text, str) or not text.strip():
         return "", "", ""
     words, comma = _tokens(text)
