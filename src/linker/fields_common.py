@@ -41,13 +41,35 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
+def _factorize(s: pd.Series) -> tuple[np.ndarray, list]:
+    """``pd.factorize(s)`` (codes by first appearance, -1 for missing), exact for text holding NUL: pandas'
+    object hash table compares strings only up to a NUL character, so ``"a\\x00b"`` and ``"a\\x00c"``
+    would share a code. Text columns go through Arrow's dictionary encoding, which compares whole strings."""
+    import pyarrow as pa
+
+    values = s.to_numpy(dtype=object) if s.dtype == object else None
+    if values is not None:
+        try:
+            arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError):
+            arr = None
+        if arr is not None:
+            enc = arr.dictionary_encode()
+            codes = enc.indices.to_numpy(zero_copy_only=False)
+            codes = np.where(np.isnan(codes), -1, codes).astype(np.int64) if enc.indices.null_count \
+                else codes.astype(np.int64)
+            return codes, enc.dictionary.to_pylist()
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, list(uniques)
+
+
 def map_unique(s: pd.Series, scalar: Callable[[str], Any]) -> tuple[np.ndarray, list[Any]]:
     """Factorize ``s`` and apply ``scalar`` to each distinct value (and once to ``""`` for missing).
 
     Returns ``(codes, results)`` where ``results[codes[i]]`` is the result for row ``i``; missing rows
     carry code ``len(results) - 1`` (the result for ``""``), so a plain ``take`` maps back.
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    codes, uniques = _factorize(s)
     results = [scalar(as_text(u)) for u in uniques]
     results.append(scalar(""))
     codes = np.where(codes < 0, len(results) - 1, codes)
