@@ -211,3 +211,19 @@ def test_a_report_from_a_dataframe_records_and_verifies_its_table(tmp_path) -> N
     other.write_text(Path(LIST).read_text(encoding="utf-8").replace("Медведев", "Медведева", 1), encoding="utf-8")
     bad = subprocess.run([sys.executable, "-m", "linker.cli", "verify", str(out), str(other), REG], capture_output=True)
     assert bad.returncode == 1
+
+
+def test_house_rules_modules_are_small_and_hide_no_state() -> None:
+    """No module over 500 lines; no private pandas imports; no attributes poked into frozen dataclasses or
+    into an object's __dict__ (hidden state is a real field or a return value)."""
+    src = ROOT / "src" / "linker"
+    long, bad = [], []
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 500:
+            long.append(f"{path.relative_to(src)}: {text.count(chr(10))} lines")
+        for pattern in ("pandas._libs", "object.__setattr__", "__dict__["):
+            if pattern in text:
+                bad.append(f"{path.relative_to(src)}: {pattern}")
+    assert not long, long
+    assert not bad, bad

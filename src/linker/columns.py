@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from pandas._libs import lib
 
 from .errors import InputError
 from .settings import FIELDS
@@ -261,7 +260,7 @@ def _stripped(s: pd.Series) -> pd.Series:
     whitespace character, or whose last byte is whitespace or ends a non-ASCII character, go through
     ``str.strip``."""
     values = s.to_numpy()
-    if len(s) < 1000 or s.dtype != object or not lib.is_string_array(values, skipna=False):
+    if len(s) < 1000 or s.dtype != object or not pd.api.types.infer_dtype(values, skipna=False) == "string":
         return s.astype(str).str.strip()
     import pyarrow as pa
 

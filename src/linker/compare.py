@@ -8,7 +8,7 @@ best, so a list that swapped them still agrees.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -93,14 +93,17 @@ class Encoded:
     right: dict[str, np.ndarray]
     vocab: dict[str, np.ndarray]          # vocabulary name -> strings by code (code 0 is "")
     comparisons: tuple[Comparison, ...]
+    #: the vocabularies' character matrices (`code_points`), shared by encodings of the same vocabularies
+    code_point_cache: dict = field(default_factory=dict, repr=False, compare=False)
+    first_letter_cache: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_letter(self) -> np.ndarray:
         """Code of the first letter of each name-vocabulary entry (0 for the empty entry)."""
-        cached = getattr(self, "_first_letter", None)
+        cached = self.first_letter_cache
         if cached is None:
             cached = pd.factorize(pd.Series([v[:1] for v in self.vocab["name"]], dtype=object))[0]
-            self._first_letter = cached
+            self.first_letter_cache = cached
         return cached
 
     def code_points(self, vocab: str, width: int = 16) -> tuple[np.ndarray, np.ndarray]:
@@ -108,7 +111,7 @@ class Encoded:
         one small integer per distinct character; length of each entry), cached (and handed on by
         `restrict` and `linker.listdupes.recode`). Entries longer than the matrix is wide are cut (their
         length says so)."""
-        cache = self.__dict__.setdefault("_code_points", {})
+        cache = self.code_point_cache
         if vocab not in cache:
             cache[vocab] = code_point_matrix(self.vocab[vocab], width)
         return cache[vocab]
@@ -405,9 +408,8 @@ def restrict(enc: Encoded, comparisons: tuple[Comparison, ...], *, source: str) 
         if c.name.startswith("t_") and c.name not in enc.left:
             raise ConfigError(f"{source}: the model compares {c.field!r}, which these inputs do not share; "
                               "fit a new model without --model, or map that column on both sides")
-    out = Encoded(enc.left, enc.right, enc.vocab, tuple(comparisons))
-    out.__dict__["_code_points"] = enc.__dict__.setdefault("_code_points", {})   # same vocabularies
-    return out
+    return Encoded(enc.left, enc.right, enc.vocab, tuple(comparisons),
+                   code_point_cache=enc.code_point_cache)            # same vocabularies
 
 
 def compare_in_chunks(enc: Encoded, left: np.ndarray, right: np.ndarray, chunk: int, workers: int,

@@ -36,12 +36,12 @@ def recode(enc: cmp.Encoded, left: dict[str, np.ndarray], right: dict[str, np.nd
             used[a] = True
         if used.all():
             vocab[key] = words
-            if key in enc.__dict__.get("_code_points", {}):
-                code_points[key] = enc.__dict__["_code_points"][key]
+            if key in enc.code_point_cache:
+                code_points[key] = enc.code_point_cache[key]
             continue
         vocab[key] = words[used]
-        if key in enc.__dict__.get("_code_points", {}):      # the cut vocabulary's rows of the matrix
-            mat, lengths = enc.__dict__["_code_points"][key]
+        if key in enc.code_point_cache:                      # the cut vocabulary's rows of the matrix
+            mat, lengths = enc.code_point_cache[key]
             code_points[key] = (mat[used], lengths[used])
         remap = (np.cumsum(used) - 1).astype(np.int32)
         done: dict[int, np.ndarray] = {}
@@ -51,9 +51,7 @@ def recode(enc: cmp.Encoded, left: dict[str, np.ndarray], right: dict[str, np.nd
                 if id(a) not in done:
                     done[id(a)] = remap[a]
                 new[c] = done[id(a)]
-    out = cmp.Encoded(new_l, new_r, vocab, enc.comparisons)
-    out.__dict__["_code_points"] = code_points
-    return out
+    return cmp.Encoded(new_l, new_r, vocab, enc.comparisons, code_point_cache=code_points)
 
 
 def list_duplicate_pairs(std: pd.DataFrame, model: fs.Model, *, threshold: float, max_pairs: int,

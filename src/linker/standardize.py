@@ -36,7 +36,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from pandas._libs import lib
 
 from . import fields as F
 from . import names as N
@@ -79,7 +78,7 @@ def _personal_numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     the digits (``""`` without digits); the digits.  Numbers of the common shape are split by pyarrow and
     their letters keyed once per distinct prefix; the rest go through `_personal_numbers_scalar`."""
     values = s.to_numpy(dtype=object)
-    if not len(s) or not (s.dtype == object and lib.is_string_array(values, skipna=False)):
+    if not len(s) or not (s.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"):
         return _personal_numbers_scalar(s)
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -18,7 +18,7 @@ import random
 import numpy as np
 import pandas as pd
 
-from linker.synth_ru import _units, make_people
+from linker.synth_people import _units, make_people
 from linker.synth_damage import RANKS, SCHEMES, typo
 from linker.synth_names import int_str, zpad
 

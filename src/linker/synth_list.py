@@ -11,7 +11,7 @@ import random
 import numpy as np
 import pandas as pd
 
-from linker.synth_ru import People, make_people
+from linker.synth_people import People, make_people
 from linker.synth_damage import (CATEGORIES, CATEGORY_EN, CATEGORY_WORDINGS, CYR_LOWER, LAT_LOWER, RANK_ABBR,
                                  RANK_EN, RANK_EN_ABBR, RANKS, SCHEME_WEIGHTS, _RANK_BAND_TOP, _TWINS,
                                  format_dates, layout, lookalike, ocr, punct, transliterate, typo, yo_swap)

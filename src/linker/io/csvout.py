@@ -105,7 +105,6 @@ def _csv_body_arrow(df: pd.DataFrame) -> bytes | None:
     a frame of ``str`` and integer columns with ``str`` names (pandas then writes it)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    from pandas._libs import lib
 
     names = list(df.columns)
     if not len(df) or len(names) < 2 or not all(isinstance(c, str) for c in names) or df.columns.has_duplicates:
@@ -117,7 +116,7 @@ def _csv_body_arrow(df: pd.DataFrame) -> bytes | None:
             cols.append(pc.cast(pa.array(s.to_numpy()), pa.large_string()))
             continue
         values = s.to_numpy()
-        if s.dtype != object or not lib.is_string_array(values, skipna=False):
+        if s.dtype != object or not pd.api.types.infer_dtype(values, skipna=False) == "string":
             return None
         try:
             arr = pa.array(values, type=pa.large_string())

@@ -19,7 +19,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from pandas._libs import lib
 
 from ..columns import Mapping
 from . import _parse as P
@@ -118,7 +117,7 @@ def _objects(items: list) -> np.ndarray:
 def _coded(s: pd.Series) -> Coded:
     """``s`` factorized as ``s.fillna("").astype(str)`` would be (without converting a column of str)."""
     values = s.to_numpy(dtype=object)
-    if not (s.dtype == object and lib.is_string_array(values, skipna=False)):
+    if not (s.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"):
         values = s.fillna("").astype(str).to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, sort=False)
     return Coded(codes, np.asarray(uniques, dtype=object))
