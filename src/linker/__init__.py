@@ -11,7 +11,8 @@ See `linker.api` for every call; the `linker` command is a thin face over them.
 __version__ = "0.1.0"     # first: modules imported below read it
 
 from .api import (
-    Counts, DedupeResult, ExpectedGenuine, MatchResult, SynthRosters, dedupe, evaluate, match, read_table, synth, tune,
+    Counts, DedupeResult, ExpectedGenuine, MatchResult, SynthRosters, dedupe, evaluate, index, match, read_table, synth,
+    tune,
 )
 from .errors import BlockingError, ConfigError, InputError, LinkerError
 from .model import Model
@@ -19,6 +20,6 @@ from .settings import Settings
 
 __all__ = [
     "BlockingError", "ConfigError", "Counts", "DedupeResult", "ExpectedGenuine", "InputError", "LinkerError",
-    "MatchResult", "Model", "Settings", "SynthRosters", "__version__", "dedupe", "evaluate", "match", "read_table",
+    "MatchResult", "Model", "Settings", "SynthRosters", "__version__", "dedupe", "evaluate", "index", "match", "read_table",
     "synth", "tune",
 ]

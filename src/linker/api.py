@@ -30,7 +30,7 @@ from .pipeline import Source
 from .settings import Settings, make_settings
 
 __all__ = ["Counts", "DedupeResult", "ExpectedGenuine", "MatchResult", "SynthRosters", "dedupe", "evaluate",
-           "match", "read_table", "synth", "tune"]
+           "index", "match", "read_table", "synth", "tune"]
 
 
 def _settings(config: str | os.PathLike[str] | None, options: dict[str, Any], *, call: str) -> Settings:
@@ -184,6 +184,9 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
           redact: bool = False, log: Callable[[str], None] | None = None, **options: Any) -> MatchResult:
     """Match the people of ``list`` against ``registry`` and decide each entry: match, review or no_match.
 
+    ``registry`` may be a directory `index` prepared (the same outputs, without reading and standardizing
+    the registry again).
+
     ``engine``: ``"local"``, ``"spark"`` (with ``spark_master``) or an engine object. ``model``: score with
     a saved model.json instead of fitting. ``labels``: labels.csv file(s) of a review (a person's decisions
     win). ``breakdown``: list columns to break the results down by. ``out``: also write the outputs there
@@ -200,6 +203,20 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
     result = MatchResult(output)
     result._inputs = _paths(list, registry, *([model] if model is not None else []), *label_files)
     return result
+
+
+# ------------------------------------------------------------------------------------------- index
+def index(registry: str | os.PathLike[str], out: str | os.PathLike[str], *,
+          config: str | os.PathLike[str] | None = None, force: bool = False,
+          log: Callable[[str], None] | None = None, **options: Any) -> Path:
+    """Prepare ``registry`` (a file) once: its table, ids and standardized columns into the directory ``out``
+    (`linker.prepared`), which ``match(list, out)`` then reads instead of the file, with the same outputs.
+    ``options``: the registry's ``registry_map`` and ``registry_id`` (a run that maps the registry otherwise
+    still works from the index, standardizing it again)."""
+    from .prepared import build_index
+
+    settings = _settings(config, options, call="index")
+    return build_index(registry, out, settings, force=force, log=log)
 
 
 # ------------------------------------------------------------------------------------------ dedupe

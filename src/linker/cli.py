@@ -106,6 +106,34 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
+@main.command("index")
+@click.argument("registry_file", metavar="REGISTRY", type=click.Path(path_type=str))
+@click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Index directory (REG.linker).")
+@click.option("--config", type=click.Path(path_type=str), help="TOML file with options (its [registry.map]).")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a column onto a field (repeatable).")
+@click.option("--id", "id_col", help="Id column (default: detected, else the row number).")
+@click.option("--force", is_flag=True, help="Replace an earlier index in --out.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def index_cmd(registry_file, out, config, maps, id_col, force, quiet):
+    """Prepare REGISTRY once: `linker match LIST DIR` then reads DIR instead, with the same outputs.
+
+    The index is refused once REGISTRY changes, or by another linker version: make it again then.
+
+    \b
+    Example:
+      linker index fixtures/ru/registry.csv --out registry.linker
+      linker match fixtures/ru/list.csv registry.linker --out report/
+    """
+    from .api import index
+    from .outdir import install_signal_handlers
+    from .settings import parse_map_options
+
+    install_signal_handlers()
+    index(registry_file, out, config=config, force=force, log=_say(quiet),
+          registry_map=parse_map_options(maps) or None, registry_id=id_col, quiet=quiet)
+    click.echo(f"index: {out} (linker match LIST {out} --out DIR)")
+
+
 @main.command("dedupe")
 @click.argument("roster", metavar="ROSTER", type=click.Path(path_type=str))
 @click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Output directory.")

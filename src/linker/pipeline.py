@@ -19,7 +19,7 @@ from typing import Callable, Iterator, Protocol, Union
 import numpy as np
 import pandas as pd
 
-from . import assign, blocking, compare as cmp, model as fs
+from . import assign, blocking, compare as cmp, model as fs, prepared
 from .columns import Mapping, ids_of, map_columns
 from .errors import InputError
 from .io import frame_table, read_table
@@ -136,15 +136,25 @@ def load_sides(list_src: Source, registry_src: Source, settings: Settings) -> tu
             f"{os.fspath(registry_src)}: the same file is given as the list and the registry; "
             "give two different files, or use `linker dedupe` to find duplicates within one file"
         )
+    prep = None
+    if prepared.is_index(registry_src):      # a registry prepared by `linker index`: its table and keys stored
+        prep = prepared.open_index(registry_src)
+        if not isinstance(list_src, pd.DataFrame) and os.path.exists(list_src) \
+                and os.path.realpath(list_src) == os.path.realpath(prep.path):
+            raise InputError(f"{prep.path}: the list is the file {os.fspath(registry_src)} was made from; give "
+                             "two different files, or use `linker dedupe` to find duplicates within one file")
     list_path, raw_l = source_table(list_src, None if isinstance(list_src, (str, os.PathLike)) else "list")
-    reg_path, raw_r = source_table(registry_src, None if isinstance(registry_src, (str, os.PathLike)) else "registry")
+    reg_path, raw_r = (prep.path, prep.raw) if prep is not None else \
+        source_table(registry_src, None if isinstance(registry_src, (str, os.PathLike)) else "registry")
     lm, rm = map_columns(raw_l, raw_r, list_path=list_path, registry_path=reg_path,
                          list_overrides=settings.list_map, registry_overrides=settings.registry_map,
                          list_id=settings.list_id, registry_id=settings.registry_id)
     ids_l = ids_of(raw_l, lm, path=list_path, side="list")
-    ids_r = ids_of(raw_r, rm, path=reg_path, side="registry")
+    ids_r = prep.ids(rm) if prep is not None else ids_of(raw_r, rm, path=reg_path, side="registry")
+    std_r = prep.std(rm) if prep is not None else None    # None: the engine standardizes the registry
     return (Side(list_path, raw_l, lm, ids_l, pd.DataFrame(), from_frame=isinstance(list_src, pd.DataFrame)),
-            Side(reg_path, raw_r, rm, ids_r, pd.DataFrame(), from_frame=isinstance(registry_src, pd.DataFrame)))
+            Side(reg_path, raw_r, rm, ids_r, pd.DataFrame() if std_r is None else std_r,
+                 from_frame=isinstance(registry_src, pd.DataFrame)))
 
 
 # ------------------------------------------------------------------------------------------ labels
@@ -315,7 +325,9 @@ def run_match(list_src: Source, registry_src: Source, settings: Settings, engine
     try:
         with timer.stage("standardize"):
             with Progress("standardize", total=2, quiet=settings.quiet) as pb:
-                engine.standardize([side_l, side_r], settings)
+                # a prepared registry (`linker.prepared`) comes standardized, for an engine that takes it so
+                keep = getattr(engine, "takes_standardized", False)
+                engine.standardize([s for s in (side_l, side_r) if not (keep and len(s.std.columns))], settings)
                 pb.update(2)
         with timer.stage("block"):
             enc = cmp.encode(side_l.std, side_r.std)

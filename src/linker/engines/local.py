@@ -20,6 +20,7 @@ from ..standardize import standardize
 
 class LocalEngine:
     name = "local"
+    takes_standardized = True       # a side that comes standardized (a prepared registry) is left so
 
     def standardize(self, sides: list[Side], settings: Settings) -> None:
         for side in sides:

@@ -1,0 +1,242 @@
+"""A registry prepared once (`linker index`): what a run derives from the registry alone, kept as Parquet.
+
+``linker index REGISTRY --out REG.linker`` writes a directory holding
+
+- ``raw.parquet``: the table as `linker.io.read_table` read it (every cell a string), and ``lines.parquet``
+  the source line of each row (the ``line_numbers`` messages name);
+- ``std.parquet``: the standardized columns (`linker.standardize.standardize`) of the registry's fields, and
+  ``text.parquet`` the normalized text of every other column, by column name: which of those a run compares
+  (the generic columns the list shares) depends on the list's headers, so the run picks them then;
+- ``ids.parquet``: the registry's ids;
+- ``index.json``: the format version, the linker version, the registry file's name, size and sha256 and
+  where it lies relative to the index, the mapping the standardized columns were made with, and the table's
+  attributes (encoding, delimiter).
+
+A run from the index (``linker match LIST REG.linker``) redoes the cheap column mapping with the list's
+headers, exactly as a run from the file does, and takes the standardized columns from the index when the
+registry's mapping is the one they were made with (else it standardizes the stored table again, with a
+note): its outputs are byte-identical to a run from the registry file. The index is refused, naming the fix
+(``linker index`` again), when it was made by another linker or format version, or when the registry file
+beside it changed or is gone (the report's provenance is that file's sha256).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .columns import Mapping, ids_of, map_columns, text_column
+from .errors import InputError
+from .io import LineNumbers, read_table
+from .settings import Settings
+
+FORMAT_VERSION = 1
+INDEX_FILE = "index.json"
+_KIND = "linker registry index"
+
+
+def is_index(src: object) -> bool:
+    """Whether ``src`` is the path of a directory `build_index` wrote."""
+    return isinstance(src, (str, os.PathLike)) and (Path(src) / INDEX_FILE).is_file()
+
+
+def fingerprint(path: str | os.PathLike[str]) -> tuple[int, str]:
+    """(size in bytes, sha256) of a file."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
+# ------------------------------------------------------------------------------------- Parquet I/O
+def _write_columns(path: Path, columns: dict[str, np.ndarray]) -> list[str]:
+    """The columns as one Parquet file; the names of the object columns whose text is not valid UTF-8
+    (a lone surrogate) are returned, stored as bytes (``surrogatepass``) and decoded back the same way."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays, as_bytes = {}, []
+    for name, values in columns.items():
+        values = np.asarray(values)
+        if values.dtype == object:
+            try:
+                arrays[name] = pa.array(values, type=pa.large_string())
+            except (UnicodeError, pa.ArrowException):
+                arrays[name] = pa.array([v.encode("utf-8", "surrogatepass") for v in values], type=pa.large_binary())
+                as_bytes.append(name)
+        else:
+            arrays[name] = pa.array(values)
+    pq.write_table(pa.table(arrays) if arrays else pa.table({}), path, compression="zstd")
+    return as_bytes
+
+
+def _read_columns(path: Path, as_bytes: list[str]) -> dict[str, np.ndarray]:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path, use_threads=True)
+    out = {}
+    for name in table.column_names:
+        col = table.column(name)
+        values = col.to_numpy(zero_copy_only=False)
+        if name in as_bytes:
+            values = np.array([v.decode("utf-8", "surrogatepass") for v in values], dtype=object)
+        out[name] = values
+    return out
+
+
+# ------------------------------------------------------------------------------------------ build
+def registry_mapping(raw: pd.DataFrame, settings: Settings, *, path: str) -> Mapping:
+    """The registry's mapping with every column no field uses as a generic text column (the mapping a run
+    gives it when the list shares all those columns): standardizing with it normalizes each such column."""
+    _same, mapping = map_columns(raw, raw, list_path=path, registry_path=path, list_overrides=settings.registry_map,
+                                 registry_overrides=settings.registry_map, list_id=settings.registry_id,
+                                 registry_id=settings.registry_id)
+    return mapping
+
+
+def build_index(registry: str | os.PathLike[str], out: str | os.PathLike[str], settings: Settings, *,
+                force: bool = False, log: Callable[[str], None] | None = None) -> Path:
+    """Read, map and standardize ``registry`` and write the index into ``out`` (atomically, `linker.outdir`)."""
+    from .outdir import OutputDir
+    from .standardize import standardize
+
+    say = log or (lambda _m: None)
+    if isinstance(registry, pd.DataFrame) or not isinstance(registry, (str, os.PathLike)):
+        raise InputError("linker.index: the registry must be a file path (the index records the file's sha256); "
+                         "write the DataFrame to a CSV or Parquet file first")
+    path = os.fspath(registry)
+    with OutputDir(os.fspath(out), command="index", force=force, inputs=(path,)) as target:
+        size, sha = fingerprint(path)
+        raw = read_table(path)
+        say(f"registry {path}: {len(raw):,} rows")
+        mapping = registry_mapping(raw, settings, path=path)
+        ids = ids_of(raw, mapping, path=path, side="registry")
+        std = standardize(raw, mapping)
+        texts = {text_column(mapping, name): std[f"t_{i}"].to_numpy(object) for i, name in enumerate(mapping.text)}
+        own = {c: std[c].to_numpy() for c in std.columns if not c.startswith("t_")}
+        attrs = {k: v for k, v in raw.attrs.items() if k != "line_numbers"}
+        try:
+            json.dumps(attrs)
+        except TypeError:
+            raise InputError(f"{path}: the table carries attributes linker cannot store ({sorted(attrs)}); "
+                             "convert the file to CSV and index that") from None
+        with target.staging() as tmp:
+            bytes_cols = {
+                "raw": _write_columns(tmp / "raw.parquet", {c: raw[c].to_numpy(object) for c in raw.columns}),
+                "std": _write_columns(tmp / "std.parquet", own),
+                "text": _write_columns(tmp / "text.parquet", texts),
+                "ids": _write_columns(tmp / "ids.parquet", {"id": ids.to_numpy(object)}),
+            }
+            lines = raw.attrs.get("line_numbers")
+            if lines is not None:
+                _write_columns(tmp / "lines.parquet", {"line": np.asarray(lines)})
+            where = Path(out).absolute()
+            manifest = {
+                "kind": _KIND, "format_version": FORMAT_VERSION, "linker_version": __version__,
+                "registry": {"path": path, "file": Path(path).name, "bytes": size, "sha256": sha,
+                             "relative": os.path.relpath(Path(path).absolute(), where)},
+                "rows": int(len(raw)), "columns": list(map(str, raw.columns)), "attrs": attrs,
+                "mapping": {"fields": [list(f) for f in mapping.fields], "date_order": mapping.date_order,
+                            "date_other": int(mapping.date_other)},
+                "id_field": mapping.get("id"), "text_columns": list(texts), "as_bytes": bytes_cols,
+                "settings": {"registry_map": [list(m) for m in settings.registry_map],
+                             "registry_id": settings.registry_id},
+            }
+            (tmp / INDEX_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    say(f"index {out}: {len(raw):,} rows, {len(mapping.fields)} fields, {len(texts)} other columns")
+    return Path(out)
+
+
+# ------------------------------------------------------------------------------------------- open
+@dataclass
+class Prepared:
+    """An opened index: the registry's table, and what a run takes from the index instead of recomputing."""
+
+    index: str                      # the index directory as given
+    path: str                       # the registry file, as messages and the report name it
+    raw: pd.DataFrame
+    manifest: dict
+
+    def _columns(self, name: str) -> dict[str, np.ndarray]:
+        return _read_columns(Path(self.index) / f"{name}.parquet", self.manifest["as_bytes"].get(name, []))
+
+    def _same_mapping(self, mapping: Mapping) -> bool:
+        m = self.manifest["mapping"]
+        return (tuple(tuple(f) for f in m["fields"]) == mapping.fields and m["date_order"] == mapping.date_order
+                and m["date_other"] == mapping.date_other)
+
+    def ids(self, mapping: Mapping) -> pd.Series:
+        """The ids under the run's mapping (stored when its id field is the index's)."""
+        if self._same_mapping(mapping):
+            return pd.Series(self._columns("ids")["id"], index=self.raw.index, dtype=object)
+        return ids_of(self.raw, mapping, path=self.path, side="registry")
+
+    def std(self, mapping: Mapping) -> pd.DataFrame | None:
+        """`linker.standardize.standardize` of the registry under the run's mapping, from the stored columns;
+        None when the run maps the registry otherwise than the index did (the engine standardizes then)."""
+        if not self._same_mapping(mapping):
+            return None
+        texts = self._columns("text")
+        wanted = [text_column(mapping, name) for name in mapping.text]
+        if any(c not in texts for c in wanted):
+            return None
+        own = self._columns("std")
+        data = {k: v for k, v in own.items() if k != "flags"}
+        data.update({f"t_{i}": texts[c] for i, c in enumerate(wanted)})
+        data["flags"] = own["flags"]
+        idx = self.raw.index
+        out = pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
+        out.attrs["text_names"] = {f"t_{i}": name for i, name in enumerate(mapping.text)}
+        return out
+
+
+def _refuse(index: str, why: str, registry: str) -> InputError:
+    return InputError(f"{index}: {why}; make it again with `linker index {registry} --out {index} --force`")
+
+
+def open_index(index: str | os.PathLike[str]) -> Prepared:
+    """The index at ``index``, checked against this linker and the registry file it was made from."""
+    shown = os.fspath(index)
+    where = Path(index)
+    try:
+        manifest = json.loads((where / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{shown}: not a readable linker index ({exc}); make one with "
+                         f"`linker index REGISTRY --out {shown}`") from None
+    reg = manifest.get("registry") if isinstance(manifest, dict) else None
+    if not isinstance(reg, dict) or manifest.get("kind") != _KIND:
+        raise InputError(f"{shown}: {INDEX_FILE} is not a linker index manifest; make one with "
+                         f"`linker index REGISTRY --out {shown}`")
+    given = str(reg.get("path"))
+    if manifest.get("format_version") != FORMAT_VERSION or manifest.get("linker_version") != __version__:
+        raise _refuse(shown, f"made by linker {manifest.get('linker_version')} (index format "
+                             f"{manifest.get('format_version')}), this is linker {__version__} (format "
+                             f"{FORMAT_VERSION})", given)
+    located = os.path.normpath(where.absolute() / str(reg.get("relative")))
+    if not os.path.isfile(located):
+        raise _refuse(shown, f"the registry it was made from, {reg.get('file')}, is no longer at {located} (the "
+                             "report records that file's sha256); put it back", given)
+    # the path as given at index time when it is the same file (the report names it so), else where it lies
+    path = given if os.path.isfile(given) and os.path.samefile(given, located) else os.path.relpath(located)
+    size, sha = fingerprint(located)
+    if (size, sha) != (reg.get("bytes"), reg.get("sha256")):
+        raise _refuse(shown, f"{path} changed since the index was made ({reg.get('bytes'):,} bytes, sha256 "
+                             f"{str(reg.get('sha256'))[:12]}… then; {size:,} bytes, {sha[:12]}… now)", path)
+    raw_cols = _read_columns(where / "raw.parquet", manifest["as_bytes"].get("raw", []))
+    n = int(manifest["rows"])
+    raw = pd.DataFrame({c: raw_cols[c] for c in manifest["columns"]}, index=pd.RangeIndex(n), dtype=object)
+    if (where / "lines.parquet").is_file():
+        raw.attrs["line_numbers"] = LineNumbers(_read_columns(where / "lines.parquet", [])["line"])
+    raw.attrs.update(manifest.get("attrs") or {})
+    return Prepared(shown, path, raw, manifest)
