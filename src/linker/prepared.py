@@ -60,39 +60,74 @@ def fingerprint(path: str | os.PathLike[str]) -> tuple[int, str]:
 
 
 # ------------------------------------------------------------------------------------- Parquet I/O
-def _write_columns(path: Path, columns: dict[str, np.ndarray]) -> list[str]:
-    """The columns as one Parquet file; the names of the object columns whose text is not valid UTF-8
-    (a lone surrogate) are returned, stored as bytes (``surrogatepass``) and decoded back the same way."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class _Writer:
+    """Parquet files whose text columns are int32 codes into one vocabulary of every distinct string of the
+    index (``vocab.parquet``): a run makes each distinct string a Python object once, and a column of them
+    is a gather of references."""
 
-    arrays, as_bytes = {}, []
-    for name, values in columns.items():
-        values = np.asarray(values)
-        if values.dtype == object:
-            try:
-                arrays[name] = pa.array(values, type=pa.large_string())
-            except (UnicodeError, pa.ArrowException):
-                arrays[name] = pa.array([v.encode("utf-8", "surrogatepass") for v in values], type=pa.large_binary())
-                as_bytes.append(name)
-        else:
-            arrays[name] = pa.array(values)
-    pq.write_table(pa.table(arrays) if arrays else pa.table({}), path, compression="zstd")
-    return as_bytes
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.parts: dict[str, dict[str, np.ndarray]] = {}
+
+    def add(self, part: str, columns: dict[str, np.ndarray]) -> None:
+        self.parts[part] = {k: np.asarray(v) for k, v in columns.items()}
+
+    def write(self) -> dict:
+        """Write every part and the vocabulary; what `_Reader` needs to know (the text columns, the encoding
+        of the vocabulary)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        text = [(p, c) for p, cols in self.parts.items() for c, v in cols.items() if v.dtype == object]
+        allv = np.concatenate([self.parts[p][c] for p, c in text]) if text else np.zeros(0, object)
+        codes, uniq = pd.factorize(allv, sort=False)
+        if len(codes) and (codes < 0).any():
+            raise InputError(f"{self.root}: a column holds a missing value, not text; report this as a bug")
+        uniq = np.asarray(uniq, dtype=object)
+        try:
+            vocab, as_bytes = pa.array(uniq, type=pa.large_string()), False
+        except (UnicodeError, pa.ArrowException):      # a lone surrogate: kept as its bytes
+            vocab = pa.array([v.encode("utf-8", "surrogatepass") for v in uniq], type=pa.large_binary())
+            as_bytes = True
+        pq.write_table(pa.table({"value": vocab}), self.root / "vocab.parquet", compression="lz4")
+        at, coded = 0, {}
+        for p, c in text:
+            n = len(self.parts[p][c])
+            coded[p, c] = codes[at:at + n].astype(np.int32)
+            at += n
+        for part, cols in self.parts.items():
+            arrays = {c: pa.array(coded[part, c] if (part, c) in coded else v) for c, v in cols.items()}
+            pq.write_table(pa.table(arrays) if arrays else pa.table({}), self.root / f"{part}.parquet",
+                           compression="lz4")
+        return {"text": {p: [c for q, c in text if q == p] for p in self.parts}, "vocab_as_bytes": as_bytes}
 
 
-def _read_columns(path: Path, as_bytes: list[str]) -> dict[str, np.ndarray]:
-    import pyarrow.parquet as pq
+class _Reader:
+    def __init__(self, root: Path, layout: dict) -> None:
+        self.root = root
+        self.layout = layout
+        self._vocab: np.ndarray | None = None
 
-    table = pq.read_table(path, use_threads=True)
-    out = {}
-    for name in table.column_names:
-        col = table.column(name)
-        values = col.to_numpy(zero_copy_only=False)
-        if name in as_bytes:
-            values = np.array([v.decode("utf-8", "surrogatepass") for v in values], dtype=object)
-        out[name] = values
-    return out
+    def vocab(self) -> np.ndarray:
+        if self._vocab is None:
+            import pyarrow.parquet as pq
+
+            values = pq.read_table(self.root / "vocab.parquet").column("value").to_numpy(zero_copy_only=False)
+            if self.layout["vocab_as_bytes"]:
+                values = np.array([v.decode("utf-8", "surrogatepass") for v in values], dtype=object)
+            self._vocab = values.astype(object, copy=False)
+        return self._vocab
+
+    def read(self, part: str, only: list[str] | None = None) -> dict[str, np.ndarray]:
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(self.root / f"{part}.parquet", columns=only)
+        text = set(self.layout["text"].get(part, ()))
+        out = {}
+        for name in table.column_names:
+            values = table.column(name).to_numpy()
+            out[name] = self.vocab()[values] if name in text else values
+        return out
 
 
 # ------------------------------------------------------------------------------------------ build
@@ -132,15 +167,15 @@ def build_index(registry: str | os.PathLike[str], out: str | os.PathLike[str], s
             raise InputError(f"{path}: the table carries attributes linker cannot store ({sorted(attrs)}); "
                              "convert the file to CSV and index that") from None
         with target.staging() as tmp:
-            bytes_cols = {
-                "raw": _write_columns(tmp / "raw.parquet", {c: raw[c].to_numpy(object) for c in raw.columns}),
-                "std": _write_columns(tmp / "std.parquet", own),
-                "text": _write_columns(tmp / "text.parquet", texts),
-                "ids": _write_columns(tmp / "ids.parquet", {"id": ids.to_numpy(object)}),
-            }
+            files = _Writer(tmp)
+            files.add("raw", {c: raw[c].to_numpy(object) for c in raw.columns})
+            files.add("std", own)
+            files.add("text", texts)
+            files.add("ids", {"id": ids.to_numpy(object)})
             lines = raw.attrs.get("line_numbers")
             if lines is not None:
-                _write_columns(tmp / "lines.parquet", {"line": np.asarray(lines)})
+                files.add("lines", {"line": np.asarray(lines)})
+            layout = files.write()
             where = Path(out).absolute()
             manifest = {
                 "kind": _KIND, "format_version": FORMAT_VERSION, "linker_version": __version__,
@@ -149,7 +184,7 @@ def build_index(registry: str | os.PathLike[str], out: str | os.PathLike[str], s
                 "rows": int(len(raw)), "columns": list(map(str, raw.columns)), "attrs": attrs,
                 "mapping": {"fields": [list(f) for f in mapping.fields], "date_order": mapping.date_order,
                             "date_other": int(mapping.date_other)},
-                "id_field": mapping.get("id"), "text_columns": list(texts), "as_bytes": bytes_cols,
+                "id_field": mapping.get("id"), "text_columns": list(texts), "layout": layout,
                 "settings": {"registry_map": [list(m) for m in settings.registry_map],
                              "registry_id": settings.registry_id},
             }
@@ -168,8 +203,10 @@ class Prepared:
     raw: pd.DataFrame
     manifest: dict
 
+    files: _Reader
+
     def _columns(self, name: str) -> dict[str, np.ndarray]:
-        return _read_columns(Path(self.index) / f"{name}.parquet", self.manifest["as_bytes"].get(name, []))
+        return self.files.read(name)
 
     def _same_mapping(self, mapping: Mapping) -> bool:
         m = self.manifest["mapping"]
@@ -233,10 +270,11 @@ def open_index(index: str | os.PathLike[str]) -> Prepared:
     if (size, sha) != (reg.get("bytes"), reg.get("sha256")):
         raise _refuse(shown, f"{path} changed since the index was made ({reg.get('bytes'):,} bytes, sha256 "
                              f"{str(reg.get('sha256'))[:12]}… then; {size:,} bytes, {sha[:12]}… now)", path)
-    raw_cols = _read_columns(where / "raw.parquet", manifest["as_bytes"].get("raw", []))
+    files = _Reader(where, manifest["layout"])
+    raw_cols = files.read("raw")
     n = int(manifest["rows"])
     raw = pd.DataFrame({c: raw_cols[c] for c in manifest["columns"]}, index=pd.RangeIndex(n), dtype=object)
-    if (where / "lines.parquet").is_file():
-        raw.attrs["line_numbers"] = LineNumbers(_read_columns(where / "lines.parquet", [])["line"])
+    if "lines" in manifest["layout"]["text"]:
+        raw.attrs["line_numbers"] = LineNumbers(files.read("lines")["line"])
     raw.attrs.update(manifest.get("attrs") or {})
-    return Prepared(shown, path, raw, manifest)
+    return Prepared(shown, path, raw, manifest, files)

@@ -1,0 +1,179 @@
+"""A registry prepared once (`linker index`, `linker.prepared`): a run from the index writes the very bytes a
+run from the registry file writes, and a stale index is refused with the fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import linker
+from linker.cli import main
+from linker.errors import InputError
+from linker.pipeline import load_sides
+from linker.prepared import INDEX_FILE, open_index
+from linker.settings import make_settings
+from linker.standardize import standardize
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "fixtures"
+OUTPUTS = ("matches.csv", "report.json", "report.html", "model.json")
+
+
+def _run(args: list[str]) -> None:
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+
+
+def _same_outputs(a: Path, b: Path) -> None:
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def _synth(tmp: Path, style: str, seed: int) -> Path:
+    d = tmp / f"{style}-{seed}"
+    _run(["synth", "--style", style, "--registry", "1500", "--list", "150", "--seed", str(seed), "--out", str(d)])
+    return d
+
+
+@pytest.mark.parametrize("where", ["ru", "latin"])
+def test_match_from_the_index_writes_the_same_bytes(where, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)          # the registry named as given, relative: the report names it so
+    reg, lst = f"fixtures/{where}/registry.csv", f"fixtures/{where}/list.csv"
+    _run(["index", reg, "--out", str(tmp_path / "reg.linker"), "-q"])
+    _run(["match", lst, reg, "--out", str(tmp_path / "csv"), "-q"])
+    _run(["match", lst, str(tmp_path / "reg.linker"), "--out", str(tmp_path / "idx"), "-q"])
+    _same_outputs(tmp_path / "csv", tmp_path / "idx")
+
+
+@pytest.mark.parametrize("style,seed", [("us", 4101), ("hands", 4102)])
+def test_generic_columns_the_list_shares_are_picked_at_match_time(style, seed, tmp_path) -> None:
+    """US and hands rosters carry columns neither side maps to a field; which the run compares depends on
+    the list's headers, so the index keeps them all normalized and the run takes the shared ones."""
+    d = _synth(tmp_path, style, seed)
+    linker.index(d / "registry.csv", tmp_path / "reg.linker")
+    from_csv = linker.match(d / "list.csv", d / "registry.csv")
+    from_index = linker.match(d / "list.csv", tmp_path / "reg.linker")
+    from_csv.write(tmp_path / "csv")
+    from_index.write(tmp_path / "idx")
+    _same_outputs(tmp_path / "csv", tmp_path / "idx")
+    settings = make_settings(None)
+    a_l, a_r = load_sides(d / "list.csv", d / "registry.csv", settings)
+    _b_l, b_r = load_sides(d / "list.csv", tmp_path / "reg.linker", settings)
+    want = standardize(a_r.raw, a_r.mapping)
+    pd.testing.assert_frame_equal(b_r.std, want)
+    assert list(b_r.std.columns) == list(want.columns) and b_r.std.attrs == want.attrs
+    pd.testing.assert_frame_equal(b_r.raw, a_r.raw)
+    assert b_r.raw.attrs == a_r.raw.attrs and b_r.ids.equals(a_r.ids)
+
+
+def test_a_list_dataframe_and_options_against_the_index(tmp_path) -> None:
+    reg = FIX / "ru" / "registry.csv"
+    linker.index(reg, tmp_path / "reg.linker")
+    lst = linker.read_table(FIX / "ru" / "list.csv").iloc[::3]
+    a = linker.match(lst, reg, match_threshold=0.8, seed=5)
+    b = linker.match(lst, tmp_path / "reg.linker", match_threshold=0.8, seed=5)
+    pd.testing.assert_frame_equal(a.matches, b.matches)
+    assert a.report == {**b.report}
+
+
+def test_a_run_that_maps_the_registry_otherwise_standardizes_it_again(tmp_path) -> None:
+    """The index was made with the detected mapping; a run mapping a column elsewhere gets the same result
+    as from the file (the stored table standardized again), not the stored keys."""
+    reg = FIX / "ru" / "registry.csv"
+    linker.index(reg, tmp_path / "reg.linker")
+    opts = {"registry_map": {"unit": "category", "category": "unit"}}
+    a = linker.match(FIX / "ru" / "list.csv", reg, **opts)
+    b = linker.match(FIX / "ru" / "list.csv", tmp_path / "reg.linker", **opts)
+    pd.testing.assert_frame_equal(a.matches, b.matches)
+    prep = open_index(tmp_path / "reg.linker")
+    _l, side = load_sides(FIX / "ru" / "list.csv", reg, make_settings(None, registry_map=(("unit", "category"),)))
+    assert prep.std(side.mapping) is None
+
+
+def _index_copy(tmp_path: Path) -> tuple[Path, Path]:
+    reg = tmp_path / "registry.csv"
+    shutil.copy(FIX / "ru" / "registry.csv", reg)
+    idx = tmp_path / "reg.linker"
+    _run(["index", str(reg), "--out", str(idx), "-q"])
+    return reg, idx
+
+
+def _refused(idx: Path, tmp_path: Path) -> str:
+    res = CliRunner().invoke(main, ["match", str(FIX / "ru" / "list.csv"), str(idx), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2, res.output
+    line = res.output.strip().splitlines()[-1]
+    assert line.startswith(f"Error: {idx}: ") and "linker index" in line and "--force" in line
+    assert not (tmp_path / "o").exists()
+    return line
+
+
+def test_a_changed_registry_is_refused(tmp_path) -> None:
+    reg, idx = _index_copy(tmp_path)
+    text = reg.read_text(encoding="utf-8")
+    reg.write_text(text.replace("Фаддеев", "Фадеев", 1), encoding="utf-8")
+    line = _refused(idx, tmp_path)
+    assert "changed since the index was made" in line and str(reg.name) in line
+
+
+def test_a_missing_registry_is_refused(tmp_path) -> None:
+    reg, idx = _index_copy(tmp_path)
+    reg.unlink()
+    assert "no longer at" in _refused(idx, tmp_path)
+
+
+@pytest.mark.parametrize("key,value", [("linker_version", "0.0.1"), ("format_version", 0)])
+def test_an_index_of_another_version_is_refused(key, value, tmp_path) -> None:
+    _reg, idx = _index_copy(tmp_path)
+    manifest = json.loads((idx / INDEX_FILE).read_text(encoding="utf-8"))
+    manifest[key] = value
+    (idx / INDEX_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    assert "made by linker" in _refused(idx, tmp_path)
+
+
+def test_the_index_moves_with_its_registry(tmp_path) -> None:
+    """The index finds the registry where it lies relative to itself, and a report from the moved pair
+    still names and fingerprints that file."""
+    reg, idx = _index_copy(tmp_path)
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    shutil.move(reg, moved / reg.name)
+    shutil.move(idx, moved / idx.name)
+    r = linker.match(FIX / "ru" / "list.csv", moved / idx.name)
+    assert Path(r._out.run.registry.path).resolve() == (moved / reg.name).resolve()
+    out = r.write(tmp_path / "o")
+    prov = json.loads((out / "report.json").read_text(encoding="utf-8"))["provenance"]["registry"]
+    assert prov["file"] == "registry.csv" and prov["rows"] == 3000
+
+
+def test_index_writes_only_through_outdir(tmp_path) -> None:
+    reg, idx = _index_copy(tmp_path)
+    (idx / "notes.txt").write_text("mine", encoding="utf-8")
+    res = CliRunner().invoke(main, ["index", str(reg), "--out", str(idx), "--force"])
+    assert res.exit_code == 2 and "notes.txt" in res.output
+    res = CliRunner().invoke(main, ["index", str(reg), "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    with pytest.raises(InputError, match="file path"):
+        linker.index(pd.DataFrame({"surname": ["A"]}), tmp_path / "x.linker")
+
+
+def test_the_list_cannot_be_the_indexed_registry(tmp_path) -> None:
+    reg, idx = _index_copy(tmp_path)
+    with pytest.raises(InputError, match="the list is the file"):
+        linker.match(reg, idx)
+
+
+def test_text_that_is_not_utf8_survives_the_index(tmp_path) -> None:
+    """A lone surrogate (a cell pandas holds but UTF-8 cannot) goes into the index and comes back."""
+    from linker.prepared import _Reader, _Writer
+
+    w = _Writer(tmp_path)
+    w.add("p", {"a": np.array(["x", "bad\udcff", "x"], dtype=object), "n": np.array([1, 2, 3], np.int16)})
+    layout = w.write()
+    got = _Reader(tmp_path, layout).read("p")
+    assert got["a"].tolist() == ["x", "bad\udcff", "x"] and got["n"].dtype == np.int16
