@@ -177,3 +177,47 @@ def test_text_that_is_not_utf8_survives_the_index(tmp_path) -> None:
     layout = w.write()
     got = _Reader(tmp_path, layout).read("p")
     assert got["a"].tolist() == ["x", "bad\udcff", "x"] and got["n"].dtype == np.int16
+
+
+@pytest.mark.parametrize("style,seed", [("ru", 4103), ("us", 4104), ("hands", 4105)])
+def test_the_registry_side_of_encode_and_blocking_from_the_index_is_exact(style, seed, tmp_path, monkeypatch) -> None:
+    """`prepared_keys.encode` is `compare.encode` array for array, without encoding the whole registry; each
+    rule's key codes from the index give `blocking.block` and `rule_hits` the very pairs and hits."""
+    from linker import blocking, compare as cmp, prepared_keys
+    from linker.pipeline import key_codes_of
+
+    d = _synth(tmp_path, style, seed)
+    linker.index(d / "registry.csv", tmp_path / "reg.linker")
+    settings = make_settings(None)
+    side_l, side_r = load_sides(d / "list.csv", tmp_path / "reg.linker", settings)
+    side_l.std = standardize(side_l.raw, side_l.mapping)
+    want = cmp.encode(side_l.std, side_r.std)
+    whole = []
+    real = cmp.encode
+    monkeypatch.setattr(prepared_keys.cmp, "encode", lambda a, b: whole.append(len(b)) or real(a, b))
+    got = prepared_keys.encode(side_l.std, side_r.std, side_r.keys)
+    monkeypatch.undo()
+    assert max(whole) < len(side_r.std)          # only a probe of the registry was encoded whole
+    assert got.comparisons == want.comparisons and set(got.vocab) == set(want.vocab)
+    for name in want.vocab:
+        assert got.vocab[name].tolist() == want.vocab[name].tolist(), name
+    for side in ("left", "right"):
+        a, b = getattr(got, side), getattr(want, side)
+        assert set(a) == set(b)
+        for c in b:
+            assert a[c].dtype == b[c].dtype and np.array_equal(a[c], b[c]), (side, c)
+    rules = blocking.choose_rules((), side_l.std, side_r.std)
+    codes = key_codes_of(side_l, side_r)
+    held = [r for r in rules if codes(r) is not None]
+    assert len(held) >= len([r for r in rules if not any(k.startswith("t_") for k in r.registry_keys)]) - 1
+    kw = dict(max_pairs=settings.max_pairs, automatic=True, max_block=settings.max_block, enc=want)
+    plain = blocking.block(side_l.std, side_r.std, rules, **kw)
+    fast = blocking.block(side_l.std, side_r.std, rules, key_codes=codes, **kw)
+    assert plain.rule_pairs == fast.rule_pairs and len(plain.left) > 0
+    assert np.array_equal(plain.left, fast.left) and np.array_equal(plain.right, fast.right)
+    rng = np.random.default_rng(seed)
+    li = np.concatenate([plain.left, rng.integers(0, len(side_l.std), 500)])
+    ri = np.concatenate([plain.right, rng.integers(0, len(side_r.std), 500)])
+    hits = dict(max_block=settings.max_block, enc=want)
+    assert np.array_equal(blocking.rule_hits(side_l.std, side_r.std, rules, li, ri, **hits),
+                          blocking.rule_hits(side_l.std, side_r.std, rules, li, ri, key_codes=codes, **hits))

@@ -40,6 +40,7 @@ class Side:
     std: pd.DataFrame
     display_cache: pd.DataFrame | None = None    # what a reader sees of each row (linker.display)
     from_frame: bool = False        # given as a DataFrame in Python, not read from a file
+    keys: object | None = None      # a prepared registry's side of encode and blocking (linker.prepared_keys)
 
 
 @dataclass
@@ -154,7 +155,26 @@ def load_sides(list_src: Source, registry_src: Source, settings: Settings) -> tu
     std_r = prep.std(rm) if prep is not None else None    # None: the engine standardizes the registry
     return (Side(list_path, raw_l, lm, ids_l, pd.DataFrame(), from_frame=isinstance(list_src, pd.DataFrame)),
             Side(reg_path, raw_r, rm, ids_r, pd.DataFrame() if std_r is None else std_r,
-                 from_frame=isinstance(registry_src, pd.DataFrame)))
+                 from_frame=isinstance(registry_src, pd.DataFrame),
+                 keys=prep.keys(std_r) if std_r is not None else None))
+
+
+def key_codes_of(side_l: Side, side_r: Side):
+    """The blocking key codes a prepared registry gives (`linker.prepared_keys.RegistryKeys.key_codes`) for
+    `blocking.block` and `blocking.rule_hits`, or None."""
+    keys = side_r.keys
+    if keys is None:
+        return None
+    return lambda rule: keys.key_codes(rule, side_l.std)
+
+
+def encode_sides(side_l: Side, side_r: Side) -> cmp.Encoded:
+    """`compare.encode` of the two sides' standardized tables (the registry's side from its index if prepared)."""
+    if side_r.keys is not None:
+        from .prepared_keys import encode
+
+        return encode(side_l.std, side_r.std, side_r.keys)
+    return cmp.encode(side_l.std, side_r.std)
 
 
 # ------------------------------------------------------------------------------------------ labels
@@ -301,7 +321,7 @@ def count_genuine(model: fs.Model, scored: Scored, enc: cmp.Encoded, tf: fs.Term
     rescore, refit = stages(left, right, gammas, patterns, tf_adjust, lab, n_l)
     best = scored.entries["best_pair"].to_numpy()
     hits = interval.best_pair_hits(sides[0].std, sides[1].std, rules, left, right, best,
-                                   max_block=settings.max_block, enc=enc)
+                                   max_block=settings.max_block, enc=enc, key_codes=key_codes_of(*sides))
     ident = np.array([interval.is_identifier_rule(r) for r in rules], bool)
     return interval.honest_count(model, scored, rescore=rescore, refit=refit, hits=hits, ident=ident, n_list=n_l,
                                  seed=settings.seed, fitted=fitted, sample=sample)
@@ -330,7 +350,7 @@ def run_match(list_src: Source, registry_src: Source, settings: Settings, engine
                 engine.standardize([s for s in (side_l, side_r) if not (keep and len(s.std.columns))], settings)
                 pb.update(2)
         with timer.stage("block"):
-            enc = cmp.encode(side_l.std, side_r.std)
+            enc = encode_sides(side_l, side_r)
             if model is not None:
                 enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
             rules = blocking.choose_rules(settings.blocking_rules, side_l.std, side_r.std)

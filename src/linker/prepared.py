@@ -118,15 +118,19 @@ class _Reader:
             self._vocab = values.astype(object, copy=False)
         return self._vocab
 
-    def read(self, part: str, only: list[str] | None = None) -> dict[str, np.ndarray]:
+    def read(self, part: str, *, codes: bool = False) -> dict[str, np.ndarray]:
+        """The columns of a part; ``codes``: text columns as their codes into `vocab` (not gathered)."""
         import pyarrow.parquet as pq
 
-        table = pq.read_table(self.root / f"{part}.parquet", columns=only)
+        tables = self.__dict__.setdefault("_tables", {})
+        if part not in tables:
+            tables[part] = pq.read_table(self.root / f"{part}.parquet")
+        table = tables[part]
         text = set(self.layout["text"].get(part, ()))
         out = {}
         for name in table.column_names:
             values = table.column(name).to_numpy()
-            out[name] = self.vocab()[values] if name in text else values
+            out[name] = self.vocab()[values] if name in text and not codes else values
         return out
 
 
@@ -175,6 +179,7 @@ def build_index(registry: str | os.PathLike[str], out: str | os.PathLike[str], s
             lines = raw.attrs.get("line_numbers")
             if lines is not None:
                 files.add("lines", {"line": np.asarray(lines)})
+            keys = _registry_keys(std, files)
             layout = files.write()
             where = Path(out).absolute()
             manifest = {
@@ -184,13 +189,52 @@ def build_index(registry: str | os.PathLike[str], out: str | os.PathLike[str], s
                 "rows": int(len(raw)), "columns": list(map(str, raw.columns)), "attrs": attrs,
                 "mapping": {"fields": [list(f) for f in mapping.fields], "date_order": mapping.date_order,
                             "date_other": int(mapping.date_other)},
-                "id_field": mapping.get("id"), "text_columns": list(texts), "layout": layout,
+                "id_field": mapping.get("id"), "text_columns": list(texts), "layout": layout, "keys": keys,
                 "settings": {"registry_map": [list(m) for m in settings.registry_map],
                              "registry_id": settings.registry_id},
             }
             (tmp / INDEX_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     say(f"index {out}: {len(raw):,} rows, {len(mapping.fields)} fields, {len(texts)} other columns")
     return Path(out)
+
+
+def _registry_keys(std: pd.DataFrame, files: _Writer) -> dict:
+    """The registry's side of encoding and blocking (`linker.prepared_keys`) added to ``files``: each text
+    group's sorted values, and the key codes of every rule blocking could choose for this registry."""
+    from . import blocking
+    from .prepared_keys import RegistryKeys, sorted_distinct, text_groups
+
+    groups = text_groups(std)
+    vocab = {g: sorted_distinct([std[c].to_numpy(object) for c in cols]) for g, cols in groups.items()}
+    nul_free = not any("\x00" in v for values in vocab.values() for v in values)
+    own = {}
+    for g, cols in groups.items():
+        index = pd.Index(vocab[g])
+        for c in cols:
+            own[c] = (index.get_indexer(std[c].to_numpy(object)) + 1).astype(np.int32)   # "" is not in it: 0
+    for i, g in enumerate(groups):
+        files.add(f"vocab_{i}", {"value": vocab[g]})
+    keys = RegistryKeys(std, vocab, own, {}, nul_free)
+    rules = []
+    # the rules blocking could choose against any list: a two-row stand-in list on which every key holds on
+    # one row and is missing on the other
+    stand_in = {}
+    for c in std.columns:
+        a = std[c].to_numpy()
+        has = np.flatnonzero(blocking.held(std, c, "value"))
+        blank = "" if a.dtype == object else np.zeros(1, a.dtype)[0]
+        stand_in[c] = np.array([a[has[0]] if len(has) else blank, blank], dtype=a.dtype)
+    for rule in blocking.default_rules(pd.DataFrame(stand_in), std):
+        rk = tuple(rule.registry_keys)
+        if rk in {tuple(r) for r in rules} or any(k.startswith("t_") for k in rk):
+            continue
+        got = keys.registry_codes(rk)
+        if got is None:
+            continue
+        files.add(f"rule_{len(rules)}", {"code": got[0]})
+        files.add(f"rulekeys_{len(rules)}", {"key": got[1]})
+        rules.append(list(rk))
+    return {"groups": {g: cols for g, cols in groups.items()}, "nul_free": nul_free, "rules": rules}
 
 
 # ------------------------------------------------------------------------------------------- open
@@ -236,6 +280,26 @@ class Prepared:
         out = pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
         out.attrs["text_names"] = {f"t_{i}": name for i, name in enumerate(mapping.text)}
         return out
+
+    def keys(self, std: pd.DataFrame):
+        """The registry's side of encoding and blocking (`linker.prepared_keys.RegistryKeys`) for ``std``, the
+        standardized table `std` gave."""
+        from .prepared_keys import RegistryKeys
+
+        meta = self.manifest["keys"]
+        vocab_all = self.files.vocab()
+        codes = self.files.read("std", codes=True)
+        vocab, own = {}, {}
+        for i, (g, cols) in enumerate(meta["groups"].items()):
+            at = self.files.read(f"vocab_{i}", codes=True)["value"]
+            vocab[g] = vocab_all[at]
+            rank = np.zeros(len(vocab_all), np.int32)
+            rank[at] = np.arange(1, len(at) + 1, dtype=np.int32)
+            for c in cols:
+                own[c] = rank[codes[c]]
+        rules = {tuple(rk): (self.files.read(f"rule_{i}")["code"], self.files.read(f"rulekeys_{i}")["key"])
+                 for i, rk in enumerate(meta["rules"])}
+        return RegistryKeys(std, vocab, own, rules, bool(meta["nul_free"]))
 
 
 def _refuse(index: str, why: str, registry: str) -> InputError:
