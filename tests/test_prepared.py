@@ -221,3 +221,28 @@ def test_the_registry_side_of_encode_and_blocking_from_the_index_is_exact(style,
     hits = dict(max_block=settings.max_block, enc=want)
     assert np.array_equal(blocking.rule_hits(side_l.std, side_r.std, rules, li, ri, **hits),
                           blocking.rule_hits(side_l.std, side_r.std, rules, li, ri, key_codes=codes, **hits))
+
+
+def test_matches_parquet_holds_what_matches_csv_holds(tmp_path) -> None:
+    """``--format parquet`` writes matches.parquet (same rows and values, the same bytes run after run) in
+    place of matches.csv, and the report's provenance records it."""
+    d = FIX / "ru"
+    args = ["match", str(d / "list.csv"), str(d / "registry.csv"), "-q"]
+    _run([*args, "--out", str(tmp_path / "csv")])
+    for k in (1, 2):
+        _run([*args, "--out", str(tmp_path / f"pq{k}"), "--format", "parquet"])
+    assert not (tmp_path / "pq1" / "matches.csv").exists()
+    assert (tmp_path / "pq1" / "matches.parquet").read_bytes() == (tmp_path / "pq2" / "matches.parquet").read_bytes()
+    got = pd.read_parquet(tmp_path / "pq1" / "matches.parquet")
+    want = linker.read_table(tmp_path / "csv" / "matches.csv")
+    assert list(got.columns) == list(want.columns) and len(got) == len(want)
+    assert got["list_id"].astype(str).tolist() == want["list_id"].tolist()
+    assert got["decision"].tolist() == want["decision"].tolist()
+    prov = json.loads((tmp_path / "pq1" / "report.json").read_text(encoding="utf-8"))["provenance"]
+    assert set(prov["outputs"]) == {"matches.parquet", "model.json"}
+    res = CliRunner().invoke(main, ["verify", str(tmp_path / "pq1"), str(d / "list.csv"), str(d / "registry.csv")])
+    assert res.exit_code == 0, res.output
+    ev = linker.evaluate(tmp_path / "pq1", FIX / "ru" / "truth.csv")
+    assert ev.f1 > 0.9
+    with pytest.raises(linker.ConfigError, match="parquet"):
+        linker.match(d / "list.csv", d / "registry.csv", out=tmp_path / "x", format="xlsx")

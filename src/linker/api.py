@@ -157,14 +157,18 @@ class MatchResult:
                          genuine_probability=float(m["genuine_probability"]))
         return out
 
-    def write(self, out: str | os.PathLike[str], *, force: bool = False, redact: bool = False) -> Path:
+    def write(self, out: str | os.PathLike[str], *, force: bool = False, redact: bool = False,
+              format: str = "csv") -> Path:
         """matches.csv, report.json, report.html, model.json and timings.json into ``out``, all or nothing
         (``linker.outdir``: never over a folder that holds the inputs or files linker did not write;
-        ``force`` replaces an earlier linker output). ``redact``: a report for publication."""
+        ``force`` replaces an earlier linker output). ``redact``: a report for publication. ``format``:
+        ``"parquet"`` writes matches.parquet instead of matches.csv (big lists)."""
         from .outdir import OutputDir
+        from .run import check_matches_format
 
+        check_matches_format(format)
         with OutputDir(os.fspath(out), command="match", force=force, inputs=self._inputs) as target:
-            self._out.write(target, redact=redact)
+            self._out.write(target, redact=redact, matches_format=format)
         return Path(out)
 
     def __repr__(self) -> str:
@@ -181,7 +185,8 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
           spark_master: str | None = "local[2]", model: str | os.PathLike[str] | None = None,
           labels: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
           breakdown: Sequence[str] = (), out: str | os.PathLike[str] | None = None, force: bool = False,
-          redact: bool = False, log: Callable[[str], None] | None = None, **options: Any) -> MatchResult:
+          redact: bool = False, format: str = "csv", log: Callable[[str], None] | None = None,
+          **options: Any) -> MatchResult:
     """Match the people of ``list`` against ``registry`` and decide each entry: match, review or no_match.
 
     ``registry`` may be a directory `index` prepared (the same outputs, without reading and standardizing
@@ -190,7 +195,8 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
     ``engine``: ``"local"``, ``"spark"`` (with ``spark_master``) or an engine object. ``model``: score with
     a saved model.json instead of fitting. ``labels``: labels.csv file(s) of a review (a person's decisions
     win). ``breakdown``: list columns to break the results down by. ``out``: also write the outputs there
-    (claimed before any work, as `linker match --out`). ``options``: `linker.Settings` fields."""
+    (claimed before any work, as `linker match --out`); ``format``: ``"parquet"`` writes matches.parquet there
+    instead of matches.csv. ``options``: `linker.Settings` fields."""
     from .run import match as run_match
 
     settings = _settings(config, options, call="match")
@@ -199,7 +205,7 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
     output = run_match(list, registry, settings, out=os.fspath(out) if out is not None else None, force=force,
                        model_path=os.fspath(model) if model is not None else None, labels_path=label_files or None,
                        breakdown_columns=tuple(breakdown), log=log, engine=engine, spark_master=spark_master,
-                       redact=redact)
+                       redact=redact, matches_format=format)
     result = MatchResult(output)
     result._inputs = _paths(list, registry, *([model] if model is not None else []), *label_files)
     return result
@@ -280,6 +286,8 @@ def _matches_table(matches: Any, what: str) -> tuple[pd.DataFrame, pd.Series | N
         return matches.matches, cand, "matches"
     if isinstance(matches, (str, os.PathLike)) and not Path(matches).is_file():     # an --out directory
         path = Path(matches) / "matches.csv"
+        if not path.is_file() and (Path(matches) / "matches.parquet").is_file():
+            path = Path(matches) / "matches.parquet"
         if not path.is_file():
             raise InputError(f"{path}: not found; give the --out directory of a linker match run")
         return read_table(path), best_candidates(Path(matches)), os.fspath(path)

@@ -14,6 +14,7 @@ EXAMPLES_MATCH = """
 \b
 Example:
   linker match fixtures/ru/list.csv fixtures/ru/registry.csv --out report/
+  linker match list.csv registry.linker --out report/ --format parquet   (an index of `linker index`)
   linker match list.xlsx registry.csv --out report/ --map full_name=ФИО --list-id "№"
   linker match list.csv registry.csv --out report/ --force --labels labels.csv
 """
@@ -71,11 +72,13 @@ def main() -> None:
 @click.option("--redact", is_flag=True,
               help="A report for publication: counts, charts and per-entry evidence levels, no name, date, "
                    "number or id of either file.")
+@click.option("--format", "matches_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="matches.csv, or matches.parquet for lists too large for a spreadsheet.")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output directory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_maps, list_id, registry_id,
               match_threshold, review_threshold, model_path, labels_path, breakdown, seed, engine, spark_master,
-              redact, force, quiet):
+              redact, matches_format, force, quiet):
     """Match the people of LIST against REGISTRY and write a verification report into --out."""
     from .api import match
     from .outdir import install_signal_handlers
@@ -86,7 +89,7 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     say = _say(quiet)
     result = match(list_file, registry_file, config=config, engine=engine, spark_master=spark_master,
                    model=model_path, labels=list(labels_path) or None, breakdown=tuple(breakdown), out=out,
-                   force=force, redact=redact, log=say, match_threshold=match_threshold,
+                   force=force, redact=redact, format=matches_format, log=say, match_threshold=match_threshold,
                    review_threshold=review_threshold, seed=seed,
                    list_map=(both + parse_map_options(list_maps)) or None,
                    registry_map=(both + parse_map_options(registry_maps)) or None,

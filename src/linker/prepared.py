@@ -89,7 +89,7 @@ class _Writer:
         except (UnicodeError, pa.ArrowException):      # a lone surrogate: kept as its bytes
             vocab = pa.array([v.encode("utf-8", "surrogatepass") for v in uniq], type=pa.large_binary())
             as_bytes = True
-        pq.write_table(pa.table({"value": vocab}), self.root / "vocab.parquet", compression="lz4")
+        pq.write_table(pa.table({"value": vocab}), self.root / "vocab.parquet", compression="none")
         at, coded = 0, {}
         for p, c in text:
             n = len(self.parts[p][c])
@@ -98,7 +98,7 @@ class _Writer:
         for part, cols in self.parts.items():
             arrays = {c: pa.array(coded[part, c] if (part, c) in coded else v) for c, v in cols.items()}
             pq.write_table(pa.table(arrays) if arrays else pa.table({}), self.root / f"{part}.parquet",
-                           compression="lz4")
+                           compression="none")
         return {"text": {p: [c for q, c in text if q == p] for p in self.parts}, "vocab_as_bytes": as_bytes}
 
 
@@ -112,7 +112,8 @@ class _Reader:
         if self._vocab is None:
             import pyarrow.parquet as pq
 
-            values = pq.read_table(self.root / "vocab.parquet").column("value").to_numpy(zero_copy_only=False)
+            table = pq.read_table(self.root / "vocab.parquet", memory_map=True)
+            values = table.column("value").to_numpy(zero_copy_only=False)
             if self.layout["vocab_as_bytes"]:
                 values = np.array([v.decode("utf-8", "surrogatepass") for v in values], dtype=object)
             self._vocab = values.astype(object, copy=False)
@@ -124,7 +125,7 @@ class _Reader:
 
         tables = self.__dict__.setdefault("_tables", {})
         if part not in tables:
-            tables[part] = pq.read_table(self.root / f"{part}.parquet")
+            tables[part] = pq.read_table(self.root / f"{part}.parquet", memory_map=True)
         table = tables[part]
         text = set(self.layout["text"].get(part, ()))
         out = {}
