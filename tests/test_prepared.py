@@ -246,3 +246,66 @@ def test_matches_parquet_holds_what_matches_csv_holds(tmp_path) -> None:
     assert ev.f1 > 0.9
     with pytest.raises(linker.ConfigError, match="parquet"):
         linker.match(d / "list.csv", d / "registry.csv", out=tmp_path / "x", format="xlsx")
+
+
+@pytest.fixture(scope="module")
+def looked_up(tmp_path_factory):
+    """The ru fixtures' registry indexed, a run's model, and the run (to compare a lookup with)."""
+    tmp = tmp_path_factory.mktemp("lookup")
+    reg = FIX / "ru" / "registry.csv"
+    linker.index(reg, tmp / "reg.linker")
+    run = linker.match(FIX / "ru" / "list.csv", tmp / "reg.linker")
+    run.write(tmp / "run")
+    return tmp, linker.Lookup(tmp / "reg.linker", tmp / "run" / "model.json"), run
+
+
+def test_lookup_finds_a_registry_person_first(looked_up) -> None:
+    _tmp, lk, _run = looked_up
+    reg = linker.read_table(FIX / "ru" / "registry.csv")
+    for k in (0, 17, 2999):
+        r = reg.iloc[k]
+        got = lk.query(surname=r["surname"], first_name=r["first_name"], patronymic=r["patronymic"],
+                       birth_date=r["birth_date"])
+        assert got["registry_id"].iloc[0] == r["id"] and got["probability"].iloc[0] > 0.9
+        assert got["probability"].is_monotonic_decreasing and got.attrs["genuine_probability"] > 0.9
+        assert {"surname_level", "birth_date_weight", "term_frequency_weight"} <= set(got.columns)
+        assert "model" in got.attrs["source"] and "genuine share" in got.attrs["source"]
+    nobody = lk.query(surname="Квазимодов", first_name="Эсмеральд", birth_date="01.01.1901")
+    assert nobody.attrs["genuine_probability"] < 0.5
+
+
+def test_lookup_agrees_with_the_run_it_took_its_model_from(looked_up) -> None:
+    """The list's confirmed entries, looked up one by one, find the record the run confirmed."""
+    _tmp, lk, run = looked_up
+    lst = linker.read_table(FIX / "ru" / "list.csv")
+    m = run.matches
+    confirmed = m.index[m["decision"] == "match"][:40]
+    same = 0
+    for i in confirmed:
+        row = lst.iloc[i]
+        got = lk.query(full_name=row["Ф.И.О."], birth_date=row["Дата рожд."], personal_number=row["Личный номер"])
+        same += bool(len(got)) and got["registry_id"].iloc[0] == m.loc[i, "registry_id"]
+    assert same >= 0.95 * len(confirmed)
+
+
+def test_lookup_queries_stream_and_the_cli(looked_up) -> None:
+    tmp, lk, _run = looked_up
+    q = pd.DataFrame({"surname": ["Фаддеев", "Иргит"], "first_name": ["Алексей", "Вадим"],
+                      "birth_date": ["12.07.2000", "23.10.1998"]})
+    blocks = list(lk.queries(q, top=2))
+    assert [b["query"].iloc[0] for b in blocks] == [1, 2] and all(len(b) <= 2 for b in blocks)
+    assert blocks[0]["registry_id"].iloc[0] == "R0000001" and blocks[1]["registry_id"].iloc[0] == "R0000002"
+    q.to_csv(tmp / "q.csv", index=False)
+    res = CliRunner().invoke(main, ["lookup", str(tmp / "reg.linker"), "--model", str(tmp / "run" / "model.json"),
+                                    "--queries", str(tmp / "q.csv"), "--top", "1"])
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.stdout.splitlines() if ln]
+    assert lines[0].startswith("query,genuine_probability,registry_id") and len(lines) == 3
+    res = CliRunner().invoke(main, ["lookup", str(tmp / "reg.linker"), "--model", str(tmp / "run" / "model.json"),
+                                    "--surname", "Фаддеев", "--first-name", "Алексей", "--birth-date", "12.07.2000"])
+    assert res.exit_code == 0 and "R0000001" in res.stdout and "probability" in res.stdout
+    res = CliRunner().invoke(main, ["lookup", str(tmp / "reg.linker"), "--model", str(tmp / "run" / "model.json"),
+                                    "--first-name", "Алексей"])
+    assert res.exit_code == 2 and "needs a surname" in res.output
+    with pytest.raises(InputError, match="unknown field"):
+        lk.query(surname="А", shoe_size="44")

@@ -29,8 +29,8 @@ from .errors import ConfigError, InputError
 from .pipeline import Source
 from .settings import Settings, make_settings
 
-__all__ = ["Counts", "DedupeResult", "ExpectedGenuine", "MatchResult", "SynthRosters", "dedupe", "evaluate",
-           "index", "match", "read_table", "synth", "tune"]
+__all__ = ["Counts", "DedupeResult", "ExpectedGenuine", "Lookup", "MatchResult", "SynthRosters", "dedupe",
+           "evaluate", "index", "lookup", "match", "read_table", "synth", "tune"]
 
 
 def _settings(config: str | os.PathLike[str] | None, options: dict[str, Any], *, call: str) -> Settings:
@@ -136,22 +136,10 @@ class MatchResult:
         row = int(hit[0])
         sc = run.scored
         sel = np.flatnonzero(sc.left == row)
-        sel = sel[np.lexsort((sel, -sc.pair_p[sel]))]
-        out = pd.DataFrame({
-            "registry_id": run.registry.ids.to_numpy(object)[sc.right[sel]],
-            "probability": sc.pair_p[sel],
-            "match_weight": sc.weights["match_weight"].to_numpy()[sel],
-        })
-        from .model import field_weights
+        from .lookup import evidence
 
-        gam = sc.gammas.iloc[sel]
-        weights = field_weights(run.model, gam)          # what the report's waterfall shows, per field
-        for c in run.model.comparisons:
-            g = gam[f"gamma_{c.name}"].to_numpy()
-            labels = np.array([*c.labels, "missing"], dtype=object)
-            out[f"{c.field}_level"] = labels[np.where(g < 0, len(c.labels), g)]
-            out[f"{c.field}_weight"] = weights[c.name]
-        out["term_frequency_weight"] = sc.weights["mw_tf"].to_numpy()[sel]
+        out = evidence(run.model, sc.gammas.iloc[sel], sc.pair_p[sel], sc.weights["match_weight"].to_numpy()[sel],
+                       sc.weights["mw_tf"].to_numpy()[sel], run.registry.ids.to_numpy(object)[sc.right[sel]])
         m = self.matches.iloc[row]
         out.attrs.update(list_id=key, decision=m["decision"], flags=m["flags"],
                          genuine_probability=float(m["genuine_probability"]))
@@ -223,6 +211,22 @@ def index(registry: str | os.PathLike[str], out: str | os.PathLike[str], *,
 
     settings = _settings(config, options, call="index")
     return build_index(registry, out, settings, force=force, log=log)
+
+
+def Lookup(index: str | os.PathLike[str], model: str | os.PathLike[str], *,
+           config: str | os.PathLike[str] | None = None, **options: Any):
+    """A prepared registry and a saved model.json (of an earlier `match` against it) loaded once, to look
+    people up: ``lk.query(surname=..., first_name=..., birth_date=...)`` gives one person's candidates, most
+    probable first, with each field's evidence (`MatchResult.explain`'s columns); ``lk.queries(df)`` many
+    (`linker.lookup.Lookup`). ``options``: `linker.Settings` fields (``registry_map``, ``max_block``...)."""
+    from .lookup import Lookup as _Lookup
+
+    return _Lookup(index, model, settings=_settings(config, options, call="Lookup"))
+
+
+def lookup(index: str | os.PathLike[str], *, model: str | os.PathLike[str], **fields: Any) -> pd.DataFrame:
+    """One person's candidates in a prepared registry (loads the index each call: use `Lookup` for many)."""
+    return Lookup(index, model).query(**fields)
 
 
 # ------------------------------------------------------------------------------------------ dedupe

@@ -137,6 +137,55 @@ def index_cmd(registry_file, out, config, maps, id_col, force, quiet):
     click.echo(f"index: {out} (linker match LIST {out} --out DIR)")
 
 
+@main.command("lookup")
+@click.argument("index_dir", metavar="REG.linker", type=click.Path(path_type=str))
+@click.option("--model", "model_path", required=True, type=click.Path(path_type=str),
+              help="model.json of an earlier `linker match` against this registry (a lookup fits no model).")
+@click.option("--surname")
+@click.option("--first-name")
+@click.option("--patronymic")
+@click.option("--full-name", help="The whole name in one string, parsed as a list's is.")
+@click.option("--birth-date")
+@click.option("--personal-number")
+@click.option("--queries", "queries_file", type=click.Path(path_type=str),
+              help="A CSV of queries (columns surname, first_name, birth_date ...): their candidates as CSV.")
+@click.option("--top", type=int, default=5, show_default=True, help="Candidates shown per query.")
+@click.option("--config", type=click.Path(path_type=str), help="TOML file with options.")
+def lookup_cmd(index_dir, model_path, surname, first_name, patronymic, full_name, birth_date, personal_number,
+               queries_file, top, config):
+    """The ranked candidates of one person in a prepared registry, with probabilities and each field's
+    evidence; --queries looks up every row of a CSV (streamed, one block of candidates per row).
+
+    \b
+    Example:
+      linker lookup registry.linker --model report/model.json --surname Иванов --first-name Иван --birth-date 1990-03-01
+      linker lookup registry.linker --model report/model.json --queries people.csv > candidates.csv
+    """
+    import time
+
+    from .api import Lookup
+    from .io import read_table, write_csv_bytes
+
+    t0 = time.perf_counter()
+    lk = Lookup(index_dir, model_path, config=config)
+    click.echo(f"{lk.source}; loaded in {time.perf_counter() - t0:.1f} s", err=True)
+    if queries_file:
+        first = True
+        for block in lk.queries(read_table(queries_file), top=top):
+            text = write_csv_bytes(block).decode("utf-8")
+            click.echo(text if first else text.split("\n", 1)[1], nl=False)
+            first = False
+        return
+    fields = {"surname": surname, "first_name": first_name, "patronymic": patronymic, "full_name": full_name,
+              "birth_date": birth_date, "personal_number": personal_number}
+    t1 = time.perf_counter()
+    got = lk.query(**{k: v for k, v in fields.items() if v})
+    click.echo(f"in the registry with probability {got.attrs['genuine_probability']:.3f}; {len(got)} candidate(s) "
+               f"({(time.perf_counter() - t1) * 1000:.0f} ms)")
+    if len(got):
+        click.echo(got.head(top).to_string(index=False))
+
+
 @main.command("dedupe")
 @click.argument("roster", metavar="ROSTER", type=click.Path(path_type=str))
 @click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Output directory.")

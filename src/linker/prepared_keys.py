@@ -205,8 +205,8 @@ def _probe_rows(std_r: pd.DataFrame) -> np.ndarray:
     for c in std_r.columns:
         a = std_r[c].to_numpy()
         if a.dtype == object:
-            nonempty = np.flatnonzero(a != "")
-            rows.append(nonempty[:1])
+            rows.append(np.flatnonzero(a != "")[:1])
+            rows.append(np.flatnonzero(a == "")[:1])
         else:
             rows.append(np.unique(a, return_index=True)[1])
     return np.unique(np.concatenate(rows)) if rows else np.zeros(0, np.int64)
