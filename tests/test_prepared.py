@@ -309,3 +309,16 @@ def test_lookup_queries_stream_and_the_cli(looked_up) -> None:
     assert res.exit_code == 2 and "needs a surname" in res.output
     with pytest.raises(InputError, match="unknown field"):
         lk.query(surname="А", shoe_size="44")
+
+
+def test_bench_index_runs_and_checks_the_outputs_agree(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    got = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_index.py"), "--registry", "2000", "--list",
+                          "100", "--repeat", "1", "--lookups", "10", "--work", str(tmp_path)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert got.returncode == 0, got.stderr
+    assert "outputs byte-identical: True" in got.stdout and "lookup: loaded" in got.stdout
+    row = json.loads((tmp_path / "bench-index.jsonl").read_text().splitlines()[-1])
+    assert row["same_outputs"] and row["prepared"]["returncode"] == 0 and row["lookup"]["queries"] == 10
