@@ -272,6 +272,8 @@ def test_lookup_finds_a_registry_person_first(looked_up) -> None:
         assert "model" in got.attrs["source"] and "genuine share" in got.attrs["source"]
     nobody = lk.query(surname="Квазимодов", first_name="Эсмеральд", birth_date="01.01.1901")
     assert nobody.attrs["genuine_probability"] < 0.5
+    blank = lk.query(surname="--", first_name="?")      # nothing to meet a record by: no candidate
+    assert len(blank) == 0 and blank.attrs["genuine_probability"] < 0.5
 
 
 def test_lookup_agrees_with_the_run_it_took_its_model_from(looked_up) -> None:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import assign, blocking, compare as cmp, model as fs
 from .columns import map_columns
-from .errors import InputError
+from .errors import BlockingError, InputError
 from .prepared import open_index
 from .prepared_keys import _probe_rows
 from .settings import Settings
@@ -157,7 +157,10 @@ class Lookup:
         frame = self._query_frame(fields)
         std_q = standardize(frame, self._mapping(tuple(frame.columns))[0])
         probe = self.std.iloc[self.probe]
-        rules = blocking.choose_rules(self.settings.blocking_rules, std_q, probe)
+        try:
+            rules = blocking.choose_rules(self.settings.blocking_rules, std_q, probe)
+        except BlockingError:       # nothing in the query to meet a record by (a name that standardizes to "")
+            rules = []
         rows = np.unique(np.concatenate([self._rows_of(r, std_q) for r in rules] or [np.zeros(0, np.int64)]))
         # the candidates, then registry rows that hold every field somewhere (the comparisons of the run)
         sub = self.std.iloc[np.concatenate([rows, self.probe])]
