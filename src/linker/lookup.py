@@ -22,7 +22,6 @@ from . import assign, blocking, compare as cmp, model as fs
 from .columns import map_columns
 from .errors import BlockingError, InputError
 from .prepared import open_index
-from .prepared_keys import _probe_rows
 from .settings import Settings
 from .standardize import standardize
 
@@ -68,7 +67,7 @@ class Lookup:
         self.std = std
         self.ids = self.prep.ids(reg_mapping).to_numpy(object)
         self.keys = self.prep.keys(std)
-        self.probe = _probe_rows(std)
+        self.probe = self.keys.probe_rows()
         self.n = len(std)
         self._sorted = {}           # registry keys -> (registry rows by key code, their codes): the blocks
         for key, (code_r, _uniq) in self.keys.rules.items():

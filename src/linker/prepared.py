@@ -176,7 +176,10 @@ def build_index(registry: str | os.PathLike[str], out: str | os.PathLike[str], s
             files.add("raw", {c: raw[c].to_numpy(object) for c in raw.columns})
             files.add("std", own)
             files.add("text", texts)
-            files.add("ids", {"id": ids.to_numpy(object)})
+            same_ids = mapping.get("id") is not None and np.array_equal(ids.to_numpy(object),
+                                                                         raw[mapping.get("id")].to_numpy(object))
+            if not same_ids:            # else the ids are the id column's cells, read with the table
+                files.add("ids", {"id": ids.to_numpy(object)})
             lines = raw.attrs.get("line_numbers")
             if lines is not None:
                 files.add("lines", {"line": np.asarray(lines)})
@@ -203,7 +206,7 @@ def _registry_keys(std: pd.DataFrame, files: _Writer) -> dict:
     """The registry's side of encoding and blocking (`linker.prepared_keys`) added to ``files``: each text
     group's sorted values, and the key codes of every rule blocking could choose for this registry."""
     from . import blocking
-    from .prepared_keys import RegistryKeys, sorted_distinct, text_groups
+    from .prepared_keys import RegistryKeys, probe_rows, sorted_distinct, text_groups
 
     groups = text_groups(std)
     vocab = {g: sorted_distinct([std[c].to_numpy(object) for c in cols]) for g, cols in groups.items()}
@@ -215,6 +218,7 @@ def _registry_keys(std: pd.DataFrame, files: _Writer) -> dict:
             own[c] = (index.get_indexer(std[c].to_numpy(object)) + 1).astype(np.int32)   # "" is not in it: 0
     for i, g in enumerate(groups):
         files.add(f"vocab_{i}", {"value": vocab[g]})
+    files.add("probe", {"row": probe_rows(std[[c for c in std.columns if not c.startswith("t_")]])})
     keys = RegistryKeys(std, vocab, own, {}, nul_free)
     rules = []
     # the rules blocking could choose against any list: a two-row stand-in list on which every key holds on
@@ -261,7 +265,10 @@ class Prepared:
     def ids(self, mapping: Mapping) -> pd.Series:
         """The ids under the run's mapping (stored when its id field is the index's)."""
         if self._same_mapping(mapping):
-            return pd.Series(self._columns("ids")["id"], index=self.raw.index, dtype=object)
+            col = mapping.get("id")        # ids_of names the series after the id column
+            if "ids" not in self.manifest["layout"]["text"]:
+                return pd.Series(self.raw[col].to_numpy(object), index=self.raw.index, dtype=object, name=col)
+            return pd.Series(self._columns("ids")["id"], index=self.raw.index, dtype=object, name=col)
         return ids_of(self.raw, mapping, path=self.path, side="registry")
 
     def std(self, mapping: Mapping) -> pd.DataFrame | None:
@@ -300,7 +307,7 @@ class Prepared:
                 own[c] = rank[codes[c]]
         rules = {tuple(rk): (self.files.read(f"rule_{i}")["code"], self.files.read(f"rulekeys_{i}")["key"])
                  for i, rk in enumerate(meta["rules"])}
-        return RegistryKeys(std, vocab, own, rules, bool(meta["nul_free"]))
+        return RegistryKeys(std, vocab, own, rules, bool(meta["nul_free"]), self.files.read("probe")["row"])
 
 
 def _refuse(index: str, why: str, registry: str) -> InputError:

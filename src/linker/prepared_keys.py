@@ -66,12 +66,23 @@ class RegistryKeys:
     """What the index holds of the registry's keys, and the lookups a run makes in it."""
 
     def __init__(self, std_r: pd.DataFrame, vocab: dict[str, np.ndarray], own: dict[str, np.ndarray],
-                 rules: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]], nul_free: bool) -> None:
+                 rules: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]], nul_free: bool,
+                 probe: np.ndarray | None = None) -> None:
         self.std_r = std_r               # the registry's standardized table (this run's)
         self.vocab = vocab               # group -> sorted distinct non-empty values
         self.own = own                   # text column -> rank of each row's value in its group (0: "")
         self.rules = rules               # registry keys -> (code of each row's key (-2: not held), sorted keys)
         self.nul_free = nul_free         # no value holds a NUL (numpy's and Python's string order agree)
+        self.probe = probe               # `probe_rows` of the registry's own columns, made at index time
+
+    def probe_rows(self) -> np.ndarray:
+        """Registry rows holding every value of each non-text column, and an empty and a non-empty value of
+        each text column where there is one: on them every column is present or missing as on the whole
+        registry (what `compare.encode` and `blocking.default_rules` ask of it)."""
+        if self.probe is None:
+            return probe_rows(self.std_r)
+        generic = [c for c in self.std_r.columns if c.startswith("t_")]
+        return np.union1d(self.probe, probe_rows(self.std_r[generic])) if generic else self.probe
 
     # ------------------------------------------------------------------------------- per part
     def _part_codes(self, col: str) -> tuple[np.ndarray, int] | None:
@@ -167,8 +178,7 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame, keys: RegistryKeys) -> cmp.
         return cmp.encode(std_l, std_r)
     # the comparisons both sides support, the list's non-text codes: from the list against a registry sample
     # that has every value of each non-text column and a non-empty value of each text column wherever one exists
-    probe = _probe_rows(std_r)
-    small = cmp.encode(std_l, std_r.iloc[probe])
+    small = cmp.encode(std_l, std_r.iloc[keys.probe_rows()])
     left, right, vocab = dict(small.left), {}, {}
     for c, arr in small.right.items():
         if not any(c in cols for cols in _groups(small).values()):
@@ -200,7 +210,8 @@ def _groups(enc: cmp.Encoded) -> dict[str, list[str]]:
     return out
 
 
-def _probe_rows(std_r: pd.DataFrame) -> np.ndarray:
+def probe_rows(std_r: pd.DataFrame) -> np.ndarray:
+    """See `RegistryKeys.probe_rows` (always row 0)."""
     rows = [np.zeros(1, np.int64)] if len(std_r) else []
     for c in std_r.columns:
         a = std_r[c].to_numpy()
@@ -209,7 +220,7 @@ def _probe_rows(std_r: pd.DataFrame) -> np.ndarray:
             rows.append(np.flatnonzero(a == "")[:1])
         else:
             rows.append(np.unique(a, return_index=True)[1])
-    return np.unique(np.concatenate(rows)) if rows else np.zeros(0, np.int64)
+    return np.unique(np.concatenate(rows)).astype(np.int64) if rows else np.zeros(0, np.int64)
 
 
 def _merge(reg: np.ndarray, lvals: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]] | None:
