@@ -48,7 +48,7 @@ def lookups(index: Path, out: Path, lst: Path, n: int) -> dict:
     run mapped them)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import linker
-    from linker.lookup import QUERY_FIELDS
+    from linker.lookups import QUERY_FIELDS
 
     t0 = time.perf_counter()
     lk = linker.Lookup(index, out / "model.json")

@@ -136,7 +136,7 @@ class MatchResult:
         row = int(hit[0])
         sc = run.scored
         sel = np.flatnonzero(sc.left == row)
-        from .lookup import evidence
+        from .lookups import evidence
 
         out = evidence(run.model, sc.gammas.iloc[sel], sc.pair_p[sel], sc.weights["match_weight"].to_numpy()[sel],
                        sc.weights["mw_tf"].to_numpy()[sel], run.registry.ids.to_numpy(object)[sc.right[sel]])
@@ -218,8 +218,8 @@ def Lookup(index: str | os.PathLike[str], model: str | os.PathLike[str], *,
     """A prepared registry and a saved model.json (of an earlier `match` against it) loaded once, to look
     people up: ``lk.query(surname=..., first_name=..., birth_date=...)`` gives one person's candidates, most
     probable first, with each field's evidence (`MatchResult.explain`'s columns); ``lk.queries(df)`` many
-    (`linker.lookup.Lookup`). ``options``: `linker.Settings` fields (``registry_map``, ``max_block``...)."""
-    from .lookup import Lookup as _Lookup
+    (`linker.lookups.Lookup`). ``options``: `linker.Settings` fields (``registry_map``, ``max_block``...)."""
+    from .lookups import Lookup as _Lookup
 
     return _Lookup(index, model, settings=_settings(config, options, call="Lookup"))
 
