@@ -57,7 +57,7 @@ def composite(parts: list[tuple[np.ndarray, int]]) -> np.ndarray | None:
     for codes, card in parts:
         if span * card >= 1 << 62:
             return None
-        out = out * card + codes
+        out = out * card + codes.astype(np.int64, copy=False)
         span *= card
     return out
 
@@ -90,13 +90,13 @@ class RegistryKeys:
         its rank in its group (0: ""), a small non-negative number as itself."""
         memo = self.__dict__.setdefault("_parts", {})
         if col not in memo:
-            if col in self.own:
-                memo[col] = self.own[col].astype(np.int64), len(self.vocab[group_of(col)]) + 1
+            if col in self.own:          # (int32: `composite` widens as it multiplies)
+                memo[col] = self.own[col], len(self.vocab[group_of(col)]) + 1
             elif col not in self.std_r or self.std_r[col].dtype == object:
                 memo[col] = None
             else:
                 a = self.std_r[col].to_numpy()
-                memo[col] = None if len(a) and a.min() < 0 else (a.astype(np.int64), int(a.max(initial=0)) + 1)
+                memo[col] = None if len(a) and a.min() < 0 else (a, int(a.max(initial=0)) + 1)
         return memo[col]
 
     def _list_part(self, std_l: pd.DataFrame, col: str, reg_col: str, card: int) -> tuple[np.ndarray, np.ndarray]:
@@ -168,7 +168,7 @@ class RegistryKeys:
             pos, found = np.zeros(len(std_l), np.int64), np.zeros(len(std_l), bool)
         code_l = np.where(found, pos, len(uniq)).astype(np.int64)
         code_l[~valid] = -1
-        return code_l, code_r.astype(np.int64)
+        return code_l, code_r
 
 
 # ------------------------------------------------------------------------------------------ encode
