@@ -328,3 +328,18 @@ def test_bench_index_runs_and_checks_the_outputs_agree(tmp_path) -> None:
     assert "outputs byte-identical: True" in got.stdout and "lookup: loaded" in got.stdout
     row = json.loads((tmp_path / "bench-index.jsonl").read_text().splitlines()[-1])
     assert row["same_outputs"] and row["prepared"]["returncode"] == 0 and row["lookup"]["queries"] == 10
+
+
+def test_a_parquet_registry_indexes_too(tmp_path) -> None:
+    """A registry given as Parquet (no line numbers, no encoding): the index holds the table as read."""
+    reg = tmp_path / "registry.parquet"
+    table = linker.read_table(FIX / "ru" / "registry.csv")
+    table.attrs.clear()             # (pandas cannot write linker's line numbers into Parquet metadata)
+    table.to_parquet(reg, index=False)
+    linker.index(reg, tmp_path / "reg.linker")
+    a = linker.match(FIX / "ru" / "list.csv", reg)
+    b = linker.match(FIX / "ru" / "list.csv", tmp_path / "reg.linker")
+    a.write(tmp_path / "a")
+    b.write(tmp_path / "b")
+    _same_outputs(tmp_path / "a", tmp_path / "b")
+    assert b._out.run.registry.raw.attrs == a._out.run.registry.raw.attrs
