@@ -205,6 +205,11 @@ def test_the_registry_side_of_encode_and_blocking_from_the_index_is_exact(style,
     assert got.comparisons == want.comparisons and set(got.vocab) == set(want.vocab)
     for name in want.vocab:
         assert got.vocab[name].tolist() == want.vocab[name].tolist(), name
+    held_cp = [g for g in want.vocab if g in got.__dict__.get("_code_points", {})]
+    assert "name" in held_cp
+    for g in want.vocab:         # the character matrices compare builds, from the index's where it has them
+        (m1, l1), (m2, l2) = got.code_points(g), want.code_points(g)
+        assert m1.dtype == m2.dtype and np.array_equal(m1, m2) and np.array_equal(l1, l2), g
     for side in ("left", "right"):
         a, b = getattr(got, side), getattr(want, side)
         assert set(a) == set(b)

@@ -206,7 +206,7 @@ def _registry_keys(std: pd.DataFrame, files: _Writer) -> dict:
     """The registry's side of encoding and blocking (`linker.prepared_keys`) added to ``files``: each text
     group's sorted values, and the key codes of every rule blocking could choose for this registry."""
     from . import blocking
-    from .prepared_keys import RegistryKeys, probe_rows, sorted_distinct, text_groups
+    from .prepared_keys import RegistryKeys, probe_rows, registry_code_points, sorted_distinct, text_groups
 
     groups = text_groups(std)
     vocab = {g: sorted_distinct([std[c].to_numpy(object) for c in cols]) for g, cols in groups.items()}
@@ -219,6 +219,12 @@ def _registry_keys(std: pd.DataFrame, files: _Writer) -> dict:
     for i, g in enumerate(groups):
         files.add(f"vocab_{i}", {"value": vocab[g]})
     files.add("probe", {"row": probe_rows(std[[c for c in std.columns if not c.startswith("t_")]])})
+    code_points = {}
+    for i, g in enumerate(groups):
+        got = registry_code_points(vocab[g]) if nul_free else None
+        if got is not None:
+            files.add(f"cp_{i}", {**{f"c{k}": got[0][:, k] for k in range(got[0].shape[1])}, "len": got[1]})
+            code_points[g] = {"part": f"cp_{i}", "chars": got[2]}
     keys = RegistryKeys(std, vocab, own, {}, nul_free)
     rules = []
     # the rules blocking could choose against any list: a two-row stand-in list on which every key holds on
@@ -239,7 +245,8 @@ def _registry_keys(std: pd.DataFrame, files: _Writer) -> dict:
         files.add(f"rule_{len(rules)}", {"code": got[0]})
         files.add(f"rulekeys_{len(rules)}", {"key": got[1]})
         rules.append(list(rk))
-    return {"groups": {g: cols for g, cols in groups.items()}, "nul_free": nul_free, "rules": rules}
+    return {"groups": {g: cols for g, cols in groups.items()}, "nul_free": nul_free, "rules": rules,
+            "code_points": code_points}
 
 
 # ------------------------------------------------------------------------------------------- open
@@ -307,7 +314,13 @@ class Prepared:
                 own[c] = rank[codes[c]]
         rules = {tuple(rk): (self.files.read(f"rule_{i}")["code"], self.files.read(f"rulekeys_{i}")["key"])
                  for i, rk in enumerate(meta["rules"])}
-        return RegistryKeys(std, vocab, own, rules, bool(meta["nul_free"]), self.files.read("probe")["row"])
+        code_points = {}
+        for g, cp in meta["code_points"].items():
+            cols = self.files.read(cp["part"])
+            lengths = cols.pop("len")
+            code_points[g] = (np.stack([cols[f"c{k}"] for k in range(len(cols))], axis=1), lengths, cp["chars"])
+        return RegistryKeys(std, vocab, own, rules, bool(meta["nul_free"]), self.files.read("probe")["row"],
+                            code_points)
 
 
 def _refuse(index: str, why: str, registry: str) -> InputError:

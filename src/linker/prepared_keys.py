@@ -67,13 +67,14 @@ class RegistryKeys:
 
     def __init__(self, std_r: pd.DataFrame, vocab: dict[str, np.ndarray], own: dict[str, np.ndarray],
                  rules: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]], nul_free: bool,
-                 probe: np.ndarray | None = None) -> None:
+                 probe: np.ndarray | None = None, code_points: dict | None = None) -> None:
         self.std_r = std_r               # the registry's standardized table (this run's)
         self.vocab = vocab               # group -> sorted distinct non-empty values
         self.own = own                   # text column -> rank of each row's value in its group (0: "")
         self.rules = rules               # registry keys -> (code of each row's key (-2: not held), sorted keys)
         self.nul_free = nul_free         # no value holds a NUL (numpy's and Python's string order agree)
         self.probe = probe               # `probe_rows` of the registry's own columns, made at index time
+        self.code_points = code_points or {}   # group -> `registry_code_points` of its vocabulary
 
     def probe_rows(self) -> np.ndarray:
         """Registry rows holding every value of each non-text column, and an empty and a non-empty value of
@@ -179,7 +180,7 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame, keys: RegistryKeys) -> cmp.
     # the comparisons both sides support, the list's non-text codes: from the list against a registry sample
     # that has every value of each non-text column and a non-empty value of each text column wherever one exists
     small = cmp.encode(std_l, std_r.iloc[keys.probe_rows()])
-    left, right, vocab = dict(small.left), {}, {}
+    left, right, vocab, code_points = dict(small.left), {}, {}, {}
     for c, arr in small.right.items():
         if not any(c in cols for cols in _groups(small).values()):
             right[c] = std_r[c].to_numpy(arr.dtype)
@@ -194,12 +195,62 @@ def encode(std_l: pd.DataFrame, std_r: pd.DataFrame, keys: RegistryKeys) -> cmp.
         merged = _merge(keys.vocab[group], lvals)
         if merged is None:
             return cmp.encode(std_l, std_r)
-        full, reg_map, lcodes = merged
+        full, reg_map, lcodes, new, at = merged
         vocab[group] = full
+        if group in keys.code_points:
+            got = _joint_code_points(keys.code_points[group], new, at)
+            if got is not None:
+                code_points[group] = got
         for c, lc in zip(cols, lcodes):
             left[c] = lc
             right[c] = reg_map[keys.own[c]]
-    return cmp.Encoded(left, right, vocab, small.comparisons)
+    enc = cmp.Encoded(left, right, vocab, small.comparisons)
+    enc.__dict__["_code_points"] = code_points       # `Encoded.code_points` of these vocabularies (width 16)
+    return enc
+
+
+#: the width `compare` cuts its code-point matrices at (`Encoded.code_points`' default)
+CODE_POINT_WIDTH = 16
+
+
+def registry_code_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """The code-point matrix of "" + ``values`` cut at `CODE_POINT_WIDTH`, as ranks (from 1) of the sorted
+    characters, their lengths and those characters; None for 255 characters or more (`compare` keeps the
+    code points themselves then)."""
+    values = np.concatenate([np.array([""], dtype=object), values])
+    cut = [v[:CODE_POINT_WIDTH] for v in values]
+    chars = sorted(set("".join(cut)))
+    if len(chars) >= 255:
+        return None
+    raw = np.array(cut, dtype=f"<U{CODE_POINT_WIDTH}").view(np.uint32).reshape(len(values), CODE_POINT_WIDTH)
+    table = np.zeros(int(raw.max(initial=0)) + 1, np.uint8)
+    table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.uint8)
+    return table[raw], np.fromiter(map(len, values), np.int64, len(values)), "".join(chars)
+
+
+def _joint_code_points(reg: tuple[np.ndarray, np.ndarray, str], new: np.ndarray, at: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray] | None:
+    """`compare._code_point_matrix` of the joint vocabulary ("" + registry values with ``new`` inserted at
+    ``at``), from the registry's matrix in its own character ranks: the ranks renumbered over the joint
+    characters, the list's rows inserted, the columns cut to the longest value."""
+    mat_r, len_r, chars_r = reg
+    cut = [v[:CODE_POINT_WIDTH] for v in new]
+    chars = sorted(set(chars_r) | set("".join(cut)))
+    if len(chars) >= 256:
+        return None
+    rank = {c: k + 1 for k, c in enumerate(chars)}
+    remap = np.array([0] + [rank[c] for c in chars_r], np.uint8)
+    mat = remap[mat_r]
+    lengths = len_r
+    if len(new):
+        raw = np.array(cut, dtype=f"<U{CODE_POINT_WIDTH}").view(np.uint32).reshape(len(new), CODE_POINT_WIDTH)
+        table = np.zeros(int(raw.max(initial=0)) + 1, np.uint8)
+        known = [c for c in chars if ord(c) < len(table)]
+        table[[ord(c) for c in known]] = [rank[c] for c in known]
+        mat = np.insert(mat, at + 1, table[raw], axis=0)
+        lengths = np.insert(len_r, at + 1, np.fromiter(map(len, new), np.int64, len(new)))
+    width = int(min(CODE_POINT_WIDTH, max(lengths.max(initial=1), 1)))
+    return np.ascontiguousarray(mat[:, :width]), lengths
 
 
 def _groups(enc: cmp.Encoded) -> dict[str, list[str]]:
@@ -223,9 +274,10 @@ def probe_rows(std_r: pd.DataFrame) -> np.ndarray:
     return np.unique(np.concatenate(rows)).astype(np.int64) if rows else np.zeros(0, np.int64)
 
 
-def _merge(reg: np.ndarray, lvals: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]] | None:
+def _merge(reg: np.ndarray, lvals: list[np.ndarray]) -> tuple | None:
     """(the joint vocabulary "" + sorted(registry values | list values), the joint code of each registry rank
-    (0 for ""), the list columns' joint codes), or None for values this merge cannot order as numpy does."""
+    (0 for ""), the list columns' joint codes, the list's new values (sorted), where each goes among the
+    registry's), or None for values this merge cannot order as numpy does."""
     allv = np.concatenate(lvals) if lvals else np.zeros(0, object)
     uniq = pd.unique(allv)
     if pd.api.types.infer_dtype(uniq, skipna=False) not in ("string", "empty") \
@@ -247,4 +299,4 @@ def _merge(reg: np.ndarray, lvals: list[np.ndarray]) -> tuple[np.ndarray, np.nda
     for a in lvals:
         p = np.searchsorted(full, a.astype(object)) if len(full) else np.zeros(len(a), np.int64)
         codes.append(np.where(a == "", 0, p).astype(np.int32))
-    return full, reg_map, codes
+    return full, reg_map, codes, new, at
