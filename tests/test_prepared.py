@@ -348,3 +348,14 @@ def test_a_parquet_registry_indexes_too(tmp_path) -> None:
     b.write(tmp_path / "b")
     _same_outputs(tmp_path / "a", tmp_path / "b")
     assert b._out.run.registry.raw.attrs == a._out.run.registry.raw.attrs
+
+
+def test_a_saved_model_scores_the_same_from_the_index(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(ROOT)
+    reg = "fixtures/ru/registry.csv"
+    _run(["index", reg, "--out", str(tmp_path / "reg.linker"), "-q"])
+    _run(["match", "fixtures/ru/list.csv", reg, "--out", str(tmp_path / "fit"), "-q"])
+    model = str(tmp_path / "fit" / "model.json")
+    for name, source in (("csv", reg), ("idx", str(tmp_path / "reg.linker"))):
+        _run(["match", "fixtures/latin/list.csv", source, "--model", model, "--out", str(tmp_path / name), "-q"])
+    _same_outputs(tmp_path / "csv", tmp_path / "idx")
