@@ -155,6 +155,17 @@ def test_the_index_moves_with_its_registry(tmp_path) -> None:
     assert prov["file"] == "registry.csv" and prov["rows"] == 3000
 
 
+def test_verify_takes_the_index_for_its_registry(tmp_path) -> None:
+    reg, idx = _index_copy(tmp_path)
+    _run(["match", str(FIX / "ru" / "list.csv"), str(idx), "--out", str(tmp_path / "o"), "-q"])
+    res = CliRunner().invoke(main, ["verify", str(tmp_path / "o"), str(FIX / "ru" / "list.csv"), str(idx)])
+    assert res.exit_code == 0, res.output
+    reg.write_text(reg.read_text(encoding="utf-8") + "R9999999,Новиков,Иван,Петрович,01.01.1990,,,,\n",
+                   encoding="utf-8")
+    res = CliRunner().invoke(main, ["verify", str(tmp_path / "o"), str(FIX / "ru" / "list.csv"), str(idx)])
+    assert res.exit_code == 1 and "DIFFERS" in res.output
+
+
 def test_index_writes_only_through_outdir(tmp_path) -> None:
     reg, idx = _index_copy(tmp_path)
     (idx / "notes.txt").write_text("mine", encoding="utf-8")
@@ -306,7 +317,8 @@ def test_lookup_queries_stream_and_the_cli(looked_up) -> None:
     blocks = list(lk.queries(q, top=2))
     assert [b["query"].iloc[0] for b in blocks] == [1, 2] and all(len(b) <= 2 for b in blocks)
     assert blocks[0]["registry_id"].iloc[0] == "R0000001" and blocks[1]["registry_id"].iloc[0] == "R0000002"
-    q.to_csv(tmp / "q.csv", index=False)
+    q.rename(columns={"surname": "Фамилия", "first_name": "Имя", "birth_date": "Дата рождения"}).to_csv(
+        tmp / "q.csv", index=False)        # headers recognised as a list's are
     res = CliRunner().invoke(main, ["lookup", str(tmp / "reg.linker"), "--model", str(tmp / "run" / "model.json"),
                                     "--queries", str(tmp / "q.csv"), "--top", "1"])
     assert res.exit_code == 0, res.output

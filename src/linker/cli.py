@@ -171,7 +171,7 @@ def lookup_cmd(index_dir, model_path, surname, first_name, patronymic, full_name
     click.echo(f"{lk.source}; loaded in {time.perf_counter() - t0:.1f} s", err=True)
     if queries_file:
         first = True
-        for block in lk.queries(read_table(queries_file), top=top):
+        for block in lk.queries(read_table(queries_file), top=top, path=queries_file):
             text = write_csv_bytes(block).decode("utf-8")
             click.echo(text if first else text.split("\n", 1)[1], nl=False)
             first = False
@@ -353,8 +353,11 @@ def verify_cmd(out_dir, list_file, registry_file):
     Example:
       linker verify report/ list.csv registry.csv
     """
+    from .prepared import is_index, registry_file_of
     from .report.provenance import verify
 
+    if is_index(registry_file):            # an index of `linker index`: the registry file it was made from
+        registry_file = registry_file_of(registry_file)
     checks = verify(out_dir, list_file, registry_file)
     for c in checks:
         click.echo(f"{'ok' if c.ok else 'DIFFERS':>7}  {c.what}: {c.detail}")

@@ -175,15 +175,19 @@ class Lookup:
         out.attrs.update(genuine_probability=float(genuine[0]) if len(genuine) else 0.0, source=self.source)
         return out
 
-    def queries(self, table: pd.DataFrame, *, top: int = 5) -> Iterator[pd.DataFrame]:
-        """The `query` of each row of ``table`` (columns named as `QUERY_FIELDS`), its ``top`` candidates each,
-        with the row's number (``query``, from 1) and the probability the person is in the registry."""
-        cols = [c for c in table.columns if c in QUERY_FIELDS]
-        if not cols:
-            raise InputError(f"queries: no column named as a field ({', '.join(QUERY_FIELDS)}); "
-                             "name the columns surname, first_name, birth_date ...")
+    def queries(self, table: pd.DataFrame, *, top: int = 5, path: str = "queries") -> Iterator[pd.DataFrame]:
+        """The `query` of each row of ``table``, its ``top`` candidates each, with the row's number (``query``,
+        from 1) and the probability the person is in the registry. The columns are recognised by their headers
+        as a list's are (``Фамилия``, ``Surname``, ``DOB``...)."""
+        from .columns import detect_fields
+
+        found = {f: c for f, c in detect_fields(list(table.columns), (), path=path).items() if f in QUERY_FIELDS}
+        if not ({"surname", "full_name"} & found.keys()):
+            raise InputError(f"{path}: no name column found (headers seen: {', '.join(map(str, table.columns))}); "
+                             "name one surname or full_name")
+        fields, cols = list(found), list(found.values())
         for k, row in enumerate(table[cols].itertuples(index=False), start=1):
-            got = self.query(**dict(zip(cols, row))).head(top)
+            got = self.query(**dict(zip(fields, row))).head(top)
             got.insert(0, "genuine_probability", got.attrs["genuine_probability"])
             got.insert(0, "query", k)
             yield got

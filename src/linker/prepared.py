@@ -327,19 +327,32 @@ def _refuse(index: str, why: str, registry: str) -> InputError:
     return InputError(f"{index}: {why}; make it again with `linker index {registry} --out {index} --force`")
 
 
+def _manifest(index: str | os.PathLike[str]) -> dict:
+    shown = os.fspath(index)
+    try:
+        manifest = json.loads((Path(index) / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{shown}: not a readable linker index ({exc}); make one with "
+                         f"`linker index REGISTRY --out {shown}`") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("registry"), dict) \
+            or manifest.get("kind") != _KIND:
+        raise InputError(f"{shown}: {INDEX_FILE} is not a linker index manifest; make one with "
+                         f"`linker index REGISTRY --out {shown}`")
+    return manifest
+
+
+def registry_file_of(index: str | os.PathLike[str]) -> str:
+    """Where the registry file an index was made from lies (beside the index, as recorded), unchecked."""
+    reg = _manifest(index)["registry"]
+    return os.path.relpath(os.path.normpath(Path(index).absolute() / str(reg.get("relative"))))
+
+
 def open_index(index: str | os.PathLike[str]) -> Prepared:
     """The index at ``index``, checked against this linker and the registry file it was made from."""
     shown = os.fspath(index)
     where = Path(index)
-    try:
-        manifest = json.loads((where / INDEX_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{shown}: not a readable linker index ({exc}); make one with "
-                         f"`linker index REGISTRY --out {shown}`") from None
-    reg = manifest.get("registry") if isinstance(manifest, dict) else None
-    if not isinstance(reg, dict) or manifest.get("kind") != _KIND:
-        raise InputError(f"{shown}: {INDEX_FILE} is not a linker index manifest; make one with "
-                         f"`linker index REGISTRY --out {shown}`")
+    manifest = _manifest(index)
+    reg = manifest["registry"]
     given = str(reg.get("path"))
     if manifest.get("format_version") != FORMAT_VERSION or manifest.get("linker_version") != __version__:
         raise _refuse(shown, f"made by linker {manifest.get('linker_version')} (index format "
