@@ -11,14 +11,15 @@ See `linker.api` for every call; the `linker` command is a thin face over them.
 __version__ = "0.1.0"     # first: modules imported below read it
 
 from .api import (
-    Counts, DedupeResult, ExpectedGenuine, MatchResult, SynthRosters, dedupe, evaluate, match, read_table, synth, tune,
+    Counts, DedupeResult, ExpectedGenuine, Lookup, MatchResult, SynthRosters, dedupe, evaluate, index, lookup, match,
+    read_table, synth, tune,
 )
 from .errors import BlockingError, ConfigError, InputError, LinkerError
 from .model import Model
 from .settings import Settings
 
 __all__ = [
-    "BlockingError", "ConfigError", "Counts", "DedupeResult", "ExpectedGenuine", "InputError", "LinkerError",
-    "MatchResult", "Model", "Settings", "SynthRosters", "__version__", "dedupe", "evaluate", "match", "read_table",
+    "BlockingError", "ConfigError", "Counts", "DedupeResult", "ExpectedGenuine", "InputError", "LinkerError", "Lookup",
+    "MatchResult", "Model", "Settings", "SynthRosters", "__version__", "dedupe", "evaluate", "index", "lookup", "match", "read_table",
     "synth", "tune",
 ]

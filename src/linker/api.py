@@ -29,8 +29,8 @@ from .errors import ConfigError, InputError
 from .pipeline import Source
 from .settings import Settings, make_settings
 
-__all__ = ["Counts", "DedupeResult", "ExpectedGenuine", "MatchResult", "SynthRosters", "dedupe", "evaluate",
-           "match", "read_table", "synth", "tune"]
+__all__ = ["Counts", "DedupeResult", "ExpectedGenuine", "Lookup", "MatchResult", "SynthRosters", "dedupe",
+           "evaluate", "index", "lookup", "match", "read_table", "synth", "tune"]
 
 
 def _settings(config: str | os.PathLike[str] | None, options: dict[str, Any], *, call: str) -> Settings:
@@ -136,35 +136,27 @@ class MatchResult:
         row = int(hit[0])
         sc = run.scored
         sel = np.flatnonzero(sc.left == row)
-        sel = sel[np.lexsort((sel, -sc.pair_p[sel]))]
-        out = pd.DataFrame({
-            "registry_id": run.registry.ids.to_numpy(object)[sc.right[sel]],
-            "probability": sc.pair_p[sel],
-            "match_weight": sc.weights["match_weight"].to_numpy()[sel],
-        })
-        from .model import field_weights
+        from .lookups import evidence
 
-        gam = sc.gammas.iloc[sel]
-        weights = field_weights(run.model, gam)          # what the report's waterfall shows, per field
-        for c in run.model.comparisons:
-            g = gam[f"gamma_{c.name}"].to_numpy()
-            labels = np.array([*c.labels, "missing"], dtype=object)
-            out[f"{c.field}_level"] = labels[np.where(g < 0, len(c.labels), g)]
-            out[f"{c.field}_weight"] = weights[c.name]
-        out["term_frequency_weight"] = sc.weights["mw_tf"].to_numpy()[sel]
+        out = evidence(run.model, sc.gammas.iloc[sel], sc.pair_p[sel], sc.weights["match_weight"].to_numpy()[sel],
+                       sc.weights["mw_tf"].to_numpy()[sel], run.registry.ids.to_numpy(object)[sc.right[sel]])
         m = self.matches.iloc[row]
         out.attrs.update(list_id=key, decision=m["decision"], flags=m["flags"],
                          genuine_probability=float(m["genuine_probability"]))
         return out
 
-    def write(self, out: str | os.PathLike[str], *, force: bool = False, redact: bool = False) -> Path:
+    def write(self, out: str | os.PathLike[str], *, force: bool = False, redact: bool = False,
+              format: str = "csv") -> Path:
         """matches.csv, report.json, report.html, model.json and timings.json into ``out``, all or nothing
         (``linker.outdir``: never over a folder that holds the inputs or files linker did not write;
-        ``force`` replaces an earlier linker output). ``redact``: a report for publication."""
+        ``force`` replaces an earlier linker output). ``redact``: a report for publication. ``format``:
+        ``"parquet"`` writes matches.parquet instead of matches.csv (big lists)."""
         from .outdir import OutputDir
+        from .run import check_matches_format
 
+        check_matches_format(format)
         with OutputDir(os.fspath(out), command="match", force=force, inputs=self._inputs) as target:
-            self._out.write(target, redact=redact)
+            self._out.write(target, redact=redact, matches_format=format)
         return Path(out)
 
     def __repr__(self) -> str:
@@ -181,13 +173,18 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
           spark_master: str | None = "local[2]", model: str | os.PathLike[str] | None = None,
           labels: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
           breakdown: Sequence[str] = (), out: str | os.PathLike[str] | None = None, force: bool = False,
-          redact: bool = False, log: Callable[[str], None] | None = None, **options: Any) -> MatchResult:
+          redact: bool = False, format: str = "csv", log: Callable[[str], None] | None = None,
+          **options: Any) -> MatchResult:
     """Match the people of ``list`` against ``registry`` and decide each entry: match, review or no_match.
+
+    ``registry`` may be a directory `index` prepared (the same outputs, without reading and standardizing
+    the registry again).
 
     ``engine``: ``"local"``, ``"spark"`` (with ``spark_master``) or an engine object. ``model``: score with
     a saved model.json instead of fitting. ``labels``: labels.csv file(s) of a review (a person's decisions
     win). ``breakdown``: list columns to break the results down by. ``out``: also write the outputs there
-    (claimed before any work, as `linker match --out`). ``options``: `linker.Settings` fields."""
+    (claimed before any work, as `linker match --out`); ``format``: ``"parquet"`` writes matches.parquet there
+    instead of matches.csv. ``options``: `linker.Settings` fields."""
     from .run import match as run_match
 
     settings = _settings(config, options, call="match")
@@ -196,10 +193,40 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
     output = run_match(list, registry, settings, out=os.fspath(out) if out is not None else None, force=force,
                        model_path=os.fspath(model) if model is not None else None, labels_path=label_files or None,
                        breakdown_columns=tuple(breakdown), log=log, engine=engine, spark_master=spark_master,
-                       redact=redact)
+                       redact=redact, matches_format=format)
     result = MatchResult(output)
     result._inputs = _paths(list, registry, *([model] if model is not None else []), *label_files)
     return result
+
+
+# ------------------------------------------------------------------------------------------- index
+def index(registry: str | os.PathLike[str], out: str | os.PathLike[str], *,
+          config: str | os.PathLike[str] | None = None, force: bool = False,
+          log: Callable[[str], None] | None = None, **options: Any) -> Path:
+    """Prepare ``registry`` (a file) once: its table, ids and standardized columns into the directory ``out``
+    (`linker.prepared`), which ``match(list, out)`` then reads instead of the file, with the same outputs.
+    ``options``: the registry's ``registry_map`` and ``registry_id`` (a run that maps the registry otherwise
+    still works from the index, standardizing it again)."""
+    from .prepared import build_index
+
+    settings = _settings(config, options, call="index")
+    return build_index(registry, out, settings, force=force, log=log)
+
+
+def Lookup(index: str | os.PathLike[str], model: str | os.PathLike[str], *,
+           config: str | os.PathLike[str] | None = None, **options: Any):
+    """A prepared registry and a saved model.json (of an earlier `match` against it) loaded once, to look
+    people up: ``lk.query(surname=..., first_name=..., birth_date=...)`` gives one person's candidates, most
+    probable first, with each field's evidence (`MatchResult.explain`'s columns); ``lk.queries(df)`` many
+    (`linker.lookups.Lookup`). ``options``: `linker.Settings` fields (``registry_map``, ``max_block``...)."""
+    from .lookups import Lookup as _Lookup
+
+    return _Lookup(index, model, settings=_settings(config, options, call="Lookup"))
+
+
+def lookup(index: str | os.PathLike[str], *, model: str | os.PathLike[str], **fields: Any) -> pd.DataFrame:
+    """One person's candidates in a prepared registry (loads the index each call: use `Lookup` for many)."""
+    return Lookup(index, model).query(**fields)
 
 
 # ------------------------------------------------------------------------------------------ dedupe
@@ -263,6 +290,8 @@ def _matches_table(matches: Any, what: str) -> tuple[pd.DataFrame, pd.Series | N
         return matches.matches, cand, "matches"
     if isinstance(matches, (str, os.PathLike)) and not Path(matches).is_file():     # an --out directory
         path = Path(matches) / "matches.csv"
+        if not path.is_file() and (Path(matches) / "matches.parquet").is_file():
+            path = Path(matches) / "matches.parquet"
         if not path.is_file():
             raise InputError(f"{path}: not found; give the --out directory of a linker match run")
         return read_table(path), best_candidates(Path(matches)), os.fspath(path)

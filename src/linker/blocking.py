@@ -357,16 +357,20 @@ def too_many(rule: Rule, n: int, max_pairs: int, n_list: int) -> bool:
 
 def block(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], *, max_pairs: int,
           dedupe: bool = False, log=None, automatic: bool = False, max_block: int | None = None,
-          enc=None) -> BlockingResult:
+          enc=None, key_codes=None) -> BlockingResult:
     """The union of the pairs of every rule, sorted by (list row, registry row).
 
     With ``automatic`` (rules linker chose itself), a rule that alone would take more than a quarter of
     ``max_pairs``, and a loose rule over `LOOSE_PAIRS_PER_ENTRY` pairs per list entry, are left out with a
     note instead of failing the run; rules the user wrote are never dropped. ``enc``: `linker.compare.encode`
-    of the same two tables, whose string codes are reused."""
+    of the same two tables, whose string codes are reused. ``key_codes(rule)``: a rule's (list, registry) key
+    codes as `_key_codes` numbers them up to relabeling, or None (a prepared registry, `linker.prepared_keys`)."""
     cache: dict = {}
-    keyed = [(rule, *_key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc), None)
-             for rule in rules]
+    keyed = []
+    for rule in rules:
+        got = key_codes(rule) if key_codes is not None else None
+        cl, cr = got if got is not None else _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc)
+        keyed.append((rule, cl, cr, None))
     return union_pairs(keyed, n_left=len(std_l), n_right=len(std_r), max_pairs=max_pairs, dedupe=dedupe,
                        log=log, automatic=automatic, max_block=max_block)
 
@@ -418,13 +422,14 @@ def union_pairs(keyed: list[tuple[Rule, np.ndarray, np.ndarray, np.ndarray | Non
 
 
 def rule_hits(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], left: np.ndarray, right: np.ndarray,
-              *, max_block: int | None = None, enc=None) -> np.ndarray:
+              *, max_block: int | None = None, enc=None, key_codes=None) -> np.ndarray:
     """Which of ``rules`` propose each given (list row, registry row) pair: bool, pairs x rules, with the
     same keys and block caps as `block` (the union's pairs do not say which rule found them)."""
     out = np.zeros((len(left), len(rules)), bool)
     cache: dict = {}
     for k, rule in enumerate(rules):
-        cl, cr = _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc)
+        got = key_codes(rule) if key_codes is not None else None
+        cl, cr = got if got is not None else _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc)
         if max_block:
             cl, _capped = _cap_blocks(cl, cr, max_block)
         a = cl[left]

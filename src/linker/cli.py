@@ -14,6 +14,7 @@ EXAMPLES_MATCH = """
 \b
 Example:
   linker match fixtures/ru/list.csv fixtures/ru/registry.csv --out report/
+  linker match list.csv registry.linker --out report/ --format parquet   (an index of `linker index`)
   linker match list.xlsx registry.csv --out report/ --map full_name=ФИО --list-id "№"
   linker match list.csv registry.csv --out report/ --force --labels labels.csv
 """
@@ -71,11 +72,13 @@ def main() -> None:
 @click.option("--redact", is_flag=True,
               help="A report for publication: counts, charts and per-entry evidence levels, no name, date, "
                    "number or id of either file.")
+@click.option("--format", "matches_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
+              help="matches.csv, or matches.parquet for lists too large for a spreadsheet.")
 @click.option("--force", is_flag=True, help="Replace an existing, non-empty output directory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_maps, list_id, registry_id,
               match_threshold, review_threshold, model_path, labels_path, breakdown, seed, engine, spark_master,
-              redact, force, quiet):
+              redact, matches_format, force, quiet):
     """Match the people of LIST against REGISTRY and write a verification report into --out."""
     from .api import match
     from .outdir import install_signal_handlers
@@ -86,7 +89,7 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     say = _say(quiet)
     result = match(list_file, registry_file, config=config, engine=engine, spark_master=spark_master,
                    model=model_path, labels=list(labels_path) or None, breakdown=tuple(breakdown), out=out,
-                   force=force, redact=redact, log=say, match_threshold=match_threshold,
+                   force=force, redact=redact, format=matches_format, log=say, match_threshold=match_threshold,
                    review_threshold=review_threshold, seed=seed,
                    list_map=(both + parse_map_options(list_maps)) or None,
                    registry_map=(both + parse_map_options(registry_maps)) or None,
@@ -104,6 +107,83 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     if rep.get("chance_test"):
         click.echo(rep["chance_test"]["explanation"])
     click.echo(f"report: {Path(out) / 'report.html'}")
+
+
+@main.command("index")
+@click.argument("registry_file", metavar="REGISTRY", type=click.Path(path_type=str))
+@click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Index directory (REG.linker).")
+@click.option("--config", type=click.Path(path_type=str), help="TOML file with options (its [registry.map]).")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a column onto a field (repeatable).")
+@click.option("--id", "id_col", help="Id column (default: detected, else the row number).")
+@click.option("--force", is_flag=True, help="Replace an earlier index in --out.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+def index_cmd(registry_file, out, config, maps, id_col, force, quiet):
+    """Prepare REGISTRY once: `linker match LIST DIR` then reads DIR instead, with the same outputs.
+
+    The index is refused once REGISTRY changes, or by another linker version: make it again then.
+
+    \b
+    Example:
+      linker index fixtures/ru/registry.csv --out registry.linker
+      linker match fixtures/ru/list.csv registry.linker --out report/
+    """
+    from .api import index
+    from .outdir import install_signal_handlers
+    from .settings import parse_map_options
+
+    install_signal_handlers()
+    index(registry_file, out, config=config, force=force, log=_say(quiet),
+          registry_map=parse_map_options(maps) or None, registry_id=id_col, quiet=quiet)
+    click.echo(f"index: {out} (linker match LIST {out} --out DIR)")
+
+
+@main.command("lookup")
+@click.argument("index_dir", metavar="REG.linker", type=click.Path(path_type=str))
+@click.option("--model", "model_path", required=True, type=click.Path(path_type=str),
+              help="model.json of an earlier `linker match` against this registry (a lookup fits no model).")
+@click.option("--surname")
+@click.option("--first-name")
+@click.option("--patronymic")
+@click.option("--full-name", help="The whole name in one string, parsed as a list's is.")
+@click.option("--birth-date")
+@click.option("--personal-number")
+@click.option("--queries", "queries_file", type=click.Path(path_type=str),
+              help="A CSV of queries (columns surname, first_name, birth_date ...): their candidates as CSV.")
+@click.option("--top", type=int, default=5, show_default=True, help="Candidates shown per query.")
+@click.option("--config", type=click.Path(path_type=str), help="TOML file with options.")
+def lookup_cmd(index_dir, model_path, surname, first_name, patronymic, full_name, birth_date, personal_number,
+               queries_file, top, config):
+    """The ranked candidates of one person in a prepared registry, with probabilities and each field's
+    evidence; --queries looks up every row of a CSV (streamed, one block of candidates per row).
+
+    \b
+    Example:
+      linker lookup registry.linker --model report/model.json --surname Иванов --first-name Иван --birth-date 1990-03-01
+      linker lookup registry.linker --model report/model.json --queries people.csv > candidates.csv
+    """
+    import time
+
+    from .api import Lookup
+    from .io import read_table, write_csv_bytes
+
+    t0 = time.perf_counter()
+    lk = Lookup(index_dir, model_path, config=config)
+    click.echo(f"{lk.source}; loaded in {time.perf_counter() - t0:.1f} s", err=True)
+    if queries_file:
+        first = True
+        for block in lk.queries(read_table(queries_file), top=top, path=queries_file):
+            text = write_csv_bytes(block).decode("utf-8")
+            click.echo(text if first else text.split("\n", 1)[1], nl=False)
+            first = False
+        return
+    fields = {"surname": surname, "first_name": first_name, "patronymic": patronymic, "full_name": full_name,
+              "birth_date": birth_date, "personal_number": personal_number}
+    t1 = time.perf_counter()
+    got = lk.query(**{k: v for k, v in fields.items() if v})
+    click.echo(f"in the registry with probability {got.attrs['genuine_probability']:.3f}; {len(got)} candidate(s) "
+               f"({(time.perf_counter() - t1) * 1000:.0f} ms)")
+    if len(got):
+        click.echo(got.head(top).to_string(index=False))
 
 
 @main.command("dedupe")
@@ -273,8 +353,11 @@ def verify_cmd(out_dir, list_file, registry_file):
     Example:
       linker verify report/ list.csv registry.csv
     """
+    from .prepared import is_index, registry_file_of
     from .report.provenance import verify
 
+    if is_index(registry_file):            # an index of `linker index`: the registry file it was made from
+        registry_file = registry_file_of(registry_file)
     checks = verify(out_dir, list_file, registry_file)
     for c in checks:
         click.echo(f"{'ok' if c.ok else 'DIFFERS':>7}  {c.what}: {c.detail}")

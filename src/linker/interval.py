@@ -69,13 +69,13 @@ def miss_rate(hits: np.ndarray, ident: np.ndarray, weight: np.ndarray) -> tuple[
                   "other_rules_miss": round(q_b, 4)}
 
 
-def best_pair_hits(run_std_l, run_std_r, rules, left, right, best, *, max_block, enc) -> np.ndarray:
+def best_pair_hits(run_std_l, run_std_r, rules, left, right, best, *, max_block, enc, key_codes=None) -> np.ndarray:
     """`blocking.rule_hits` of each entry's best pair (rows of entries without one are all False)."""
     has = best >= 0
     out = np.zeros((len(best), len(rules)), bool)
     if has.any() and rules:
         out[has] = blocking.rule_hits(run_std_l, run_std_r, rules, left[best[has]], right[best[has]],
-                                      max_block=max_block, enc=enc)
+                                      max_block=max_block, enc=enc, key_codes=key_codes)
     return out
 
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterator, Protocol, Union
 import numpy as np
 import pandas as pd
 
-from . import assign, blocking, compare as cmp, model as fs
+from . import assign, blocking, compare as cmp, model as fs, prepared
 from .columns import Mapping, ids_of, map_columns
 from .errors import InputError
 from .io import frame_table, read_table
@@ -40,6 +40,7 @@ class Side:
     std: pd.DataFrame
     display_cache: pd.DataFrame | None = None    # what a reader sees of each row (linker.display)
     from_frame: bool = False        # given as a DataFrame in Python, not read from a file
+    keys: object | None = None      # a prepared registry's side of encode and blocking (linker.prepared_keys)
 
 
 @dataclass
@@ -137,15 +138,44 @@ def load_sides(list_src: Source, registry_src: Source, settings: Settings) -> tu
             f"{os.fspath(registry_src)}: the same file is given as the list and the registry; "
             "give two different files, or use `linker dedupe` to find duplicates within one file"
         )
+    prep = None
+    if prepared.is_index(registry_src):      # a registry prepared by `linker index`: its table and keys stored
+        prep = prepared.open_index(registry_src)
+        if not isinstance(list_src, pd.DataFrame) and os.path.exists(list_src) \
+                and os.path.realpath(list_src) == os.path.realpath(prep.path):
+            raise InputError(f"{prep.path}: the list is the file {os.fspath(registry_src)} was made from; give "
+                             "two different files, or use `linker dedupe` to find duplicates within one file")
     list_path, raw_l = source_table(list_src, None if isinstance(list_src, (str, os.PathLike)) else "list")
-    reg_path, raw_r = source_table(registry_src, None if isinstance(registry_src, (str, os.PathLike)) else "registry")
+    reg_path, raw_r = (prep.path, prep.raw) if prep is not None else \
+        source_table(registry_src, None if isinstance(registry_src, (str, os.PathLike)) else "registry")
     lm, rm = map_columns(raw_l, raw_r, list_path=list_path, registry_path=reg_path,
                          list_overrides=settings.list_map, registry_overrides=settings.registry_map,
                          list_id=settings.list_id, registry_id=settings.registry_id)
     ids_l = ids_of(raw_l, lm, path=list_path, side="list")
-    ids_r = ids_of(raw_r, rm, path=reg_path, side="registry")
+    ids_r = prep.ids(rm) if prep is not None else ids_of(raw_r, rm, path=reg_path, side="registry")
+    std_r = prep.std(rm) if prep is not None else None    # None: the engine standardizes the registry
     return (Side(list_path, raw_l, lm, ids_l, pd.DataFrame(), from_frame=isinstance(list_src, pd.DataFrame)),
-            Side(reg_path, raw_r, rm, ids_r, pd.DataFrame(), from_frame=isinstance(registry_src, pd.DataFrame)))
+            Side(reg_path, raw_r, rm, ids_r, pd.DataFrame() if std_r is None else std_r,
+                 from_frame=isinstance(registry_src, pd.DataFrame),
+                 keys=prep.keys(std_r) if std_r is not None else None))
+
+
+def key_codes_of(side_l: Side, side_r: Side):
+    """The blocking key codes a prepared registry gives (`linker.prepared_keys.RegistryKeys.key_codes`) for
+    `blocking.block` and `blocking.rule_hits`, or None."""
+    keys = side_r.keys
+    if keys is None:
+        return None
+    return lambda rule: keys.key_codes(rule, side_l.std)
+
+
+def encode_sides(side_l: Side, side_r: Side) -> cmp.Encoded:
+    """`compare.encode` of the two sides' standardized tables (the registry's side from its index if prepared)."""
+    if side_r.keys is not None:
+        from .prepared_keys import encode
+
+        return encode(side_l.std, side_r.std, side_r.keys)
+    return cmp.encode(side_l.std, side_r.std)
 
 
 # ------------------------------------------------------------------------------------------ labels
@@ -295,7 +325,7 @@ def count_genuine(model: fs.Model, scored: Scored, enc: cmp.Encoded, tf: fs.Term
 
     best = scored.entries["best_pair"].to_numpy()
     hits = interval.best_pair_hits(sides[0].std, sides[1].std, rules, left, right, best,
-                                   max_block=settings.max_block, enc=enc)
+                                   max_block=settings.max_block, enc=enc, key_codes=key_codes_of(*sides))
     ident = np.array([interval.is_identifier_rule(r) for r in rules], bool)
     return interval.honest_count(model, scored, rescore=rescore, refit=refit, hits=hits, ident=ident, n_list=n_l,
                                  seed=settings.seed, fitted=fitted, sample=sample,
@@ -322,12 +352,15 @@ def run_match(list_src: Source, registry_src: Source, settings: Settings, engine
     try:
         with timer.stage("standardize"):
             with Progress("standardize", total=2, quiet=settings.quiet) as pb:
-                engine.standardize(side_r, settings)     # first: it tells how to read the list's names
+                # a prepared registry (`linker.prepared`) comes standardized, for an engine that takes it so
+                keep = getattr(engine, "takes_standardized", False)
+                if not (keep and len(side_r.std.columns)):
+                    engine.standardize(side_r, settings)     # first: it tells how to read the list's names
                 pb.update(1)
                 engine.standardize(side_l, settings, registry_lexicon(side_r.std, side_r.mapping, side_l.mapping))
                 pb.update(1)
         with timer.stage("block"):
-            enc = cmp.encode(side_l.std, side_r.std)
+            enc = encode_sides(side_l, side_r)
             if model is not None:
                 enc = cmp.restrict(enc, model.comparisons, source=model_path or "model")
             rules = blocking.choose_rules(settings.blocking_rules, side_l.std, side_r.std)

@@ -29,10 +29,35 @@ class MatchOutput:
     engine: str
     chance: object = None    # report.decoy.ChanceTest, or None without decoys
 
-    def write(self, target: OutputDir, *, redact: bool = False) -> None:
-        """matches.csv, report.json, report.html, model.json and timings.json into a claimed directory."""
+    def write(self, target: OutputDir, *, redact: bool = False, matches_format: str = "csv") -> None:
+        """matches.csv (or matches.parquet), report.json, report.html, model.json and timings.json into a
+        claimed directory."""
         _write(target, self.run, self.run.entries, self.matches, self.report, self.settings, engine=self.engine,
-               redact=redact)
+               redact=redact, matches_format=matches_format)
+
+
+MATCHES_FORMATS = ("csv", "parquet")
+
+
+def check_matches_format(matches_format: str) -> None:
+    if matches_format not in MATCHES_FORMATS:
+        from .errors import ConfigError
+
+        raise ConfigError(f"matches format {matches_format!r}: use one of {', '.join(MATCHES_FORMATS)}")
+
+
+def matches_file(table: pd.DataFrame, matches_format: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the matches table: matches.csv (spreadsheet-safe CSV) or matches.parquet (the
+    same columns and types, for lists too large for a spreadsheet; the same bytes for the same table)."""
+    check_matches_format(matches_format)
+    if matches_format == "csv":
+        return "matches.csv", write_csv_bytes(table)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(table, preserve_index=False), sink, compression="zstd")
+    return "matches.parquet", sink.getvalue().to_pybytes()
 
 
 def _label_files(labels_path: str | Sequence[str] | None) -> list[str]:
@@ -54,13 +79,15 @@ def _paths(*sources) -> tuple[str, ...]:
 def match(list_src: Source, registry_src: Source, settings: Settings, *, out: str | None = None,
           force: bool = False, model_path: str | None = None, labels_path: str | Sequence[str] | None = None,
           breakdown_columns: tuple[str, ...] = (), log: Callable[[str], None] | None = None,
-          engine="local", spark_master: str | None = "local[2]", redact: bool = False) -> MatchOutput:
+          engine="local", spark_master: str | None = "local[2]", redact: bool = False,
+          matches_format: str = "csv") -> MatchOutput:
     """Match a list against a registry (files or DataFrames); with ``out``, write matches.csv, report.json,
     report.html, model.json (``redact``: a report for publication, without any name, date, number or id of
     either file).
 
     ``out`` is claimed before any work (checked and locked, see ``linker.outdir``): it is never a folder that
     holds the inputs or files linker did not write."""
+    check_matches_format(matches_format)        # before any work
     claim = nullcontext() if out is None else OutputDir(
         out, command="match", force=force,
         inputs=_paths(list_src, registry_src, *([model_path] if model_path else []), *_label_files(labels_path)))
@@ -68,7 +95,7 @@ def match(list_src: Source, registry_src: Source, settings: Settings, *, out: st
         result = analyse(list_src, registry_src, settings, model_path=model_path, labels_path=labels_path,
                          breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master)
         if target is not None:
-            result.write(target, redact=redact)
+            result.write(target, redact=redact, matches_format=matches_format)
         return result
 
 
@@ -95,7 +122,7 @@ def analyse(list_src: Source, registry_src: Source, settings: Settings, *, model
 
 
 def _write(target: OutputDir, run: MatchRun, entries: pd.DataFrame, matches: pd.DataFrame, report: dict,
-           settings: Settings, *, engine: str, redact: bool) -> None:
+           settings: Settings, *, engine: str, redact: bool, matches_format: str = "csv") -> None:
     """matches.csv, report.json + report.html (the entries streamed into both), model.json, timings.json;
     report.json records its provenance (inputs' sha256, settings, the outputs' sha256)."""
     import itertools
@@ -109,21 +136,21 @@ def _write(target: OutputDir, run: MatchRun, entries: pd.DataFrame, matches: pd.
         from .report.redact import redact_entries, redact_matches, redact_report
         shown = redact_entries(entries_as_dicts(run, entries, matches, report["fields"]))
         fields = [c["field"] for c in report["model"]["comparisons"]]
-        matches_bytes = write_csv_bytes(redact_matches(matches, shown, fields))
+        matches_name, matches_bytes = matches_file(redact_matches(matches, shown, fields), matches_format)
         report = redact_report(report)
         pieces = [json.dumps(shown, ensure_ascii=False, separators=(",", ":"), allow_nan=False)]
     else:
-        matches_bytes = write_csv_bytes(matches)
+        matches_name, matches_bytes = matches_file(matches, matches_format)
         pieces = entries_json_utf8(run, entries, matches, report["fields"])
     report = {**report, "provenance": provenance(
         list_path=run.list.path, registry_path=run.registry.path, list_rows=len(run.list.raw),
         registry_rows=len(run.registry.raw), settings=settings, engine=engine, redacted=redact,
         list_table=run.list.raw if run.list.from_frame else None,
         registry_table=run.registry.raw if run.registry.from_frame else None,
-        outputs={"matches.csv": matches_bytes, "model.json": model_bytes})}
+        outputs={matches_name: matches_bytes, "model.json": model_bytes})}
     head = _json(report, compact=True).rstrip("\n")
     with target.staging() as tmp:
-        (tmp / "matches.csv").write_bytes(matches_bytes)
+        (tmp / matches_name).write_bytes(matches_bytes)
         write_json_and_html(tmp / "report.json", tmp / "report.html", report, itertools.chain(
             [head[:-1] + ',"entries":'], pieces, ["}"]))
         (tmp / "model.json").write_bytes(model_bytes)

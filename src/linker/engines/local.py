@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from .. import blocking, compare as cmp, model as fs
-from ..pipeline import Candidates, Side, add_pairs
+from ..pipeline import Candidates, Side, add_pairs, key_codes_of
 from ..progress import Progress
 from ..settings import Settings
 from ..standardize import standardize
@@ -20,6 +20,7 @@ from ..standardize import standardize
 
 class LocalEngine:
     name = "local"
+    takes_standardized = True       # a side that comes standardized (a prepared registry) is left so
 
     def standardize(self, side: Side, settings: Settings, lexicon=None) -> None:
         side.std = standardize(side.raw, side.mapping, lexicon)
@@ -27,7 +28,8 @@ class LocalEngine:
     def block(self, side_l: Side, side_r: Side, enc: cmp.Encoded, rules: list, settings: Settings, *,
               dedupe: bool, log: Callable[[str], None]) -> blocking.BlockingResult:
         return blocking.block(side_l.std, side_r.std, rules, max_pairs=settings.max_pairs, dedupe=dedupe, log=log,
-                              automatic=not settings.blocking_rules, max_block=settings.max_block, enc=enc)
+                              automatic=not settings.blocking_rules, max_block=settings.max_block, enc=enc,
+                              key_codes=None if dedupe else key_codes_of(side_l, side_r))
 
     def compare(self, proposed: blocking.BlockingResult, enc: cmp.Encoded, extra: tuple[np.ndarray, np.ndarray],
                 settings: Settings) -> Candidates:
