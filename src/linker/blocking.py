@@ -116,7 +116,7 @@ def rule_parts(rule: Rule) -> list[tuple[tuple[str, str], tuple[str, str]]]:
                     [p for k in rule.registry_keys for p in key_columns(k)]))
 
 
-def _available(std: pd.DataFrame, key: str, memo: dict | None = None) -> bool:
+def available(std: pd.DataFrame, key: str, memo: dict | None = None) -> bool:
     """Whether some row of ``std`` can carry ``key`` (its columns exist and a part holds somewhere)."""
     for c, kind in key_columns(key):
         if kind == "any":
@@ -168,7 +168,7 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
     ]
     for keys, is_loose in [*((k, False) for k in candidates), *((k, True) for k in loose)]:
         rule = Rule.parse(keys, loose=is_loose)
-        if all(_available(std_l, a, memo) and _available(std_r, b, memo)
+        if all(available(std_l, a, memo) and available(std_r, b, memo)
                for a, b in zip(rule.list_keys, rule.registry_keys)):
             rules.append(rule)
     # generic columns both sides share (addresses, postcodes...): pairs of the three most distinctive

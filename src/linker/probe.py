@@ -30,17 +30,6 @@ PROBE_BLOCK = 2000
 PROBE_RULES = (("sn_stem",), ("fn_canon", "by"), ("dob",), ("sn_phon", "fn_init"))
 
 
-def _carries(std: pd.DataFrame, key: str) -> bool:
-    """Whether the table has the columns of ``key`` and some row holds a value in them."""
-    for col, kind in blocking.key_columns(key):
-        if col not in std:
-            return False
-        values = std[col].to_numpy()
-        if not (values != "").any() if values.dtype == object else not (values > 0).any():
-            return False
-    return True
-
-
 def probe_missed(std_l: pd.DataFrame, std_r: pd.DataFrame, enc: cmp.Encoded, model: fs.Model,
                  tf: fs.TermFrequencies, scored, *, seed: int, workers: int = 1) -> dict | None:
     """``{"missed": expected genuine entries blocking missed, "sd": its sampling error, "pool": entries it
@@ -48,7 +37,8 @@ def probe_missed(std_l: pd.DataFrame, std_r: pd.DataFrame, enc: cmp.Encoded, mod
     is left to look at or no loose key is on both sides."""
     p_gen = scored.entries["p_genuine"].to_numpy(float)
     pool = np.flatnonzero(p_gen < 0.5)
-    rules = [blocking.Rule.parse(r) for r in PROBE_RULES if all(_carries(std_l, k) and _carries(std_r, k) for k in r)]
+    rules = [blocking.Rule.parse(r) for r in PROBE_RULES
+             if all(blocking.available(std_l, k) and blocking.available(std_r, k) for k in r)]
     if not len(pool) or not rules:
         return None
     rng = np.random.default_rng([seed, 19])
@@ -63,8 +53,7 @@ def probe_missed(std_l: pd.DataFrame, std_r: pd.DataFrame, enc: cmp.Encoded, mod
     renum[rows] = np.arange(k)
     ol, orr = renum[scored.left[old]], scored.right[old].astype(np.int64)
     ow = scored.weights["match_weight"].to_numpy()[old]
-    seen = set(zip(ol.tolist(), orr.tolist()))
-    fresh = np.array([(a, b) not in seen for a, b in zip(got.left.tolist(), got.right.tolist())], bool)
+    fresh = ~np.isin(got.left.astype(np.int64) * n_r + got.right, ol * n_r + orr)
     nl, nr = got.left[fresh].astype(np.int64), got.right[fresh].astype(np.int64)
     if len(nl):
         gam = cmp.compare(enc, rows[nl], nr, workers=workers)
