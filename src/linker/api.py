@@ -87,7 +87,6 @@ class MatchResult:
 
     def __init__(self, output) -> None:
         self._out = output          # linker.run.MatchOutput
-        self._inputs: tuple[str, ...] = ()
 
     @property
     def matches(self) -> pd.DataFrame:
@@ -155,7 +154,7 @@ class MatchResult:
         from .run import check_matches_format
 
         check_matches_format(format)
-        with OutputDir(os.fspath(out), command="match", force=force, inputs=self._inputs) as target:
+        with OutputDir(os.fspath(out), command="match", force=force, inputs=self._out.inputs) as target:
             self._out.write(target, redact=redact, matches_format=format)
         return Path(out)
 
@@ -163,10 +162,6 @@ class MatchResult:
         c, e = self.counts, self.expected_genuine
         return (f"<MatchResult {c.total} entries: {c.match} match, {c.review} review, {c.no_match} no_match; "
                 f"expected genuine {e.estimate:.1f} [{e.low:.1f}, {e.high:.1f}]>")
-
-
-def _paths(*sources: Any) -> tuple[str, ...]:
-    return tuple(os.fspath(s) for s in sources if isinstance(s, (str, os.PathLike)))
 
 
 def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | None = None, engine: Any = "local",
@@ -188,15 +183,11 @@ def match(list: Source, registry: Source, *, config: str | os.PathLike[str] | No
     from .run import match as run_match
 
     settings = _settings(config, options, call="match")
-    label_files = [os.fspath(labels)] if isinstance(labels, (str, os.PathLike)) else \
-        [os.fspath(p) for p in (labels or ())]
     output = run_match(list, registry, settings, out=os.fspath(out) if out is not None else None, force=force,
-                       model_path=os.fspath(model) if model is not None else None, labels_path=label_files or None,
+                       model_path=os.fspath(model) if model is not None else None, labels_path=labels,
                        breakdown_columns=tuple(breakdown), log=log, engine=engine, spark_master=spark_master,
                        redact=redact, matches_format=format)
-    result = MatchResult(output)
-    result._inputs = _paths(list, registry, *([model] if model is not None else []), *label_files)
-    return result
+    return MatchResult(output)
 
 
 # ------------------------------------------------------------------------------------------- index
@@ -266,11 +257,12 @@ def dedupe(table: Source, *, config: str | os.PathLike[str] | None = None, engin
     ``list_id``: the table's options)."""
     from .engines import get_engine
     from .pipeline import run_dedupe
+    from .run import input_paths
 
     settings = _settings(config, options, call="dedupe")
     run = run_dedupe(table, settings, get_engine(engine, spark_master=spark_master, quiet=settings.quiet), log=log)
     result = DedupeResult(run, settings)
-    result._inputs = _paths(table)
+    result._inputs = input_paths(table)
     return result
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class MatchOutput:
     settings: Settings
     engine: str
     chance: object = None    # report.decoy.ChanceTest, or None without decoys
+    inputs: tuple[str, ...] = ()   # the files the run read (an output directory may never hold them)
 
     def write(self, target: OutputDir, *, redact: bool = False, matches_format: str = "csv") -> None:
         """matches.csv (or matches.parquet), report.json, report.html, model.json and timings.json into a
@@ -60,8 +62,10 @@ def matches_file(table: pd.DataFrame, matches_format: str) -> tuple[str, bytes]:
     return "matches.parquet", sink.getvalue().to_pybytes()
 
 
-def _label_files(labels_path: str | Sequence[str] | None) -> list[str]:
-    return [labels_path] if isinstance(labels_path, str) else list(labels_path or ())
+def _label_files(labels_path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None) -> list[str]:
+    if isinstance(labels_path, (str, os.PathLike)):
+        return [os.fspath(labels_path)]
+    return [os.fspath(p) for p in labels_path or ()]
 
 
 def _json(data: dict, *, compact: bool = False) -> str:
@@ -72,8 +76,9 @@ def _json(data: dict, *, compact: bool = False) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
-def _paths(*sources) -> tuple[str, ...]:
-    return tuple(s for s in sources if isinstance(s, str) or hasattr(s, "__fspath__"))
+def input_paths(*sources) -> tuple[str, ...]:
+    """The paths among ``sources`` (DataFrames and None left out)."""
+    return tuple(os.fspath(s) for s in sources if isinstance(s, (str, os.PathLike)))
 
 
 def match(list_src: Source, registry_src: Source, settings: Settings, *, out: str | None = None,
@@ -88,12 +93,12 @@ def match(list_src: Source, registry_src: Source, settings: Settings, *, out: st
     ``out`` is claimed before any work (checked and locked, see ``linker.outdir``): it is never a folder that
     holds the inputs or files linker did not write."""
     check_matches_format(matches_format)        # before any work
-    claim = nullcontext() if out is None else OutputDir(
-        out, command="match", force=force,
-        inputs=_paths(list_src, registry_src, *([model_path] if model_path else []), *_label_files(labels_path)))
+    inputs = input_paths(list_src, registry_src, model_path, *_label_files(labels_path))
+    claim = nullcontext() if out is None else OutputDir(out, command="match", force=force, inputs=inputs)
     with claim as target:
         result = analyse(list_src, registry_src, settings, model_path=model_path, labels_path=labels_path,
                          breakdown_columns=breakdown_columns, log=log, engine=engine, spark_master=spark_master)
+        result.inputs = inputs
         if target is not None:
             result.write(target, redact=redact, matches_format=matches_format)
         return result
