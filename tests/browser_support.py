@@ -3,6 +3,7 @@ missing on a developer's machine (the module skips) but never in CI (the module 
 from __future__ import annotations
 
 import os
+from typing import Iterator
 
 import pytest
 
@@ -21,3 +22,14 @@ def require_chromium():
 
 def launch(pw):
     return pw.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """One headless Chromium for a test module (import this fixture into it)."""
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as pw:
+        b = launch(pw)
+        yield b
+        b.close()

@@ -17,7 +17,7 @@ from linker.report.html import render_html
 sys.path.insert(0, str(Path(__file__).parent))
 from report_sample import HOSTILE, build_report  # noqa: E402
 
-from browser_support import launch, require_chromium  # noqa: E402
+from browser_support import browser, require_chromium  # noqa: E402,F401  (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 sync_api = require_chromium()
@@ -25,14 +25,6 @@ sync_api = require_chromium()
 
 def fold(text: str) -> str:
     return text.lower().replace("ё", "е").replace("ë", "e")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

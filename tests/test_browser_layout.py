@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -14,20 +13,12 @@ from linker.report.html import render_html
 sys.path.insert(0, str(Path(__file__).parent))
 from report_sample import build_report  # noqa: E402
 
-from browser_support import launch, require_chromium  # noqa: E402
+from browser_support import browser, require_chromium  # noqa: E402,F401  (browser: a fixture)
 
 pytestmark = pytest.mark.browser
 sync_api = require_chromium()
 GRID = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9,
         0.95, 0.97, 0.99, 0.995, 0.999]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
 
 
 def big_numbers(report: dict) -> dict:
