@@ -38,7 +38,7 @@ ROSTERS = {
                                 args=["--style", "us", "--form", "census", "--damage", "2"]),
     "us-tax-20k": dict(registry=20000, list=1000, seed=109, args=["--style", "us", "--form", "tax"]),
     "us-tax-20k-heavy": dict(registry=20000, list=1000, seed=110, args=["--style", "us", "--form", "tax", "--damage", "2"]),
-    # rosters from "other hands" (synth_hands.py): Код ids, one name cell in other orders, ranks inside it,
+    # rosters from "other hands" (synthetic/hands.py): Код ids, one name cell in other orders, ranks inside it,
     # initials without dates, Ukrainian/Belarusian romanizations, namesakes whose date contradicts
     "hands-ru-30k": dict(registry=30000, list=1000, seed=111, args=["--style", "hands", "--namesakes", "0.6"]),
     "hands-latin-30k": dict(registry=30000, list=1000, seed=112,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from linker.synth_ru import synth, write_synth
+from linker.synthetic.ru import synth, write_synth
 
 FIXTURES = {
     "ru": {"registry": 3000, "list_size": 300, "latin": False, "seed": 1},

@@ -1,11 +1,11 @@
-"""The date order of a column is read from its values (fields_dates.date_order) and carried by the mapping."""
+"""The date order of a column is read from its values (fields.dates.date_order) and carried by the mapping."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from linker.columns import map_columns
-from linker.fields_dates import date_order, parse_dates
+from linker.fields.dates import date_order, parse_dates
 
 
 @pytest.mark.parametrize("values,order,other", [

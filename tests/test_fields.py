@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import linker.fields_dates as fd
+import linker.fields.dates as fd
 from linker.fields import (
     CATEGORY_COMPATIBLE,
     RANKS,

@@ -11,7 +11,7 @@ from linker import assign, interval
 from linker.blocking import Rule
 from linker.run import match
 from linker.settings import Settings
-from linker.synth_ru import synth, write_synth
+from linker.synthetic.ru import synth, write_synth
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "fixtures"

@@ -124,7 +124,7 @@ def test_whole_name_weight_follows_the_registry_frequency(tmp_path):
     from click.testing import CliRunner
 
     from linker.cli import main
-    from linker.synth_hands import synth_hands
+    from linker.synthetic.hands import synth_hands
 
     reg, lst, _ = synth_hands(3000, 300, seed=5)
     full = reg["Фамилия"] + " " + reg["Имя"] + " " + reg["Отчество"]

@@ -209,7 +209,7 @@ def test_dedupe_on_spark_gives_the_local_clusters(spark, tmp_path: Path) -> None
 def test_initials_and_name_cells_of_other_hands_as_local(spark, tmp_path: Path) -> None:
     """A list of one name cell (read with the registry's lexicon) and entries of initials without a date
     (blocked by a rule whose list part is a selector, fn_is_init>any): the same run on both engines."""
-    from linker.synth_hands import synth_hands
+    from linker.synthetic.hands import synth_hands
 
     reg, lst, _ = synth_hands(2000, 200, seed=7)
     extra = reg.iloc[:3]

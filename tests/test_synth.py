@@ -1,4 +1,4 @@
-"""Tests of linker.synth_ru: the synthetic registry, the damaged list and its truth."""
+"""Tests of linker.synthetic.ru: the synthetic registry, the damaged list and its truth."""
 from __future__ import annotations
 
 import re
@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linker.synth_ru import REGISTRY_COLUMNS, csv_bytes, synth, write_synth
-from linker.synth_damage import RANKS, format_dates, layout, promote
-from linker.synth_list import CYRILLIC_ONLY, DAMAGE_RATES, LATIN_ONLY
-from linker.synth_names import (feminine_surname, masculine_surname, name_tables, opposite_gender_surname,
+from linker.synthetic.ru import REGISTRY_COLUMNS, csv_bytes, synth, write_synth
+from linker.synthetic.damage import RANKS, format_dates, layout, promote
+from linker.synthetic.lists import CYRILLIC_ONLY, DAMAGE_RATES, LATIN_ONLY
+from linker.synthetic.names import (feminine_surname, masculine_surname, name_tables, opposite_gender_surname,
                                 patronymic)
 
 CYRILLIC = re.compile("[\u0400-\u04FF]")
@@ -56,7 +56,7 @@ def test_surname_gender(male, female):
 
 
 def test_surname_gender_round_trip_over_the_table():
-    from linker.synth_names import _known_surnames
+    from linker.synthetic.names import _known_surnames
     bad = [s for s in _known_surnames() if masculine_surname(feminine_surname(s)) != s]
     assert bad == []
     assert feminine_surname("Завгородний") == "Завгородняя" and masculine_surname("Донская") == "Донской"

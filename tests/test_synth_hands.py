@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linker.synth_hands import REGISTRY_HEADERS, _romanize, synth_hands
+from linker.synthetic.hands import REGISTRY_HEADERS, _romanize, synth_hands
 
 
 def test_headers_ids_and_truth():

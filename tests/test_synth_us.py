@@ -1,4 +1,4 @@
-"""Tests of linker.synth_us: the US-style registry, census and tax-form lists, and their truth."""
+"""Tests of linker.synthetic.us: the US-style registry, census and tax-form lists, and their truth."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linker.synth_ru import csv_bytes
-from linker.synth_us import REGISTRY_COLUMNS_US, census_names, nickname_table, synth_us
+from linker.synthetic.ru import csv_bytes
+from linker.synthetic.us import REGISTRY_COLUMNS_US, census_names, nickname_table, synth_us
 
 
 @pytest.fixture(scope="module")

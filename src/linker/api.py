@@ -343,7 +343,7 @@ def synth(registry: int, list: int, *, style: str = "ru", form: str = "census", 
     """A synthetic registry, a damaged list drawn from it, and the truth (as `linker synth`): ``style``
     ``ru`` (a Russian personnel registry), ``us`` (a Social-Security-style registry and a census or tax
     list, ``form``) or ``hands`` (a second compiler's roster)."""
-    from .synth_ru import synth_rosters
+    from .synthetic.ru import synth_rosters
 
     reg, lst, truth = synth_rosters(registry, list, style=style, form=form, latin=latin, seed=seed, genuine=genuine,
                                     namesakes=namesakes, duplicates=duplicates, heavy_namesakes=heavy_namesakes,

@@ -329,7 +329,7 @@ def synth_cmd(registry, list_size, out, latin, seed, genuine, namesakes, duplica
       linker synth --style us --form tax --registry 20000 --list 1000 --out rosters/us --seed 1
     """
     from .outdir import OutputDir, install_signal_handlers
-    from .synth_ru import synth_rosters, write_synth
+    from .synthetic.ru import synth_rosters, write_synth
 
     install_signal_handlers()
     with OutputDir(out, command="synth", force=force) as target:

@@ -88,7 +88,7 @@ class Mapping:
 
     fields: tuple[tuple[str, str], ...]
     text: tuple[str, ...] = ()
-    date_order: str = ""        # of the birth_date column, read from its values (fields_dates.date_order)
+    date_order: str = ""        # of the birth_date column, read from its values (fields.dates.date_order)
     date_other: int = 0         # values of that column that show the other order (each is read in its own)
     text_columns: tuple[tuple[str, str], ...] = ()   # generic field name -> this side's column, where they differ
 
@@ -172,7 +172,7 @@ def _date_order(df: pd.DataFrame, col: str | None) -> tuple[str, int]:
     """(order, values the other way) of a date column; ("", 0) without one."""
     if col is None:
         return "", 0
-    from .fields_dates import date_order
+    from .fields.dates import date_order
 
     return date_order(df[col])
 

@@ -70,8 +70,8 @@ def _tokens(text: str) -> tuple[list[str], int]:
 
 @lru_cache(maxsize=1)
 def _rank_keys() -> tuple[frozenset[str], frozenset[str]]:
-    """Keys of the words that name a rank, and of those that only qualify one (see fields_ranks)."""
-    from ..fields_ranks import RANK_QUALIFIERS, RANK_WORDS
+    """Keys of the words that name a rank, and of those that only qualify one (see fields.ranks)."""
+    from ..fields.ranks import RANK_QUALIFIERS, RANK_WORDS
     given = known_given_keys()
     return (frozenset(name_key(w) for w in RANK_WORDS) - given,
             frozenset(name_key(w) for w in RANK_QUALIFIERS) - given)

@@ -18,9 +18,9 @@ import random
 import numpy as np
 import pandas as pd
 
-from linker.synth_people import _units, make_people
-from linker.synth_damage import RANKS, SCHEMES, typo
-from linker.synth_names import int_str, zpad
+from linker.synthetic.people import _units, make_people
+from linker.synthetic.damage import RANKS, SCHEMES, typo
+from linker.synthetic.names import int_str, zpad
 
 __all__ = ["synth_hands"]
 

@@ -23,7 +23,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from linker.fields_common import fold_to_cyrillic_lower, map_unique_series
+from linker.fields.common import fold_to_cyrillic_lower, map_unique_series
 
 RANKS: tuple[str, ...] = (
     "рядовой", "ефрейтор", "младший сержант", "сержант", "старший сержант", "старшина", "прапорщик",

@@ -1,4 +1,4 @@
-"""String damage for synthetic lists (linker.synth_ru): typos, OCR, look-alikes, keyboard layout, ranks,
+"""String damage for synthetic lists (linker.synthetic.ru): typos, OCR, look-alikes, keyboard layout, ranks,
 categories, dates, transliteration. Per-string functions take a ``random.Random`` so that the caller
 controls determinism; they run only over the damaged entries or over unique strings.
 """
@@ -10,7 +10,7 @@ import iuliia
 import numpy as np
 import pandas as pd
 
-from linker.synth_names import int_str, map_unique, zpad
+from linker.synthetic.names import int_str, map_unique, zpad
 
 CYR_LOWER = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 LAT_LOWER = "abcdefghijklmnopqrstuvwxyz"

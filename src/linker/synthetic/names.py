@@ -1,4 +1,4 @@
-"""Name tables and Russian name morphology for the synthetic registry (linker.synth_ru).
+"""Name tables and Russian name morphology for the synthetic registry (linker.synthetic.ru).
 
 Data: ``linker/data/surnames.csv`` and ``linker/data/given_names.csv`` (their headers say source and
 meaning). Morphology: patronymics from the father's given name by the standard rules, feminine forms of

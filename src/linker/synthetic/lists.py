@@ -1,4 +1,4 @@
-"""The damaged list of linker.synth_ru: which people it holds, how each entry is damaged, how it is laid out.
+"""The damaged list of linker.synthetic.ru: which people it holds, how each entry is damaged, how it is laid out.
 
 Damage tokens recorded per entry in truth.csv's ``damage`` column (";"-joined, in the order below) and
 their base rates per entry (multiplied by ``damage``). A token is recorded only when the damage changed
@@ -11,11 +11,11 @@ import random
 import numpy as np
 import pandas as pd
 
-from linker.synth_people import People, make_people
-from linker.synth_damage import (CATEGORIES, CATEGORY_EN, CATEGORY_WORDINGS, CYR_LOWER, LAT_LOWER, RANK_ABBR,
+from linker.synthetic.people import People, make_people
+from linker.synthetic.damage import (CATEGORIES, CATEGORY_EN, CATEGORY_WORDINGS, CYR_LOWER, LAT_LOWER, RANK_ABBR,
                                  RANK_EN, RANK_EN_ABBR, RANKS, SCHEME_WEIGHTS, _RANK_BAND_TOP, _TWINS,
                                  format_dates, layout, lookalike, ocr, punct, transliterate, typo, yo_swap)
-from linker.synth_names import diminutive_table, int_str, map_unique, opposite_gender_surname, zpad
+from linker.synthetic.names import diminutive_table, int_str, map_unique, opposite_gender_surname, zpad
 
 DAMAGE_RATES: dict[str, float] = {
     # names

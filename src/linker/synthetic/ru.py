@@ -8,7 +8,7 @@
   ``genuine`` of them drawn from the registry (some listed twice), the rest invented, part of them
   namesakes of registry people; every entry damaged as in DOMAIN.md ("How lists get damaged").
 - truth_df: ``list_id,registry_id,damage,kind``: registry id ("" if not in the registry), the damage applied
-  (";"-joined tokens, see synth_list.DAMAGE_RATES) and the kind of entry (genuine / duplicate / namesake /
+  (";"-joined tokens, see synthetic.lists.DAMAGE_RATES) and the kind of entry (genuine / duplicate / namesake /
   invented).
 
 Everything is vectorized over whole columns; Python runs only over unique strings and over the damaged
@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 
 from linker.errors import ConfigError
-from linker.synth_damage import CATEGORIES, RANKS
-from linker.synth_names import int_str, zpad
-from linker.synth_people import PN_LETTERS, People, _close_namesake_years, _units, make_people
+from linker.synthetic.damage import CATEGORIES, RANKS
+from linker.synthetic.lists import build_list
+from linker.synthetic.names import int_str, zpad
+from linker.synthetic.people import PN_LETTERS, People, _close_namesake_years, _units, make_people
 
 __all__ = ["synth", "write_synth", "REGISTRY_COLUMNS", "PN_LETTERS"]
 
@@ -56,8 +57,6 @@ def synth(registry: int, list_size: int, *, latin: bool = False, seed: int = 0, 
     heavy_namesakes: concentrate the name distribution (many more namesakes, some with close birth years);
     damage: multiplies every damage and missing-field rate (0 = a clean list in the registry's formats).
     """
-    from linker.synth_list import build_list
-
     for name, v in (("genuine", genuine), ("namesakes", namesakes), ("duplicates", duplicates)):
         if not 0.0 <= v <= 1.0:
             raise ConfigError(f"synth: {name}={v} is outside [0, 1]; give a share between 0 and 1")
@@ -114,18 +113,18 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 def synth_rosters(registry: int, list_size: int, *, style: str = "ru", form: str = "census", latin: bool = False,
                   seed: int = 0, genuine: float = 0.9, namesakes: float = 0.3, duplicates: float = 0.03,
                   heavy_namesakes: bool = False, damage: float = 1.0) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(registry, list, truth) of one style: ``ru`` (`synth`), ``us`` (`linker.synth_us.synth_us`, census or
-    tax ``form``) or ``hands`` (`linker.synth_hands.synth_hands`)."""
+    """(registry, list, truth) of one style: ``ru`` (`synth`), ``us`` (`linker.synthetic.us.synth_us`, census or
+    tax ``form``) or ``hands`` (`linker.synthetic.hands.synth_hands`)."""
     if registry < 1 or list_size < 1:
         raise ConfigError(f"--registry {registry} --list {list_size}: both must be at least 1")
     if style == "us":
         if genuine <= 0:
             raise ConfigError("--genuine 0 with --style us: the share of the population in the registry must be "
                               "above 0")
-        from .synth_us import synth_us
+        from .us import synth_us
         return synth_us(registry, list_size, form=form, seed=seed, genuine=genuine, damage=damage)
     if style == "hands":
-        from .synth_hands import synth_hands
+        from .hands import synth_hands
         return synth_hands(registry, list_size, latin=latin, seed=seed, genuine=genuine, namesakes=namesakes)
     if style != "ru":
         raise ConfigError(f"--style {style}: unknown style; use ru, us or hands")

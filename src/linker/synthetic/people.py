@@ -1,4 +1,4 @@
-"""The people of a synthetic Russian personnel registry (`linker.synth_ru`, `synth_list`, `synth_hands`):
+"""The people of a synthetic Russian personnel registry (`linker.synthetic.ru`, `linker.synthetic.lists`, `linker.synthetic.hands`):
 names, birth dates by category and rank, personal numbers, units."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from linker.synth_damage import RANKS
-from linker.synth_names import make_names
+from linker.synthetic.damage import RANKS
+from linker.synthetic.names import make_names
 
 PN_LETTERS = np.array(list("АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ"), dtype=object)
 REFERENCE_DAY = np.datetime64("2022-07-01")

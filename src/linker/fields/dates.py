@@ -35,7 +35,7 @@ import re
 
 import pandas as pd
 
-from linker.fields_common import map_unique_frame
+from linker.fields.common import map_unique_frame
 
 DateParts = tuple[int, int, int, bool]  # year, month, day, invalid
 

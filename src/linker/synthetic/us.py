@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from linker.errors import ConfigError
-from linker.synth_names import zpad
+from linker.synthetic.names import zpad
 
 __all__ = ["synth_us", "US_FORMS", "US_DAMAGE_RATES", "REGISTRY_COLUMNS_US"]
 

@@ -1,11 +1,11 @@
 """Standardizers of the non-name fields: dates, personal numbers, ranks, categories, units, sex, free text.
 
 Every public function takes a pandas Series of text (missing = ``""``, ``None`` or ``NaN``), works once per
-distinct value (see :mod:`linker.fields_common`) and returns a result with the input's index. Each has a
+distinct value (see :mod:`linker.fields.common`) and returns a result with the input's index. Each has a
 scalar twin (``parse_date_text``, ``personal_number_key``, ``rank_of``, ``category_of``, ``unit_of``,
 ``sex_of``, ``text_key``) that says what one value becomes; the Series functions are exactly the scalar mapped.
 
-Dates live in :mod:`linker.fields_dates`, ranks in :mod:`linker.fields_ranks`; both are re-exported here.
+Dates live in :mod:`linker.fields.dates`, ranks in :mod:`linker.fields.ranks`; both are re-exported here.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import re
 import numpy as np
 import pandas as pd
 
-from linker.fields_common import (
+from linker.fields.common import (
     LATIN_TO_CYRILLIC_UPPER,
     map_unique_series,
     squeeze,
     text_key,
 )
-from linker.fields_dates import parse_date_text, parse_dates
-from linker.fields_ranks import RANKS, rank_of, rank_ordinal
+from linker.fields.dates import parse_date_text, parse_dates
+from linker.fields.ranks import RANKS, rank_of, rank_ordinal
 
 __all__ = [
     "CATEGORY_COMPATIBLE", "RANKS", "category_code", "category_of", "normalize_personal_number",
