@@ -136,15 +136,13 @@ def test_latin_o_reads_as_yo_where_the_registry_holds_only_that_surname() -> Non
 
 
 def test_display_names_show_the_reading_the_match_used() -> None:
-    """The report's names: recalled from standardize, or parsed again with the lexicon the frame was read
+    """The report's names: those standardize parsed, or parsed again with the lexicon the table was read
     with (Spark standardizes in its workers and records the lexicon on the driver)."""
-    from linker.standardize import display_names, read_with
+    from linker.standardize import display_names, standardize_names
 
     lex = _lexicon()
     lst = pd.DataFrame({"fio": ["Борис Витальевич Гаврилович"]})
-    standardize(lst, LIST_MAP, lex)
-    assert display_names(lst, LIST_MAP)["surname"].tolist() == ["Гаврилович"]
-    fresh = lst.copy()
-    assert display_names(fresh, LIST_MAP)["surname"].tolist() == ["Борис"]      # the rules alone
-    read_with(fresh, lex)
-    assert display_names(fresh, LIST_MAP)["surname"].tolist() == ["Гаврилович"]
+    _std, parsed = standardize_names(lst, LIST_MAP, lex)
+    assert display_names(lst, LIST_MAP, parsed=parsed)["surname"].tolist() == ["Гаврилович"]
+    assert display_names(lst, LIST_MAP)["surname"].tolist() == ["Борис"]      # the rules alone
+    assert display_names(lst, LIST_MAP, lexicon=lex)["surname"].tolist() == ["Гаврилович"]

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from linker import names as N
 from linker.columns import Mapping
 from linker.names import _columns as S
-from linker.names import _memo as M
 from linker.names._columns import _clean_name, _key_and_initial, _looks_swapped, _parse_full_names, _split_given
 from linker.standardize import _personal_numbers, _personal_numbers_scalar, standardize
 
@@ -154,23 +153,19 @@ def test_empty_frame_keeps_the_columns_and_dtypes() -> None:
 
 
 def test_display_names_reuse_what_standardize_parsed() -> None:
-    """display_names of the frame standardize saw reuses its names (all rows or some), equal to a fresh
-    parse; a changed name column, another frame or another mapping parse again."""
+    """display_names given the names standardize_names parsed shows them (all rows or some), equal to a fresh
+    parse; parsed names of another table's length are refused."""
+    from linker.standardize import standardize_names
 
     df = pd.DataFrame({"fio": ["Иванов Иван Иванович", "Петрова А. С.", "", "иван петров", "Ким Ен Су"],
                        "d": ["1.1.1990"] * 5})
     m = Mapping((("full_name", "fio"), ("birth_date", "d")))
-    fresh = S.display_names(df.copy(), m)
-    standardize(df, m)
-    assert M.recalled_names(df, m) is not None
-    pd.testing.assert_frame_equal(S.display_names(df, m), fresh)
+    fresh = S.display_names(df, m)
+    std, parsed = standardize_names(df, m)
+    pd.testing.assert_frame_equal(std, standardize(df, m))
+    pd.testing.assert_frame_equal(S.display_names(df, m, parsed=parsed), fresh)
     rows = np.array([3, 0, 3])
+    pd.testing.assert_frame_equal(S.display_names(df, m, rows, parsed=parsed), fresh.iloc[rows])
     pd.testing.assert_frame_equal(S.display_names(df, m, rows), fresh.iloc[rows])
-    assert M.recalled_names(df.copy(), m) is None
-    assert M.recalled_names(df, Mapping((("surname", "fio"),))) is None
-    df.loc[1, "fio"] = "Сидоров Пётр"
-    assert M.recalled_names(df, m) is None
-    assert S.display_names(df, m)["surname"].tolist()[1] == "Сидоров"
-    key = id(df)
-    del df
-    assert key not in M._NAMES
+    with pytest.raises(ValueError, match="parsed names of 5 rows"):
+        S.display_names(df.iloc[:2], m, parsed=parsed)

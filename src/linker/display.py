@@ -66,7 +66,7 @@ def display_table(side, rows: np.ndarray | None = None) -> pd.DataFrame:
     if rows is None and getattr(side, "display_cache", None) is not None:
         return side.display_cache
     raw = side.raw if rows is None else side.raw.iloc[rows]
-    out = display_names(side.raw, side.mapping, rows) \
+    out = display_names(side.raw, side.mapping, rows, parsed=side.names, lexicon=side.lexicon) \
         if (side.mapping.get("surname") or side.mapping.get("full_name")) else pd.DataFrame(index=raw.index)
     for f in DISPLAY_FIELDS[3:]:
         col = side.mapping.get(f)

@@ -14,7 +14,7 @@ import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Protocol, Union
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol, Union
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,10 @@ from .columns import Mapping, ids_of, map_columns
 from .errors import InputError
 from .io import frame_table, read_table
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .names._lexicon import NameLexicon
+    from .standardize import ParsedNames
 
 #: a table given to the pipeline: a file path, or a pandas DataFrame
 Source = Union[str, "os.PathLike[str]", pd.DataFrame]
@@ -41,6 +45,8 @@ class Side:
     display_cache: pd.DataFrame | None = None    # what a reader sees of each row (linker.display)
     from_frame: bool = False        # given as a DataFrame in Python, not read from a file
     keys: object | None = None      # a prepared registry's side of encode and blocking (linker.prepared_keys)
+    names: ParsedNames | None = None    # the names standardize parsed from ``raw`` (what the report shows)
+    lexicon: NameLexicon | None = None  # the registry lexicon ``raw``'s full names were read with
 
 
 @dataclass

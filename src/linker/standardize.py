@@ -40,11 +40,10 @@ import pandas as pd
 from . import fields as F
 from . import names as N
 from .columns import Mapping, text_column
-from .names._columns import _objects, display_names, name_keys
-from .names._memo import read_with
+from .names._columns import ParsedNames, _objects, display_names, name_keys
 from .names._lexicon import NameLexicon
 
-__all__ = ["standardize", "display_names", "map_unique", "registry_lexicon", "read_with"]
+__all__ = ["standardize", "standardize_names", "display_names", "map_unique", "registry_lexicon", "ParsedNames"]
 
 
 def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
@@ -131,9 +130,15 @@ def standardize(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None 
     """The derived keys of one side (see the module docstring). A list's full-name cells are read with the
     registry's ``lexicon`` when given (`registry_lexicon`): which of their words the registry holds as
     surnames, given names and patronymics."""
+    return standardize_names(df, mapping, lexicon)[0]
+
+
+def standardize_names(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = None
+                      ) -> tuple[pd.DataFrame, ParsedNames]:
+    """`standardize`, and the names it parsed from the name cells (what `display_names` shows of each row)."""
     idx = df.index
     n = len(df)
-    data, mixed, layout = name_keys(df, mapping, lexicon)
+    data, mixed, layout, parsed = name_keys(df, mapping, lexicon)
     sn, fn = data["sn"], data["fn"]
 
     if mapping.get("birth_date"):
@@ -166,7 +171,7 @@ def standardize(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None 
     # one block per column, as column-by-column assignment makes (no consolidating copy)
     out = pd.concat([pd.Series(v, index=idx, name=k, copy=False) for k, v in data.items()], axis=1, copy=False)
     out.attrs["text_names"] = {f"t_{i}": name for i, name in enumerate(mapping.text)}   # headers, for display
-    return out
+    return out, parsed
 
 
 #: generic values that stand for "unknown" (after `fields.normalize_text`)

@@ -15,7 +15,7 @@ from .. import blocking, compare as cmp, model as fs
 from ..pipeline import Candidates, Side, add_pairs, key_codes_of
 from ..progress import Progress
 from ..settings import Settings
-from ..standardize import standardize
+from ..standardize import standardize_names
 
 
 class LocalEngine:
@@ -23,7 +23,8 @@ class LocalEngine:
     takes_standardized = True       # a side that comes standardized (a prepared registry) is left so
 
     def standardize(self, side: Side, settings: Settings, lexicon=None) -> None:
-        side.std = standardize(side.raw, side.mapping, lexicon)
+        side.std, side.names = standardize_names(side.raw, side.mapping, lexicon)
+        side.lexicon = lexicon
 
     def block(self, side_l: Side, side_r: Side, enc: cmp.Encoded, rules: list, settings: Settings, *,
               dedupe: bool, log: Callable[[str], None]) -> blocking.BlockingResult:

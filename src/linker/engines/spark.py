@@ -94,6 +94,7 @@ class SparkEngine:
         self._cached.append(std)
         self._frames[id(side)] = (std, like)
         side.std = to_pandas_rows(std, like).set_axis(side.raw.index)
+        side.lexicon = lexicon      # the report's display names, parsed on the driver, read as the workers did
 
     def block(self, side_l: Side, side_r: Side, enc: cmp.Encoded, rules: list, settings: Settings, *,
               dedupe: bool, log: Callable[[str], None]):

@@ -151,12 +151,11 @@ def standardize_spark(raw_sdf: DataFrame, raw: pd.DataFrame, mapping: Mapping, l
                       ) -> tuple[DataFrame, pd.DataFrame]:
     """The standardized table in Spark (with ``_row``), and an empty frame of its columns and dtypes; full-name
     cells read with the registry's ``lexicon`` (`linker.standardize.registry_lexicon`) when given."""
-    from ..standardize import read_with, standardize
+    from ..standardize import standardize
 
     probe = standardize(raw.head(32).reset_index(drop=True), mapping, lexicon)
     probe.insert(0, ROW, np.zeros(len(probe), np.int64))
     out_cols = list(probe.columns)
-    read_with(raw, lexicon)      # the report's display names, parsed on the driver, read as the workers did
     fn = _standardize_batches(list(map(str, raw.columns)), mapping, out_cols, lexicon)
     return raw_sdf.mapInPandas(fn, schema=schema_of(probe)), probe.iloc[:0].drop(columns=ROW)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import chain
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,6 @@ from ._given import canonical_given, is_placeholder, known_given_keys, phonetic,
 from ._key import name_key
 from ._layout import repair_layout
 from ._lexicon import NameLexicon
-from ._memo import lexicon_of, read_with, recalled_names, remember_names
 from ._script import fold_lookalikes
 
 
@@ -373,6 +372,15 @@ def _names_coded(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None
     return sn, fn, pt, m1 | m2 | m3, l1 | l2 | l3
 
 
+class ParsedNames(NamedTuple):
+    """The surname, given name and patronymic `name_keys` parsed from one side's name cells, in the source
+    spelling, as ``Coded`` columns: what the report shows of each row (`display_names`)."""
+
+    surname: Coded
+    first_name: Coded
+    patronymic: Coded
+
+
 def _names_frame(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
     """Raw surname, first_name, patronymic per row in the source spelling, plus row flags."""
     sn, fn, pt, mixed, layout = _names_coded(df, mapping)
@@ -385,13 +393,12 @@ def _names_frame(df: pd.DataFrame, mapping: Mapping) -> pd.DataFrame:
 # ------------------------------------------------------------------ keys
 
 def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = None
-              ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+              ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, ParsedNames]:
     """The name keys of one side (``sn fn pt fn_is_init pt_is_init fn_canon sn_stem sn_phon fn_phon`` and the
-    ``*_init`` letters, see `linker.standardize`), and the mixed_script and layout_repaired row flags; a
-    full-name cell read with the registry's ``lexicon`` when given."""
-    read_with(df, lexicon)
+    ``*_init`` letters, see `linker.standardize`), the mixed_script and layout_repaired row flags, and the
+    names as parsed (for display); a full-name cell read with the registry's ``lexicon`` when given."""
     surname, first, patronymic, mixed, layout = _names_coded(df, mapping, lexicon)
-    remember_names(df, mapping, (surname, first, patronymic))
+    parsed = ParsedNames(surname, first, patronymic)
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
     if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
                     (patronymic.codes, patronymic.values)):   # Ukrainian/Belarusian schemes: h is г
@@ -419,7 +426,7 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     }
     for col, coded in (("fn", fn), ("pt", pt), ("sn", sn)):
         data[f"{col}_init"] = coded.map(lambda k: k[:1]).rows()
-    return data, mixed, layout
+    return data, mixed, layout, parsed
 
 
 def _latin_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Coded],
@@ -459,20 +466,22 @@ def _latin_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Co
     return (_coded(pd.Series(fn_rows, dtype=object)), _coded(pd.Series(pt_rows, dtype=object)))
 
 
-def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = None) -> pd.DataFrame:
+def display_names(df: pd.DataFrame, mapping: Mapping, rows: np.ndarray | None = None, *,
+                  parsed: ParsedNames | None = None, lexicon: NameLexicon | None = None) -> pd.DataFrame:
     """Surname, first name, patronymic as a reader would write them (parsed from a full name if needed), of
     every row of ``df`` or of ``rows`` (positions) only; index: those rows' labels.
 
-    The names `standardize` found in this same ``df`` (same mapping, name columns unchanged) are reused:
-    a list's full names are parsed once per run; otherwise they are parsed again with the registry lexicon
-    they were read with (`read_with`)."""
-    names = recalled_names(df, mapping)
-    if names is None:
+    ``parsed``: the names `name_keys` found in this same ``df`` (a list's full names are then parsed once per
+    run); without them the cells are parsed again, full names read with the registry ``lexicon`` the match
+    read them with (Spark standardizes in its workers)."""
+    if parsed is not None and len(parsed.surname.codes) != len(df):
+        raise ValueError(f"display_names: parsed names of {len(parsed.surname.codes)} rows for a table of {len(df)}")
+    if parsed is None:
         part = df if rows is None else df.iloc[rows]
-        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping, lexicon_of(df))
+        sn, fn, pt, _mixed, _layout = _names_coded(part, mapping, lexicon)
         cols = (sn.rows(), fn.rows(), pt.rows())
         index = part.index
     else:
-        cols = tuple(c.rows() if rows is None else c.values[c.codes[rows]] for c in names)
+        cols = tuple(c.rows() if rows is None else c.values[c.codes[rows]] for c in parsed)
         index = df.index if rows is None else df.index[rows]
     return pd.DataFrame({"surname": cols[0], "first_name": cols[1], "patronymic": cols[2]}, index=index)
