@@ -109,12 +109,23 @@ def match_cmd(list_file, registry_file, out, config, maps, list_maps, registry_m
     click.echo(f"report: {Path(out) / 'report.html'}")
 
 
+def _one_table(name: str, metavar: str, out_help: str, config_help: str):
+    """The options of a command over one table: the table, --out, --config, --map and --id."""
+    def wrap(f):
+        for deco in reversed((
+                click.argument(name, metavar=metavar, type=click.Path(path_type=str)),
+                click.option("--out", "out", required=True, type=click.Path(path_type=str), help=out_help),
+                click.option("--config", type=click.Path(path_type=str), help=config_help),
+                click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN",
+                             help="Map a column onto a field (repeatable)."),
+                click.option("--id", "id_col", help="Id column (default: detected, else the row number)."))):
+            f = deco(f)
+        return f
+    return wrap
+
+
 @main.command("index")
-@click.argument("registry_file", metavar="REGISTRY", type=click.Path(path_type=str))
-@click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Index directory (REG.linker).")
-@click.option("--config", type=click.Path(path_type=str), help="TOML file with options (its [registry.map]).")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a column onto a field (repeatable).")
-@click.option("--id", "id_col", help="Id column (default: detected, else the row number).")
+@_one_table("registry_file", "REGISTRY", "Index directory (REG.linker).", "TOML file with options (its [registry.map]).")
 @click.option("--force", is_flag=True, help="Replace an earlier index in --out.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 def index_cmd(registry_file, out, config, maps, id_col, force, quiet):
@@ -187,11 +198,7 @@ def lookup_cmd(index_dir, model_path, surname, first_name, patronymic, full_name
 
 
 @main.command("dedupe")
-@click.argument("roster", metavar="ROSTER", type=click.Path(path_type=str))
-@click.option("--out", "out", required=True, type=click.Path(path_type=str), help="Output directory.")
-@click.option("--config", type=click.Path(path_type=str), help="TOML file with options (see README).")
-@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Map a column onto a field (repeatable).")
-@click.option("--id", "id_col", help="Id column (default: detected, else the row number).")
+@_one_table("roster", "ROSTER", "Output directory.", "TOML file with options (see README).")
 @click.option("--threshold", type=float, help="Pair probability from which two rows are linked [0.9].")
 @click.option("--seed", type=int, help="Random seed [0].")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
