@@ -8,6 +8,10 @@
   ``text.parquet`` the normalized text of every other column, by column name: which of those a run compares
   (the generic columns the list shares) depends on the list's headers, so the run picks them then;
 - ``ids.parquet``: the registry's ids;
+- the registry's side of encoding and blocking (`linker.prepared_keys`): each text group's sorted values
+  (``vocab_<k>``), each text column's rank in them (``own``), their code-point matrices (``cp_<k>``,
+  ``cplen_<k>``), and the key codes of every rule blocking could choose (``rule_<k>``, ``rulekeys_<k>``,
+  read only for the rules a run blocks on);
 - ``index.json``: the format version, the linker version, the registry file's name, size and sha256 and
   where it lies relative to the index, the mapping the standardized columns were made with, and the table's
   attributes (encoding, delimiter).
@@ -25,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import abc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -38,7 +43,7 @@ from .errors import InputError
 from .io import LineNumbers, read_table
 from .settings import Settings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 INDEX_FILE = "index.json"
 _KIND = "linker registry index"
 
@@ -60,6 +65,16 @@ def fingerprint(path: str | os.PathLike[str]) -> tuple[int, str]:
 
 
 # ------------------------------------------------------------------------------------- Parquet I/O
+def _write_part(table, path: Path) -> None:
+    """One Parquet file as a run reads it fastest: uncompressed, plain-encoded, one row group, so that reading
+    a column is a copy out of the memory-mapped pages, with no dictionary or decompression step (larger
+    files, read in about half the time)."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, path, compression="none", use_dictionary=False, row_group_size=max(table.num_rows, 1),
+                   write_statistics=False)
+
+
 class _Writer:
     """Parquet files whose text columns are int32 codes into one vocabulary of every distinct string of the
     index (``vocab.parquet``): a run makes each distinct string a Python object once, and a column of them
@@ -76,7 +91,6 @@ class _Writer:
         """Write every part and the vocabulary; what `_Reader` needs to know (the text columns, the encoding
         of the vocabulary)."""
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         text = [(p, c) for p, cols in self.parts.items() for c, v in cols.items() if v.dtype == object]
         allv = np.concatenate([self.parts[p][c] for p, c in text]) if text else np.zeros(0, object)
@@ -89,7 +103,7 @@ class _Writer:
         except (UnicodeError, pa.ArrowException):      # a lone surrogate: kept as its bytes
             vocab = pa.array([v.encode("utf-8", "surrogatepass") for v in uniq], type=pa.large_binary())
             as_bytes = True
-        pq.write_table(pa.table({"value": vocab}), self.root / "vocab.parquet", compression="none")
+        _write_part(pa.table({"value": vocab}), self.root / "vocab.parquet")
         at, coded = 0, {}
         for p, c in text:
             n = len(self.parts[p][c])
@@ -97,8 +111,7 @@ class _Writer:
             at += n
         for part, cols in self.parts.items():
             arrays = {c: pa.array(coded[part, c] if (part, c) in coded else v) for c, v in cols.items()}
-            pq.write_table(pa.table(arrays) if arrays else pa.table({}), self.root / f"{part}.parquet",
-                           compression="none")
+            _write_part(pa.table(arrays) if arrays else pa.table({}), self.root / f"{part}.parquet")
         return {"text": {p: [c for q, c in text if q == p] for p in self.parts}, "vocab_as_bytes": as_bytes}
 
 
@@ -219,13 +232,16 @@ def _registry_keys(std: pd.DataFrame, files: _Writer) -> dict:
             own[c] = (index.get_indexer(std[c].to_numpy(object)) + 1).astype(np.int32)   # "" is not in it: 0
     for i, g in enumerate(groups):
         files.add(f"vocab_{i}", {"value": vocab[g]})
+    files.add("own", own)
     files.add("probe", {"row": probe_rows(std[[c for c in std.columns if not c.startswith("t_")]])})
     code_points = {}
     for i, g in enumerate(groups):
         got = registry_code_points(vocab[g]) if nul_free else None
         if got is not None:
-            files.add(f"cp_{i}", {**{f"c{k}": got[0][:, k] for k in range(got[0].shape[1])}, "len": got[1]})
-            code_points[g] = {"part": f"cp_{i}", "chars": got[2]}
+            files.add(f"cp_{i}", {"cp": got[0].ravel()})
+            files.add(f"cplen_{i}", {"len": got[1].astype(np.int32)})
+            code_points[g] = {"part": f"cp_{i}", "lengths": f"cplen_{i}", "width": int(got[0].shape[1]),
+                              "chars": got[2]}
     keys = RegistryKeys(std, vocab, own, {}, nul_free)
     rules = []
     # the rules blocking could choose against any list: a two-row stand-in list on which every key holds on
@@ -303,25 +319,38 @@ class Prepared:
         from .prepared_keys import RegistryKeys
 
         meta = self.manifest["keys"]
-        vocab_all = self.files.vocab()
-        codes = self.files.read("std", codes=True)
-        vocab, own = {}, {}
-        for i, (g, cols) in enumerate(meta["groups"].items()):
-            at = self.files.read(f"vocab_{i}", codes=True)["value"]
-            vocab[g] = vocab_all[at]
-            rank = np.zeros(len(vocab_all), np.int32)
-            rank[at] = np.arange(1, len(at) + 1, dtype=np.int32)
-            for c in cols:
-                own[c] = rank[codes[c]]
-        rules = {tuple(rk): (self.files.read(f"rule_{i}")["code"], self.files.read(f"rulekeys_{i}")["key"])
-                 for i, rk in enumerate(meta["rules"])}
+        vocab = {g: self.files.read(f"vocab_{i}")["value"] for i, g in enumerate(meta["groups"])}
+        own = self.files.read("own")
+        rules = _RuleKeys(self.files, meta["rules"])
         code_points = {}
         for g, cp in meta["code_points"].items():
-            cols = self.files.read(cp["part"])
-            lengths = cols.pop("len")
-            code_points[g] = (np.stack([cols[f"c{k}"] for k in range(len(cols))], axis=1), lengths, cp["chars"])
+            flat = self.files.read(cp["part"])["cp"]
+            lengths = self.files.read(cp["lengths"])["len"].astype(np.int64)
+            code_points[g] = (flat.reshape(-1, int(cp["width"])), lengths, cp["chars"])
         return RegistryKeys(std, vocab, own, rules, bool(meta["nul_free"]), self.files.read("probe")["row"],
                             code_points)
+
+
+class _RuleKeys(abc.Mapping):
+    """The stored key codes of each blocking rule (`RegistryKeys.rules`), read when a run's blocking asks for
+    that rule: a list blocks on a few of the rules the index holds."""
+
+    def __init__(self, files: _Reader, rules: list) -> None:
+        self._files = files
+        self._at = {tuple(rk): i for i, rk in enumerate(rules)}
+        self._read: dict = {}
+
+    def __getitem__(self, keys: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        i = self._at[keys]
+        if i not in self._read:
+            self._read[i] = (self._files.read(f"rule_{i}")["code"], self._files.read(f"rulekeys_{i}")["key"])
+        return self._read[i]
+
+    def __iter__(self):
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 def _refuse(index: str, why: str, registry: str) -> InputError:
