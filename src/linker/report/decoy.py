@@ -145,16 +145,29 @@ def _rule_keys(decoys: pd.DataFrame, reg: pd.DataFrame, rule, enc: cmp.Encoded, 
     return np.where(ok_d, known.get_indexer(key_d), -1), rows[key_r >= 0], key_r[key_r >= 0]
 
 
+def _indexed_keys(decoys: pd.DataFrame, rule, keys) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """`_rule_keys` from a prepared registry's stored key codes (`linker.prepared_keys.RegistryKeys`), None
+    where the index does not hold the rule: each decoy's key (-1 where the rule does not hold), the registry
+    rows whose key some decoy has, and their keys."""
+    got = keys.key_codes(rule, decoys) if keys is not None else None
+    if got is None:
+        return None
+    code_d, code_r = got
+    rows = np.flatnonzero(np.isin(code_r, code_d[code_d >= 0]) & (code_r >= 0))
+    return code_d, rows, code_r[rows].astype(np.int64)
+
+
 def _block_decoys(decoys: pd.DataFrame, reg: pd.DataFrame, rules: list, enc: cmp.Encoded, *, max_pairs: int,
-                  max_block: int) -> tuple[np.ndarray, np.ndarray]:
+                  max_block: int, keys=None) -> tuple[np.ndarray, np.ndarray]:
     """The pairs `blocking.block(decoys, reg, rules)` gives, by `blocking.union_pairs` on keys that only the
     registry rows sharing a key with some decoy carry: no other row can pair with a decoy or counts in the
-    cap of a decoy's key. The registry's keys are looked up among the decoys' few values (by ``enc``'s
-    integer codes where it has them) instead of factorized with them."""
+    cap of a decoy's key. The registry's keys are those a prepared registry stores (``keys``), else looked
+    up among the decoys' few values (by ``enc``'s integer codes where it has them) instead of factorized
+    with them."""
     lookups: dict = {}
     keyed = []
     for rule in rules:
-        got = _rule_keys(decoys, reg, rule, enc, lookups)
+        got = _indexed_keys(decoys, rule, keys) or _rule_keys(decoys, reg, rule, enc, lookups)
         if got is None:                             # a rule blocking would compare as text: let it do all
             res = blocking.block(decoys, reg, rules, max_pairs=max_pairs, max_block=max_block)
             return res.left, res.right
@@ -184,7 +197,7 @@ def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest
     enc = cmp.restrict(_encode_decoys(run, picks, decoys), run.model.comparisons, source="model")
     rules = run_rules(run, settings)
     left, right = _block_decoys(decoys, run.registry.std, rules, enc, max_pairs=max(settings.max_pairs, 1),
-                                max_block=settings.max_block)
+                                max_block=settings.max_block, keys=run.registry.keys)
     gam = compare_in_chunks(enc, left, right, settings.chunk_pairs, settings.workers)
     n_r = len(run.registry.std)
     # term frequencies in this encoding's vocabulary (codes differ from the run's: run.tf would look up
