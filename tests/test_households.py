@@ -267,6 +267,54 @@ def test_the_household_cap_follows_the_share_of_shared_addresses_that_are_two_pe
     assert fs.household_share(frame[["gamma_first_name"]], np.ones(3), comps[:1], u) == 1.0
 
 
+def test_a_replaced_given_name_beside_its_birth_date_is_not_a_household():
+    # 1,000 pairs at one address: 800 give the same given name; 200 another. Where those 200 give the same
+    # date of birth they are one person's damaged records (FEBRL), where another date two people
+    addr = tuple(Comparison(f"t_{i}", ("else", "fuzzy", "exact"), f"text:{n}")
+                 for i, n in enumerate(("street_address", "city", "zip")))
+    comps = (fs.COMPARISONS["first_name"], fs.COMPARISONS["birth_date"], *addr)
+    frame = pd.DataFrame({"gamma_first_name": _levels("first_name", "exact", "else", "exact"),
+                          "gamma_birth_date": _levels("birth_date", "exact", "exact", "exact"),
+                          **{f"gamma_{c.name}": [2, 2, 0] for c in addr}})
+    u = {"first_name": np.array([0.99, 0.002, 0.002, 0.002, 0.002, 0.001, 0.001]),
+         "birth_date": np.array([0.5, 0.45, 0.04, 0.005, 0.004, 0.001])}
+    counts = np.array([800.0, 200.0, 50.0])
+    damaged = fs.household_share(frame, counts, comps, u)
+    assert damaged == 0.0 and fs.household_cap(damaged)[1] > 10.0
+    # the same counts with another date beside the other given name: a household's members
+    frame["gamma_birth_date"] = _levels("birth_date", "exact", "far apart", "exact")
+    two = fs.household_share(frame, counts, comps, u)
+    # one person's records fail at q (given name) times the date's rate, two people's at u's rates
+    bounds = fs.sure_pair_bounds(frame, counts, comps)
+    r1 = 1 - bounds["first_name"][1] * bounds["birth_date"][1]
+    r0 = 1 - 0.99 * (1 - 0.01)
+    assert two == pytest.approx(1 - (0.8 - r0) / (r1 - r0))
+    assert 0.15 < two < 0.25 and fs.household_cap(two) == fs.HOUSEHOLD_CAP
+
+
+def test_the_pairs_at_one_address_that_conflict_are_households_only_where_the_data_show_households():
+    addr = tuple(Comparison(f"t_{i}", ("else", "fuzzy", "exact"), f"text:{n}")
+                 for i, n in enumerate(("street_address", "city", "zip")))
+    comps = (fs.COMPARISONS["first_name"], fs.COMPARISONS["birth_date"], *addr)
+    u = {"first_name": np.array([0.99, 0.002, 0.002, 0.002, 0.002, 0.001, 0.001]),
+         "birth_date": np.array([0.5, 0.45, 0.04, 0.005, 0.004, 0.001])}
+    frame = pd.DataFrame({"gamma_first_name": _levels("first_name", "exact", "else", "else"),
+                          "gamma_birth_date": _levels("birth_date", "exact", "exact", "far apart"),
+                          **{f"gamma_{c.name}": [2, 2, 2] for c in addr}})
+    # one person's records only: the few that fail the witness are damage, not households
+    assert fs.conflicting_household_share(frame, np.array([900.0, 100.0, 1.0]), comps, u) == 0.0
+    # a household roster: most pairs at one address that fail it are two people
+    assert fs.conflicting_household_share(frame, np.array([600.0, 20.0, 400.0]), comps, u) > 0.95
+    assert fs.conflicting_household_share(frame[["gamma_first_name"]], np.ones(3), comps[:1], u) == 1.0
+
+
+def test_without_households_a_weak_pair_does_not_split_a_linked_cluster():
+    # 0-1 and 1-2 linked; 0-2 proposed and confidently apart (one person's records damaged differently)
+    left, right, prob = np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.99, 0.98, 0.02])
+    assert cluster_links(3, left, right, prob, 0.9).tolist() == [0, 0, 2]
+    assert cluster_links(3, left, right, prob, 0.9, apart=False).tolist() == [0, 0, 0]
+
+
 def test_a_saved_model_keeps_the_data_shares():
     c = fs.COMPARISONS["surname"]
     m = fs.Model((c,), {"surname": np.full(5, 0.2)}, {"surname": np.full(5, 0.2)}, 0.01,

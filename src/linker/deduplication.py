@@ -86,19 +86,20 @@ MAX_MEMBER_PAIRS = 5_000_000
 
 def cluster_links(n: int, left: np.ndarray, right: np.ndarray, prob: np.ndarray, threshold: float, *,
                   strength: np.ndarray | None = None, conflict: np.ndarray | None = None,
-                  member_conflict: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+                  member_conflict: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+                  apart: bool = True) -> np.ndarray:
     """Cluster id (smallest member row) per row. Pairs reaching ``threshold`` are links; a cluster is a
     connected component of links, and it must not hold two rows that do not fit each other: a proposed pair
-    that is confidently not one person (probability below 1 - threshold), a proposed pair flagged in
-    ``conflict`` (a given name or a date of birth that disagrees outright), or any pair of its members that
-    ``member_conflict(rows_a, rows_b)`` flags. While a cluster holds such a pair its weakest link (lowest
+    that is confidently not one person (probability below 1 - threshold; unless ``apart`` is false), a
+    proposed pair flagged in ``conflict`` (a given name or a date of birth that disagrees outright), or any
+    pair of its members that ``member_conflict(rows_a, rows_b)`` flags. While a cluster holds such a pair its weakest link (lowest
     ``strength``, default the probability) is removed, so one link cannot chain two people together; every
     step is vectorized over all clusters at once."""
     left, right = np.asarray(left, np.int64), np.asarray(right, np.int64)
     strength = prob if strength is None else np.asarray(strength, float)
     links = np.flatnonzero(prob >= threshold)
     la, lb, ls = left[links], right[links], strength[links]
-    apart = prob < 1.0 - threshold
+    apart = prob < 1.0 - threshold if apart else np.zeros(len(prob), bool)
     if conflict is not None:
         apart |= np.asarray(conflict, bool)
     ca, cb = left[apart], right[apart]
@@ -180,8 +181,14 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
         def member_conflict(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             return fs.person_conflict(cmp.compare(enc, a, b, workers=settings.workers))
 
+        # the guards that keep a household from chaining into one "person" hold where the data show
+        # households: where at most 1 - threshold of the pairs at one address whose given name disagrees
+        # (no date vouching) are two people, those are one person's records damaged differently (FEBRL), and
+        # the clusters are the components of the links
+        households = fs.conflicting_household_share(pc, counts, enc.comparisons, u) > 1.0 - settings.match_threshold
         cluster = cluster_links(n, blocked.left, blocked.right, prob, settings.match_threshold, strength=w,
-                                conflict=fs.person_conflict(gam), member_conflict=member_conflict)
+                                conflict=fs.person_conflict(gam) if households else None,
+                                member_conflict=member_conflict if households else None, apart=households)
     return DedupeRun(side, blocked.left, blocked.right, gam, weights, prob, model, cluster, blocked, timer.timings)
 
 

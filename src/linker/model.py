@@ -31,7 +31,7 @@ __all__ = [
     # person-level evidence (`linker.model_person`)
     "CONFLICTS", "CONTRADICTION_PRIOR", "DATE_VOUCHES", "IDENTIFIER_AGREES",
     "IDENTIFIER_CONFLICTS", "PERSON_LEVEL", "SURE", "SURE_PRIOR_PAIRS", "WITNESSES", "bound_person_level",
-    "conflict_share", "household_share", "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
+    "conflict_share", "conflicting_household_share", "household_share", "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
     # weights and scores (`linker.model_weights`)
     "ADDRESS_CAP", "GENERIC_CAP", "HOUSEHOLD_CAP", "TF_MAX_BOOST", "Patterns", "TermFrequencies",
     "comparison_weights", "field_weights", "generic_tf_adjustment", "household_cap", "is_address", "level_weights", "monotone",
@@ -41,8 +41,7 @@ __all__ = [
 from .model_person import (
     CONFLICTS, CONTRADICTION_PRIOR, DATE_VOUCHES, IDENTIFIER_AGREES, IDENTIFIER_CONFLICTS,
     PERSON_LEVEL, SURE, SURE_PRIOR_PAIRS, WITNESSES, bound_person_level, conflict_share, household_share,
-    identifier_conflict,
-    level_codes, person_conflict, sure_pair_bounds,
+    conflicting_household_share, identifier_conflict, level_codes, person_conflict, sure_pair_bounds,
 )
 from .model_weights import (
     ADDRESS_CAP, GENERIC_CAP, HOUSEHOLD_CAP, TF_MAX_BOOST, Patterns, TermFrequencies, comparison_weights,

@@ -207,34 +207,74 @@ def conflict_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Compari
     return float(np.clip((held - q * agree) / (1.0 - q) / held, 0.0, 1.0))
 
 
+def _household_witness(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                       u: dict[str, np.ndarray] | None, bounds: dict[str, tuple[float, float]] | None
+                       ) -> tuple[float, float, float] | None:
+    """(f, r1, r0) of `household_share`: among the pairs at one address, the rate at which the witness holds,
+    and one person's and two people's mean rates there; None where it cannot be read."""
+    from .model_weights import is_address
 
+    address = [c for c in comps if is_address(c)]
+    names = {c.name for c in comps}
+    if len(address) < 2 or "first_name" not in names or u is None or "first_name" not in u or not len(frame):
+        return None
+    agree = np.ones(len(frame), bool)
+    for c in address:          # the whole address given on both sides and the same (not a city alone)
+        agree &= frame[f"gamma_{c.name}"].to_numpy() == len(c.labels) - 1
+    fn = frame["gamma_first_name"].to_numpy()
+    at = agree & (fn >= 0)
+    n = float(counts[at].sum())
+    if n <= 0:
+        return None
+    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
+    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
+    u_else = float(u["first_name"][0])
+    one = np.full(len(frame), q)           # per pattern, how often one person's records fail the witness
+    two = np.full(len(frame), u_else)      # and two people's
+    holds = fn >= 1
+    if "birth_date" in names and "birth_date" in u:
+        gd = frame["gamma_birth_date"].to_numpy()
+        dated = gd >= 0
+        vouch = level_codes("birth_date", DATE_VOUCHES)
+        q_date = bounds["birth_date"][1] if "birth_date" in bounds else PERSON_LEVEL["birth_date"][1]
+        one = np.where(dated, q * q_date, one)
+        two = np.where(dated, u_else * (1.0 - float(u["birth_date"][vouch].sum())), two)
+        holds |= np.isin(gd, vouch)
+    f = float(counts[at & holds].sum()) / n
+    return f, 1.0 - float(counts[at] @ one[at]) / n, 1.0 - float(counts[at] @ two[at]) / n
 
 
 def household_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
                     u: dict[str, np.ndarray] | None = None, bounds: dict[str, tuple[float, float]] | None = None
                     ) -> float:
     """The share of the candidate pairs agreeing on every address-like column (at least two) that are two
-    people: a household's members. The given name witnesses it: it fits between one person's records
-    at rate r1 = 1 - q (q: how often one person's given name differs, `sure_pair_bounds`), between two people
-    at rate r0 (random pairs), and at rate f among those pairs, so one person's share is (f - r0) / (r1 - r0).
-    1 (households assumed) where it cannot be read: no address-like columns, no given name."""
-    from .model_weights import is_address
-
-    address = [c for c in comps if is_address(c)]
-    names = {c.name for c in comps}
-    if len(address) < 2 or "first_name" not in names or u is None or "first_name" not in u or not len(frame):
+    people: a household's members. The witness is what `person_conflict` reads for a given name: a pair is
+    one person by it when the given name fits or, where both sides give a date of birth, the date vouches
+    (`DATE_VOUCHES`: damage replaces a given name, and a household's members do not share a birth date but
+    for twins). The identifier does not vouch here: a household shares one. One person's records fail the
+    witness at rate q (how often their given name differs, `sure_pair_bounds`), times how often their dates
+    contradict where a date is compared; two people's at the rates of random pairs (u). Among the pairs at one
+    address it holds at rate f, so one person's share is (f - r0) / (r1 - r0), r1 and r0 the pairs' mean
+    rates. 1 (households assumed) where it cannot be read: no address-like columns, no given name."""
+    read = _household_witness(frame, counts, comps, u, bounds)
+    if read is None or read[1] - read[2] < 0.5:
         return 1.0
-    agree = np.ones(len(frame), bool)
-    for c in address:          # the whole address given on both sides and the same (not a city alone)
-        agree &= frame[f"gamma_{c.name}"].to_numpy() == len(c.labels) - 1
-    fn = frame["gamma_first_name"].to_numpy()
-    n = float(counts[agree & (fn >= 0)].sum())
-    if n <= 0:
-        return 1.0
-    bounds = sure_pair_bounds(frame, counts, comps) if bounds is None else bounds
-    q = bounds["first_name"][1] if "first_name" in bounds else PERSON_LEVEL["first_name"][1]
-    f = float(counts[agree & (fn >= 1)].sum()) / n
-    r1, r0 = 1.0 - q, 1.0 - float(u["first_name"][0])
-    if r1 - r0 < 0.5:
-        return 1.0
+    f, r1, r0 = read
     return float(np.clip(1.0 - (f - r0) / (r1 - r0), 0.0, 1.0))
+
+
+def conflicting_household_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                                u: dict[str, np.ndarray] | None = None,
+                                bounds: dict[str, tuple[float, float]] | None = None) -> float:
+    """Of the pairs at one address whose given name disagrees where the date of birth does not vouch (the
+    witness of `household_share` fails), the share that are two people: h (1 - r0) / (1 - f), the household
+    pairs that fail it over all that do. 1 where it cannot be read. Where it is small the data hold no
+    households to keep apart: such pairs are one person's damaged records (`linker.deduplication`)."""
+    read = _household_witness(frame, counts, comps, u, bounds)
+    if read is None or read[1] - read[2] < 0.5:
+        return 1.0
+    f, r1, r0 = read
+    if f >= 1.0:
+        return 0.0
+    h = float(np.clip(1.0 - (f - r0) / (r1 - r0), 0.0, 1.0))
+    return float(np.clip(h * (1.0 - r0) / (1.0 - f), 0.0, 1.0))
