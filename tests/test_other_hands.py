@@ -101,6 +101,10 @@ def _keys(names: list[str]) -> list[str]:
     return std["sn_stem"].tolist()
 
 
+def _given(names: list[str]) -> list[str]:
+    return standardize(pd.DataFrame({"ФИО": names}), Mapping((("full_name", "ФИО"),)))["fn_canon"].tolist()
+
+
 def test_lone_h_is_g_where_the_side_writes_the_national_schemes():
     ukrainian = ["Hlukhov Oleh Vasylevych", "Kovalskyi Ihor Petrovych", "Hnatiuk Serhii Ivanovych",
                  "Havrilov I.V.", "Shchukin Mykola Hryhorovych"]
@@ -109,6 +113,9 @@ def test_lone_h_is_g_where_the_side_writes_the_national_schemes():
     assert keys[3] == _keys(["Гаврилов Игорь Викторович"])[0]      # an initials row of that side too
     assert keys[4] == _keys(["Щукин Николай Григорьевич"])[0]       # shch, kh, zh, ch are not lone
     # a side in the Russian schemes keeps h as х (press forms of Turkic names: Hasanov = Хасанов)
+    # a given name not listed in its national form reads its h as г where only that is a known given name
+    assert _given(ukrainian + ["Arkhipov Herman Ivanovych", "Aliiev Hasan Ivanovych"])[-2:] == \
+        _given(["Архипов Герман Иванович", "Алиев Хасан Иванович"])
     russian = ["Hasanov Ahmed Rustamovich", "Ivanov Ivan Ivanovich", "Petrov Petr Petrovich", "Hlukhov Ivan Petrovich"]
     assert _keys(russian)[0] == _keys(["Хасанов Ахмед Рустамович"])[0]
     assert _keys(russian)[3] != keys[0]
