@@ -430,10 +430,11 @@ def _latin_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Co
     the initial of the name's own form (Mykola for Николай, Oleksandr for Александр). Among the registry's
     people of the entry's surname, the reading whose initials one of them holds is taken (the key's own
     first), else the key's own. Where they hold several readings of the patronymic's initial beside the
-    given name's ("D.Y." for Денис Евгеньевич and Денис Игоревич) the letter cannot tell them apart, and it
-    is left unknown so that the entry meets each of them and agrees with none on a letter it may not have
-    written: where few enough people share the surname and given-name initial for blocking to meet them
-    all (`NameLexicon.is_crowded`); among more, the first reading stays. ``given`` and ``patronymic`` are
+    given name's, readings any name's romanization allows ("D.Y." for Денис Евгеньевич and Денис Игоревич;
+    not those of one name's national form), the letter cannot tell them apart, and it is left unknown so
+    that the entry meets each of them and agrees with none on a letter it may not have written: where few
+    enough people share the surname and given-name initial for blocking to meet them all
+    (`NameLexicon.is_crowded`); among more, the first reading stays. ``given`` and ``patronymic`` are
     (source spelling, key) pairs."""
     def ambiguous(v: str) -> bool:
         m = _INITIAL.match(v)
@@ -457,8 +458,10 @@ def _latin_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Co
         options_p = initial_readings(_INITIAL.match(raw_p).group(1)) if raw_p else (p,)
         held = [(a, b) for a in options_f for b in options_p if lexicon.holds_initials(stem, a[:1], b[:1])]
         got = held[0] if held else (f, p)
-        if raw_p and len({b for a, b in held if a == got[0]}) > 1 and not lexicon.is_crowded(stem, got[0][:1]):
-            got = (got[0], "")
+        if raw_p and not lexicon.is_crowded(stem, got[0][:1]):
+            letters = initial_readings(_INITIAL.match(raw_p).group(1), names=False)
+            if len({b for a, b in held if a == got[0] and b[:1] in letters}) > 1:
+                got = (got[0], "")
         picked_f.append(got[0])
         picked_p.append(got[1])
     fn_rows[rows] = _objects(picked_f)[codes]

@@ -79,17 +79,18 @@ def reads_h_as_g(surname: tuple[np.ndarray, np.ndarray], given: tuple[np.ndarray
 DIGRAPHS = ("zh", "kh", "ts", "tc", "cz", "ch", "sh", "shch", "ye", "yo", "je", "jo", "yu", "ju", "iu", "ya", "ja", "ia")
 
 
-@lru_cache(maxsize=1)
-def _initial_table() -> dict[str, tuple[str, ...]]:
+@lru_cache(maxsize=2)
+def _initial_table(names: bool = True) -> dict[str, tuple[str, ...]]:
     """Latin initial (lowercase) -> the other key initials it may write. An initial is the first letter of
     the name's romanization, so it may be the head of a letter the schemes write with several (`DIGRAPHS`):
     "y" writes Е/Ё (Yevgeny, Yegor: e) beside Ю/Я (i), "c" writes Ч (Chingisovich) beside Ц, "z" writes
-    Ж (Zhanna); and the first letter of each Ukrainian or Belarusian form of given_equivalents.csv writes the
-    Russian name's (Mykola: n, Oleksandr: a, Hryhorii: g, Uladzimir: v)."""
-    heads = [(d[0], name_key(d + "a")[:1]) for d in DIGRAPHS]
+    Ж (Zhanna); and (with ``names``) the first letter of each Ukrainian or Belarusian form of
+    given_equivalents.csv writes the Russian name's (Mykola: n, Oleksandr: a, Hryhorii: g, Uladzimir: v)."""
+    pairs = [(d[0], name_key(d + "a")[:1]) for d in DIGRAPHS]
+    if names:
+        pairs += [(form[:1].lower(), name_key(full)[:1]) for form, full, *_ in _rows("given_equivalents.csv")]
     table: dict[str, list[str]] = {}
-    for letter, own in [*heads, *((form[:1].lower(), name_key(full)[:1])
-                                  for form, full, *_ in _rows("given_equivalents.csv"))]:
+    for letter, own in pairs:
         if letter.isascii() and letter.isalpha() and own and own != name_key(letter)[:1]:
             alts = table.setdefault(letter, [])
             if own not in alts:
@@ -97,10 +98,11 @@ def _initial_table() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
-def initial_readings(letter: str) -> tuple[str, ...]:
+def initial_readings(letter: str, *, names: bool = True) -> tuple[str, ...]:
     """The key initials a Latin initial may stand for: its own key's first, then the others (see
-    `_initial_table`); a letter of any other script reads only as its key."""
+    `_initial_table`; without ``names`` only the letters it may head in any name, not those of particular
+    names' national forms); a letter of any other script reads only as its key."""
     own = name_key(letter)[:1]
     if not letter.isascii():
         return (own,)
-    return (own, *(a for a in _initial_table().get(letter.lower(), ()) if a != own))
+    return (own, *(a for a in _initial_table(names).get(letter.lower(), ()) if a != own))
