@@ -32,6 +32,20 @@ def test_miss_rate_capture_recapture():
     assert rate == pytest.approx(0.005, abs=0.001)
 
 
+def test_a_group_that_missed_nothing_does_not_zero_the_miss_rate():
+    """300 caught by both groups, 80 by the name rules alone, none by the identifier alone: the name rules'
+    miss rate is not 0 but Jeffreys' posterior mean 0.5 / 301."""
+    hits = np.r_[np.ones((300, 2), bool), np.c_[np.zeros(80, bool), np.ones(80, bool)]]
+    ident = np.array([True, False])
+    rate, detail = interval.miss_rate(hits, ident, np.ones(len(hits)))
+    assert detail["other_rules_miss"] == pytest.approx(0.5 / 301, abs=1e-4)
+    assert detail["identifier_rules_miss"] == pytest.approx(80.5 / 381, abs=1e-4)
+    assert rate == pytest.approx(0.5 / 301 * 80.5 / 381, rel=1e-3) and rate > 1e-4
+    # one more catch of the name rules moves the rate a little, not to nothing and back
+    more = np.r_[hits, [[True, False]]]
+    assert 0.5 * rate < interval.miss_rate(more, ident, np.ones(len(more)))[0] < 5 * rate
+
+
 @pytest.mark.parametrize("ident, why", [([False, False], "no identifier"), ([True, True], "only identifier")])
 def test_miss_rate_without_two_groups_keeps_the_prior(ident, why):
     hits = np.ones((100, 2), bool)

@@ -110,6 +110,30 @@ def test_latin_initial_y_reads_as_the_registry_shows_it() -> None:
     assert standardize(lst, LIST_MAP)["fn_init"].tolist()[0] == "i"
 
 
+def test_a_latin_initial_may_head_a_letter_written_with_several() -> None:
+    """C. heads Ch (Ч) as well as C/Ts/Cz (Ц): read as the registry's people of the surname show.
+    Where they hold two readings beside the same given-name initial, the letter is left unknown (it agrees
+    with neither), unless so many share the surname and initial that blocking would meet none of them."""
+    from linker.blocking import INITIAL_BLOCK
+
+    reg = pd.DataFrame({"s": ["Будаев", "Доржиев", "Доржиев", "Цыганов", "Комаров", "Комаров"],
+                        "f": ["Алексей", "Саян", "Саян", "Олег", "Денис", "Денис"],
+                        "p": ["Чингисович", "Цыремпилович", "Чингисович", "Цыренович", "Витальевич", "Олегович"]})
+    lex = registry_lexicon(standardize(reg, REG_MAP), REG_MAP, LIST_MAP)
+    lst = pd.DataFrame({"fio": ["Budaiev A.C.", "Dorzhiev S.C.", "Tsyganov O.C.", "Budaev A.S.", "Будаев А.Ц.",
+                                "Komarov D.V."]})
+    got = standardize(lst, LIST_MAP, lex)
+    assert got["fn_init"].tolist() == ["a", "s", "o", "a", "a", "d"]
+    # V. may write О only in one name's Belarusian form (Volha): that reading does not make the letter unknown
+    assert got["pt_init"].tolist() == ["s", "", "t", "s", "t", "v"]
+    assert got["pt_is_init"].all()
+    crowd = pd.DataFrame({"s": ["Доржиев"] * (INITIAL_BLOCK + 1), "f": ["Сергей"] * (INITIAL_BLOCK + 1),
+                          "p": ["Петрович"] * (INITIAL_BLOCK + 1)})
+    lex = registry_lexicon(standardize(pd.concat([reg, crowd], ignore_index=True), REG_MAP), REG_MAP, LIST_MAP)
+    assert lex.is_crowded("dorzhev", "s") and not lex.is_crowded("budaev", "a")
+    assert standardize(lst, LIST_MAP, lex)["pt_init"].tolist()[1] == "t"    # the first reading among a crowd
+
+
 def test_initials_of_ukrainian_and_belarusian_forms_read_as_the_registry_shows_them() -> None:
     """Mykola for Николай (M.), Oleksandr for Александр (O.), Uladzimir for Владимир (U.): a Latin initial of
     the name's national form reads as the Russian name's initial where the registry's people of that

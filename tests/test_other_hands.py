@@ -60,10 +60,30 @@ def test_initials_without_a_date_reach_their_candidates():
     pairs = set(zip(res.left.tolist(), res.right.tolist()))
     assert (0, 0) in pairs                               # Сахаров И.К. -> Сахаров Иван Кузьмич
     assert (0, 1) not in pairs and (0, 3) not in pairs   # another patronymic / given-name initial
+    assert (1, 2) in pairs                               # Ilichevskiy S. -> Ильичевский Сергей Петрович
+    assert "sn_stem+fn_init+fn_is_init>any+no_pt_init>any+no_by>any" in names
     only = [r for r in rules if "fn_is_init>any" in r.name]
     got = blocking.block(sl, sr, only, max_pairs=10_000, max_block=500)
-    # the rule holds only on initials-only entries without a birth year
-    assert set(got.left.tolist()) == {0}
+    # the rules hold only on initials-only entries without a birth year
+    assert set(got.left.tolist()) == {0, 1}
+
+
+def test_a_lone_initial_is_not_blocked_among_a_crowd_of_namesakes():
+    """Surname + one initial, nothing else: blocked only where few registry people share them (INITIAL_BLOCK),
+    whatever the run's own max_block; the pairs the rule proposes are the ones rule_hits says it proposes."""
+    n = blocking.INITIAL_BLOCK
+    lst = pd.DataFrame({"ФИО": ["Сахаров И.", "Ильичевский С."]})
+    reg = pd.DataFrame({"surname": ["Сахаров"] * (n + 1) + ["Ильичевский"] * n,
+                        "first_name": ["Иван"] * (n + 1) + ["Сергей"] * n,
+                        "patronymic": [f"Петрович{'а' * k}" for k in range(2 * n + 1)]})
+    sl = standardize(lst, Mapping((("full_name", "ФИО"),)))
+    sr = standardize(reg, Mapping((("surname", "surname"), ("first_name", "first_name"), ("patronymic", "patronymic"))))
+    rule = next(r for r in blocking.default_rules(sl, sr) if r.name.endswith("no_pt_init>any+no_by>any"))
+    assert rule.max_block == n and rule.block_cap(500) == n and rule.block_cap(None) == n and rule.block_cap(5) == 5
+    got = blocking.block(sl, sr, [rule], max_pairs=10_000, max_block=500)
+    assert set(got.left.tolist()) == {1} and len(got.left) == n      # Сахаров И. among n + 1: left out
+    hits = blocking.rule_hits(sl, sr, [rule], np.array([0, 1]), np.array([0, n + 1]), max_block=500)
+    assert hits[:, 0].tolist() == [False, True]
 
 
 @pytest.mark.parametrize("form, full", [
@@ -81,6 +101,10 @@ def _keys(names: list[str]) -> list[str]:
     return std["sn_stem"].tolist()
 
 
+def _given(names: list[str]) -> list[str]:
+    return standardize(pd.DataFrame({"ФИО": names}), Mapping((("full_name", "ФИО"),)))["fn_canon"].tolist()
+
+
 def test_lone_h_is_g_where_the_side_writes_the_national_schemes():
     ukrainian = ["Hlukhov Oleh Vasylevych", "Kovalskyi Ihor Petrovych", "Hnatiuk Serhii Ivanovych",
                  "Havrilov I.V.", "Shchukin Mykola Hryhorovych"]
@@ -89,6 +113,9 @@ def test_lone_h_is_g_where_the_side_writes_the_national_schemes():
     assert keys[3] == _keys(["Гаврилов Игорь Викторович"])[0]      # an initials row of that side too
     assert keys[4] == _keys(["Щукин Николай Григорьевич"])[0]       # shch, kh, zh, ch are not lone
     # a side in the Russian schemes keeps h as х (press forms of Turkic names: Hasanov = Хасанов)
+    # a given name not listed in its national form reads its h as г where only that is a known given name
+    assert _given(ukrainian + ["Arkhipov Herman Ivanovych", "Aliiev Hasan Ivanovych"])[-2:] == \
+        _given(["Архипов Герман Иванович", "Алиев Хасан Иванович"])
     russian = ["Hasanov Ahmed Rustamovich", "Ivanov Ivan Ivanovich", "Petrov Petr Petrovich", "Hlukhov Ivan Petrovich"]
     assert _keys(russian)[0] == _keys(["Хасанов Ахмед Рустамович"])[0]
     assert _keys(russian)[3] != keys[0]

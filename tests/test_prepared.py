@@ -228,8 +228,11 @@ def test_the_registry_side_of_encode_and_blocking_from_the_index_is_exact(style,
             assert a[c].dtype == b[c].dtype and np.array_equal(a[c], b[c]), (side, c)
     rules = blocking.choose_rules((), side_l.std, side_r.std)
     codes = key_codes_of(side_l, side_r)
-    held = [r for r in rules if codes(r) is not None]
-    assert len(held) >= len([r for r in rules if not any(k.startswith("t_") for k in r.registry_keys)]) - 1
+    # every rule is held but those on generic columns and those for initials-only entries, whose list side
+    # selects on fn_is_init, which no registry row of a stand-in list holds (blocking codes them at run time)
+    missing = [r.name for r in rules if codes(r) is None]
+    assert all("fn_is_init>any" in name or "t_" in name for name in missing), missing
+    assert len(missing) <= 2 + sum("t_" in r.name for r in rules)
     kw = dict(max_pairs=settings.max_pairs, automatic=True, max_block=settings.max_block, enc=want)
     plain = blocking.block(side_l.std, side_r.std, rules, **kw)
     fast = blocking.block(side_l.std, side_r.std, rules, key_codes=codes, **kw)

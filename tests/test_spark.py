@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from linker import compare as cmp, model as fs
+from linker import blocking, compare as cmp, model as fs
 from linker.engines.local import LocalEngine
 from linker.pipeline import load_sides, run_match as _run
 from linker.errors import BlockingError, ConfigError
@@ -208,17 +208,29 @@ def test_dedupe_on_spark_gives_the_local_clusters(spark, tmp_path: Path) -> None
 
 def test_initials_and_name_cells_of_other_hands_as_local(spark, tmp_path: Path) -> None:
     """A list of one name cell (read with the registry's lexicon) and entries of initials without a date
-    (blocked by a rule whose list part is a selector, fn_is_init>any): the same run on both engines."""
+    (blocked by rules whose list part is a selector, fn_is_init>any, one of them with its own block cap):
+    the same run on both engines."""
     from linker.synthetic.hands import synth_hands
 
     reg, lst, _ = synth_hands(2000, 200, seed=7)
-    extra = reg.iloc[:3]
-    more = pd.DataFrame({"№": ["9001", "9002", "9003"],
-                         "ФИО военнослужащего": [f"{r['Фамилия']} {r['Имя'][0]}.{r['Отчество'][0]}."
-                                                 for _, r in extra.iterrows()]})
+    extra = reg.iloc[:6]
+    more = pd.DataFrame({"№": [f"900{k}" for k in range(1, 7)],
+                         "ФИО военнослужащего": [f"{r['Фамилия']} {r['Имя'][0]}." + (f"{r['Отчество'][0]}." if k % 2 else "")
+                                                 for k, (_, r) in enumerate(extra.iterrows())]})
+    # a crowd of namesakes of one surname and initial, over the lone-initial rule's own cap
+    crowd = pd.DataFrame([{**reg.iloc[0].to_dict(), "Код": f"К{k}", "Фамилия": "Сахаров", "Имя": "Иван",
+                           "Отчество": f"{p}ович"} for k, p in enumerate(["Петр", "Иван", "Олег", "Игор", "Федор",
+                                                                          "Борис", "Семен", "Кирилл", "Андре", "Роман",
+                                                                          "Степан", "Матве", "Лев", "Марк", "Глеб",
+                                                                          "Павел", "Денис", "Тимур", "Артем", "Руслан",
+                                                                          "Эдуард", "Вадим"])])
+    more = pd.concat([more, pd.DataFrame({"№": ["9010"], "ФИО военнослужащего": ["Сахаров И."]})])
     pd.concat([lst, more], ignore_index=True).fillna("").to_csv(tmp_path / "list.csv", index=False)
-    reg.to_csv(tmp_path / "registry.csv", index=False)
+    pd.concat([reg, crowd], ignore_index=True).to_csv(tmp_path / "registry.csv", index=False)
     args = (str(tmp_path / "list.csv"), str(tmp_path / "registry.csv"), SETTINGS)
     local = run_match(*args)
-    assert dict(local.blocking.rule_pairs)["sn_stem+fn_init+pt_init+fn_is_init>any+no_by>any"] > 0
+    pairs = dict(local.blocking.rule_pairs)
+    assert len(crowd) > blocking.INITIAL_BLOCK
+    assert 0 < pairs["sn_stem+fn_init+fn_is_init>any+no_pt_init>any+no_by>any"] < len(crowd)
+    assert pairs["sn_stem+fn_init+pt_init+fn_is_init>any+no_by>any"] > 0
     assert_same_run(local, run_match_spark(*args, spark=spark))

@@ -47,11 +47,24 @@ def _known(key: str) -> bool:
 LOOSE_PAIRS_PER_ENTRY = 10
 
 
+#: registry records of one surname and given-name initial above which an entry that gives only those (no
+#: patronymic, no date) is not blocked on them: among more than this many namesakes nothing it gives can
+#: single one out, and each would be a pair (`Rule.max_block` of that rule)
+INITIAL_BLOCK = 20
+
+
 @dataclass(frozen=True)
 class Rule:
     list_keys: tuple[str, ...]
     registry_keys: tuple[str, ...]
     loose: bool = False
+    #: this rule's own cap on the registry records of one key (below the run's ``max_block``), or None
+    max_block: int | None = None
+
+    def block_cap(self, max_block: int | None) -> int | None:
+        """The cap on the registry records of one key under this rule: the run's and the rule's, the lower."""
+        caps = [c for c in (max_block, self.max_block) if c]
+        return min(caps) if caps else None
 
     @property
     def name(self) -> str:
@@ -60,7 +73,7 @@ class Rule:
         return "+".join(f"{a}>{b}" if a != b else a for a, b in zip(self.list_keys, self.registry_keys))
 
     @classmethod
-    def parse(cls, keys: tuple[str, ...] | list[str], *, loose: bool = False) -> Rule:
+    def parse(cls, keys: tuple[str, ...] | list[str], *, loose: bool = False, max_block: int | None = None) -> Rule:
         lk, rk = [], []
         for k in keys:
             a, _, b = k.partition(">")
@@ -76,7 +89,7 @@ class Rule:
                                     "pair keys of the same kind, e.g. dob_swapped>dob or no_by>any")
             lk.append(a)
             rk.append(b)
-        return cls(tuple(lk), tuple(rk), loose)
+        return cls(tuple(lk), tuple(rk), loose, max_block)
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,8 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("sn_stem", "by", "no_fn>any"),     # surname and birth year, for an entry with no given name
         # initials and no birth year ("Сахаров И.К."): surname + both initials
         ("sn_stem", "fn_init", "pt_init", "fn_is_init>any", "no_by>any"),
+        # ... and a lone initial ("Ilichevskiy S."): surname + initial where few registry people share them
+        ("sn_stem", "fn_init", "fn_is_init>any", "no_pt_init>any", "no_by>any"),
         ("dob", "sn_init"),                 # date of birth with a name letter
         ("dob", "fn_init"),                 # initials with date of birth (surname damaged)
         ("fn_canon", "pt", "by", "sn_init"),  # given name + patronymic + year (surname damaged)
@@ -166,8 +181,9 @@ def default_rules(std_l: pd.DataFrame, std_r: pd.DataFrame) -> list[Rule]:
         ("fn_phon", "sn_phon"),             # both names damaged a little
         ("fn_canon", "sn_init", "no_by>any"),  # given name and surname initial, for an entry with no birth year
     ]
+    capped = {("sn_stem", "fn_init", "fn_is_init>any", "no_pt_init>any", "no_by>any"): INITIAL_BLOCK}
     for keys, is_loose in [*((k, False) for k in candidates), *((k, True) for k in loose)]:
-        rule = Rule.parse(keys, loose=is_loose)
+        rule = Rule.parse(keys, loose=is_loose, max_block=capped.get(keys))
         if all(available(std_l, a, memo) and available(std_r, b, memo)
                for a, b in zip(rule.list_keys, rule.registry_keys)):
             rules.append(rule)
@@ -386,8 +402,9 @@ def union_pairs(keyed: list[tuple[Rule, np.ndarray, np.ndarray, np.ndarray | Non
     counted = []
     for rule, cl, cr, rows_r in keyed:
         capped = 0
-        if max_block:
-            cl, capped = _cap_blocks(cl, cr, max_block)
+        cap = rule.block_cap(max_block)
+        if cap:
+            cl, capped = _cap_blocks(cl, cr, cap)
             if dedupe and capped:
                 cr = np.where(cl >= 0, cr, -2)
         n = _count_pairs(cl, cr)
@@ -399,7 +416,7 @@ def union_pairs(keyed: list[tuple[Rule, np.ndarray, np.ndarray, np.ndarray | Non
             continue
         counted.append((rule, cl, cr, rows_r, n))
         if log:
-            note = f" ({capped:,} keys shared by over {max_block:,} records left to other rules)" if capped else ""
+            note = f" ({capped:,} keys shared by over {cap:,} records left to other rules)" if capped else ""
             log(f"  blocking rule {rule.name}: {n:,} pairs{note}")
     check_total([(rule, n) for rule, _cl, _cr, _rows, n in counted], max_pairs)
     parts_l, parts_r = [], []
@@ -430,8 +447,9 @@ def rule_hits(std_l: pd.DataFrame, std_r: pd.DataFrame, rules: list[Rule], left:
     for k, rule in enumerate(rules):
         got = key_codes(rule) if key_codes is not None else None
         cl, cr = got if got is not None else _key_codes(std_l, std_r, rule.list_keys, rule.registry_keys, cache, enc)
-        if max_block:
-            cl, _capped = _cap_blocks(cl, cr, max_block)
+        cap = rule.block_cap(max_block)
+        if cap:
+            cl, _capped = _cap_blocks(cl, cr, cap)
         a = cl[left]
         out[:, k] = (a >= 0) & (a == cr[right])
     return out

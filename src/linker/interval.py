@@ -53,7 +53,11 @@ def miss_rate(hits: np.ndarray, ident: np.ndarray, weight: np.ndarray) -> tuple[
     """The blocking miss rate by capture-recapture between the identifier rules and the others.
 
     ``hits``: per best pair (pairs x rules) which rules propose it; ``ident``: which rules are identifier
-    rules; ``weight``: P(the pair is right), so that doubtful pairs count as little as they are worth."""
+    rules; ``weight``: P(the pair is right), so that doubtful pairs count as little as they are worth.
+    Each group's miss rate is a proportion among what the other group caught: its posterior mean under
+    Jeffreys' prior (Beta(1/2, 1/2): half a miss and half a catch added), which is never 0, so a group that
+    happens to miss none of the other's catches (one more rule closing the last gap) does not make the
+    union's rate, and with it the interval's allowance for missed people, vanish."""
     if not ident.any() or ident.all() or not len(hits):
         return PRIOR_MISS_RATE, {"method": "prior", "reason": "no identifier rule beside the name and date rules"
                                  if not ident.any() else "only identifier rules"}
@@ -62,8 +66,8 @@ def miss_rate(hits: np.ndarray, ident: np.ndarray, weight: np.ndarray) -> tuple[
     n_a, n_b, n_ab = float(weight[a].sum()), float(weight[b].sum()), float(weight[a & b].sum())
     if min(n_a, n_b) < MIN_CAUGHT:
         return PRIOR_MISS_RATE, {"method": "prior", "reason": "too few confident matches to read it from"}
-    q_a = 1.0 - n_ab / n_b           # identifier rules' miss rate, among what the others caught
-    q_b = 1.0 - n_ab / n_a           # the others' miss rate, among what the identifier caught
+    q_a = (n_b - n_ab + 0.5) / (n_b + 1.0)   # identifier rules' miss rate, among what the others caught
+    q_b = (n_a - n_ab + 0.5) / (n_a + 1.0)   # the others' miss rate, among what the identifier caught
     rate = float(np.clip(q_a * q_b, 1e-4, 0.5))
     return rate, {"method": "capture-recapture", "identifier_rules_miss": round(q_a, 4),
                   "other_rules_miss": round(q_b, 4)}

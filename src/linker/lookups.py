@@ -111,7 +111,7 @@ class Lookup:
         out = []
         for code in code_l[code_l >= 0]:
             lo, hi = np.searchsorted(sorted_codes, code, "left"), np.searchsorted(sorted_codes, code, "right")
-            if 0 < hi - lo <= (self.settings.max_block or hi - lo):
+            if 0 < hi - lo <= (rule.block_cap(self.settings.max_block) or hi - lo):
                 out.append(order[lo:hi])
         return np.concatenate(out) if out else np.zeros(0, np.int64)
 

@@ -208,10 +208,15 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
         cl = left.groupBy("rule", "key").agg(F.count("*").alias("nl"))
         cr = right.groupBy("rule", "key").agg(F.count("*").alias("nr"))
         capped: dict[int, int] = {}
-        if max_block:  # keys shared by over max_block registry records are left to the other rules
-            capped = {int(r["rule"]): int(r["count"]) for r in
-                      cr.where(F.col("nr") > max_block).groupBy("rule").count().collect()}
-            cr = cr.where(F.col("nr") <= max_block)
+        caps = {i: rule.block_cap(max_block) for i, rule in enumerate(rules)}
+        if any(caps.values()):  # keys shared by over max_block registry records are left to the other rules
+            limit = F.lit(None)
+            for i, cap in caps.items():
+                if cap:
+                    limit = F.when(F.col("rule") == i, F.lit(cap)).otherwise(limit)
+            over = limit.isNotNull() & (F.col("nr") > limit)
+            capped = {int(r["rule"]): int(r["count"]) for r in cr.where(over).groupBy("rule").count().collect()}
+            cr = cr.where(~over)
             left = left.join(cr.select("rule", "key"), on=["rule", "key"], how="left_semi")
         rows = (cl.join(cr, on=["rule", "key"]).groupBy("rule")
                 .agg(F.sum(F.col("nl") * F.col("nr")).alias("n")).collect())
@@ -226,7 +231,7 @@ def block_spark(std_l: DataFrame, std_r: DataFrame, like_l: pd.DataFrame, like_r
             counted.append((rule, n))
             kept.append(i)
             if log:
-                note = (f" ({capped[i]:,} keys shared by over {max_block:,} records left to other rules)"
+                note = (f" ({capped[i]:,} keys shared by over {caps[i]:,} records left to other rules)"
                         if capped.get(i) else "")
                 log(f"  blocking rule {rule.name}: {n:,} pairs{note}")
         blocking.check_total(counted, max_pairs)

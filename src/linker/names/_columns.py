@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..columns import Mapping
 from . import _parse as P
-from ._eastslavic import h_as_g, initial_readings, reads_h_as_g
+from ._eastslavic import given_h_as_g, h_as_g, initial_readings, reads_h_as_g
 from ._given import canonical_given, is_placeholder, known_given_keys, phonetic, surname_stem
 from ._key import name_key
 from ._layout import repair_layout
@@ -402,7 +402,7 @@ def name_keys(df: pd.DataFrame, mapping: Mapping, lexicon: NameLexicon | None = 
     # a surname split by a stray space or hyphen ("Журав-лев") keys as one word, as double surnames do
     if reads_h_as_g((surname.codes, surname.values), (first.codes, first.values),
                     (patronymic.codes, patronymic.values)):   # Ukrainian/Belarusian schemes: h is г
-        surname, patronymic = surname.map(h_as_g), patronymic.map(h_as_g)
+        surname, patronymic, first = surname.map(h_as_g), patronymic.map(h_as_g), first.map(given_h_as_g)
     sn = surname.map(lambda t: name_key(t).replace(" ", ""))
     if lexicon is not None:     # a Latin o may write ё (Shevelov = Шевелёв): as the registry's surnames show
         sn = Coded(sn.codes, _objects([lexicon.surname_key(k) if t.isascii() else k
@@ -435,8 +435,14 @@ def _latin_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Co
     initial may write more than its key's letter (`names._eastslavic.initial_readings`): "Y" writes Е or Ё
     (Yevgeny, Yegor: e) as often as Ю or Я (Yury, Yakov: i), and a Ukrainian or Belarusian source writes
     the initial of the name's own form (Mykola for Николай, Oleksandr for Александр). Among the registry's
-    people of the entry's surname, the first reading whose initials one of them holds is taken (the key's
-    own first), else the key's own. ``given`` and ``patronymic`` are (source spelling, key) pairs."""
+    people of the entry's surname, the reading whose initials one of them holds is taken (the key's own
+    first), else the key's own. Where they hold several readings of the patronymic's initial beside the
+    given name's, readings any name's romanization allows ("D.Y." for Денис Евгеньевич and Денис Игоревич;
+    not those of one name's national form), the letter cannot tell them apart, and it is left unknown so
+    that the entry meets each of them and agrees with none on a letter it may not have written: where few
+    enough people share the surname and given-name initial for blocking to meet them all
+    (`NameLexicon.is_crowded`); among more, the first reading stays. ``given`` and ``patronymic`` are
+    (source spelling, key) pairs."""
     def ambiguous(v: str) -> bool:
         m = _INITIAL.match(v)
         return bool(m) and len(initial_readings(m.group(1))) > 1
@@ -457,8 +463,12 @@ def _latin_initials(lexicon: NameLexicon, sn_stem: Coded, given: tuple[Coded, Co
         stem, f, p, raw_f, raw_p = u.split("\x1f")
         options_f = initial_readings(_INITIAL.match(raw_f).group(1)) if raw_f else (f,)
         options_p = initial_readings(_INITIAL.match(raw_p).group(1)) if raw_p else (p,)
-        got = next(((a, b) for a in options_f for b in options_p
-                    if lexicon.holds_initials(stem, a[:1], b[:1])), (f, p))
+        held = [(a, b) for a in options_f for b in options_p if lexicon.holds_initials(stem, a[:1], b[:1])]
+        got = held[0] if held else (f, p)
+        if raw_p and not lexicon.is_crowded(stem, got[0][:1]):
+            letters = initial_readings(_INITIAL.match(raw_p).group(1), names=False)
+            if len({b for a, b in held if a == got[0] and b[:1] in letters}) > 1:
+                got = (got[0], "")
         picked_f.append(got[0])
         picked_p.append(got[1])
     fn_rows[rows] = _objects(picked_f)[codes]

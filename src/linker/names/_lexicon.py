@@ -42,22 +42,26 @@ class NameLexicon:
     column the registry leaves empty scores every word 0 in its role, so it argues for no reading.
     Equality and hashing are by identity (a lexicon is built once per run)."""
 
-    __slots__ = ("counts", "initials", "_memo", "__weakref__")
+    __slots__ = ("counts", "initials", "crowded", "_memo", "__weakref__")
 
     def __init__(self, surnames: dict[str, int], given: dict[str, int], patronymics: dict[str, int],
-                 initials: np.ndarray | None = None) -> None:
+                 initials: np.ndarray | None = None, crowded: np.ndarray | None = None) -> None:
         self.counts = (surnames, given, patronymics)
         #: sorted 64-bit hashes of "stem\x1f" + given-name initial (+ patronymic initial) of every registry
         #: person (`holds_initials`): a few bytes a person, whatever the registry's size
         self.initials = np.zeros(0, np.uint64) if initials is None else initials
+        #: the same hashes of the surname stems and given-name initials that more registry people share than
+        #: blocking meets an entry of initials among (`linker.blocking.INITIAL_BLOCK`; `is_crowded`)
+        self.crowded = np.zeros(0, np.uint64) if crowded is None else crowded
         self._memo: dict[str, tuple[float, float, float]] = {}
 
     def __getstate__(self) -> dict:
-        return {"counts": self.counts, "initials": self.initials}
+        return {"counts": self.counts, "initials": self.initials, "crowded": self.crowded}
 
     def __setstate__(self, state: dict) -> None:
         self.counts = state["counts"]
         self.initials = state["initials"]
+        self.crowded = state.get("crowded", np.zeros(0, np.uint64))
         self._memo = {}
 
     @classmethod
@@ -74,13 +78,18 @@ class NameLexicon:
             vc = pd.Series(values[keep], dtype=object).value_counts(sort=False)
             return dict(zip(vc.index.tolist(), vc.to_numpy(np.int64).tolist()))
 
-        initials = np.zeros(0, np.uint64)
+        from ..blocking import INITIAL_BLOCK
+
+        initials = crowded = np.zeros(0, np.uint64)
         if all(c in std for c in ("sn_stem", "fn_init", "pt_init")):
             stem, fi, pi = (std[c].to_numpy(object) for c in ("sn_stem", "fn_init", "pt_init"))
             keep = (stem != "") & (fi != "")
             one = stem[keep] + "\x1f" + fi[keep]
             initials = np.unique(_hashes(np.concatenate([one, one + pi[keep]])))
-        out = cls(counts("sn_stem", None), counts("fn_canon", "fn_is_init"), counts("pt", "pt_is_init"), initials)
+            h, n = np.unique(_hashes(one), return_counts=True)
+            crowded = h[n > INITIAL_BLOCK]
+        out = cls(counts("sn_stem", None), counts("fn_canon", "fn_is_init"), counts("pt", "pt_is_init"), initials,
+                  crowded)
         return out if any(out.counts) else None
 
     def surname_key(self, key: str) -> str:
@@ -105,6 +114,13 @@ class NameLexicon:
         h = _hashes(np.array([f"{stem}\x1f{given}{patronymic}"], dtype=object))[0]
         at = int(np.searchsorted(self.initials, h))
         return at < len(self.initials) and self.initials[at] == h
+
+    def is_crowded(self, stem: str, given: str) -> bool:
+        """Whether more registry people share this surname stem and given-name initial than blocking meets an
+        entry of initials among (`linker.blocking.INITIAL_BLOCK`)."""
+        h = _hashes(np.array([f"{stem}\x1f{given}"], dtype=object))[0]
+        at = int(np.searchsorted(self.crowded, h))
+        return at < len(self.crowded) and self.crowded[at] == h
 
     def score(self, word: str) -> tuple[float, float, float]:
         """(surname, given name, patronymic) score of one word of a name cell (see the class). A lone Latin
