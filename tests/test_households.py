@@ -15,7 +15,8 @@ from linker import model as fs
 from linker.cli import main
 from linker.columns import address_like
 from linker.compare import Comparison, text_comparison
-from linker.deduplication import cluster_links, pairs_within
+from linker.deduplication import cluster_links, household_guards, pairs_within
+from linker.errors import ConfigError
 from linker.evaluation.clusters import evaluate_clusters
 from linker.standardize import _blank_placeholders
 
@@ -200,8 +201,14 @@ def test_dedupe_of_a_household_roster_finds_people_not_households(tmp_path):
     weights = {c["field"]: c["weight"] for c in report["model"]["comparisons"]}
     assert weights["first_name"][0] <= -4                 # a different given name is strong evidence against
     assert max(abs(w) for f, ws in weights.items() if f.startswith("text:") for w in ws) <= 4
-    assert f"{report['largest_cluster']['size']}</b>rows in the largest group" in \
-        (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    html = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert f"{report['largest_cluster']['size']}</b>rows in the largest group" in html
+    # the report says the chaining guards held, and why; model.json keeps the share they were decided on
+    guards = report["household_guards"]
+    assert guards["on"] and guards["conflicting_household_share"] > guards["tolerance"] == pytest.approx(0.1)
+    assert guards["note"].startswith("household guards on") and guards["note"] in html
+    model = json.loads((tmp_path / "o" / "model.json").read_text(encoding="utf-8"))
+    assert model["conflicting_household_share"] == guards["conflicting_household_share"]
 
 
 def test_person_level_tables_name_levels_that_exist() -> None:
@@ -323,3 +330,24 @@ def test_a_saved_model_keeps_the_data_shares():
     assert (back.conflict_share, back.household_share) == (0.25, 0.75)
     old = {k: v for k, v in m.to_dict().items() if k not in ("identifier_conflict_share", "household_share")}
     assert (fs.Model.from_dict(old).conflict_share, fs.Model.from_dict(old).household_share) == (1.0, 1.0)
+
+
+def test_the_household_guards_say_whether_they_held_and_why():
+    on, off, unread = household_guards(0.5, 0.9), household_guards(0.02, 0.9), household_guards(None, 0.9)
+    assert (on["on"], off["on"], unread["on"]) == (True, False, True)
+    assert "0.500 are two people, more than 1 - threshold = 0.1" in on["note"]
+    assert "0.020 are two people, at most 1 - threshold = 0.1" in off["note"] and "connected components" in off["note"]
+    assert "cannot show households" in unread["note"] and unread["conflicting_household_share"] is None
+    assert household_guards(0.02, 0.99)["on"]          # a stricter threshold tolerates fewer households
+
+
+def test_a_saved_model_keeps_the_share_the_guards_were_decided_on():
+    c = fs.COMPARISONS["surname"]
+    m = fs.Model((c,), {"surname": np.full(5, 0.2)}, {"surname": np.full(5, 0.2)}, 0.01,
+                 conflicting_household_share=0.23)
+    assert fs.Model.from_dict(m.to_dict()).conflicting_household_share == 0.23
+    plain = fs.Model((c,), m.m, m.u, 0.01)          # a match reads no such share and writes none
+    assert "conflicting_household_share" not in plain.to_dict()
+    assert fs.Model.from_dict(plain.to_dict()).conflicting_household_share is None
+    with pytest.raises(ConfigError):
+        fs.Model.from_dict({**m.to_dict(), "conflicting_household_share": 1.5})

@@ -5,7 +5,8 @@ compare, u from random pairs of distinct rows, m and the pair prior by EM over p
 frequencies. Pairs whose probability reaches the threshold are clustered into entities (connected
 components of the links), and a cluster whose members do not all fit each other (two given names or two
 dates of birth that disagree outright, or a proposed pair that is confidently two people) loses its weakest
-links until they do, so one link cannot chain two people (or a household) together.
+links until they do, so one link cannot chain two people (or a household) together. Those guards hold where
+the data show households (`household_guards`, which report.json and report.html state).
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class DedupeRun:
     cluster: np.ndarray
     blocking: blocking.BlockingResult
     timings: dict
+    #: whether the guards against chaining a household were on, and why (`household_guards`)
+    household_guards: dict
 
 
 def load_roster(src: Source, settings: Settings) -> Side:
@@ -161,6 +164,28 @@ def _rejoin(n: int, la: np.ndarray, lb: np.ndarray, ls: np.ndarray, keep: np.nda
     return keep, labels
 
 
+def household_guards(conflicting: float | None, threshold: float) -> dict:
+    """Whether the guards that keep a household from chaining into one person hold (report.json
+    ``household_guards``): they do where a share above 1 - ``threshold`` of the pairs at one address whose
+    given name disagrees without a date vouching are two people (``conflicting``,
+    `linker.model_person.conflicting_household_share`), and where that cannot be read (None). ``note`` says
+    it in one line, as the report prints it."""
+    tolerance = 1.0 - threshold
+    what = "of the pairs at one address whose given name disagrees with no date of birth vouching"
+    if conflicting is None:
+        on, note = True, ("household guards on: the data cannot show households (fewer than two address columns, "
+                          "no given name or no pair at one whole address), so they are assumed")
+    elif conflicting > tolerance:
+        on, note = True, (f"household guards on: {what}, {conflicting:.3f} are two people, more than "
+                          f"1 - threshold = {tolerance:.3g}: a cluster may not hold two rows that do not fit "
+                          "each other")
+    else:
+        on, note = False, (f"household guards off: {what}, {conflicting:.3f} are two people, at most "
+                           f"1 - threshold = {tolerance:.3g}: such pairs are one person's records damaged differently, "
+                           "and clusters are the connected components of the links")
+    return {"on": on, "conflicting_household_share": conflicting, "tolerance": round(tolerance, 12), "note": note}
+
+
 def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult, gam: pd.DataFrame,
                   u: dict[str, np.ndarray], settings: Settings, timer: Timer) -> DedupeRun:
     """m and the pair prior by EM over the pairs' level patterns, scores, clusters (every engine)."""
@@ -169,9 +194,11 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
         pc = fs.pattern_counts([gam])
         m, lam, iters = fs.fit_em(pc, enc.comparisons, u, n_list=max(n // 10, 1))
         counts = pc["count"].to_numpy(float)
+        conflicting = fs.read_conflicting_household_share(pc, counts, enc.comparisons, u)
         model = fs.Model(enc.comparisons, m, u, lam, em_iterations=iters,
                          conflict_share=fs.conflict_share(pc, counts, enc.comparisons, u),
-                         household_share=fs.household_share(pc, counts, enc.comparisons, u))
+                         household_share=fs.household_share(pc, counts, enc.comparisons, u),
+                         conflicting_household_share=conflicting)
     with timer.stage("score"):
         tf = fs.TermFrequencies.from_encoded(enc)
         weights = fs.score(model, enc, gam, blocked.left, blocked.right, tf)
@@ -185,11 +212,13 @@ def finish_dedupe(side: Side, enc: cmp.Encoded, blocked: blocking.BlockingResult
         # households: where at most 1 - threshold of the pairs at one address whose given name disagrees
         # (no date vouching) are two people, those are one person's records damaged differently (FEBRL), and
         # the clusters are the components of the links
-        households = fs.conflicting_household_share(pc, counts, enc.comparisons, u) > 1.0 - settings.match_threshold
+        guards = household_guards(conflicting, settings.match_threshold)
+        households = guards["on"]
         cluster = cluster_links(n, blocked.left, blocked.right, prob, settings.match_threshold, strength=w,
                                 conflict=fs.person_conflict(gam) if households else None,
                                 member_conflict=member_conflict if households else None, apart=households)
-    return DedupeRun(side, blocked.left, blocked.right, gam, weights, prob, model, cluster, blocked, timer.timings)
+    return DedupeRun(side, blocked.left, blocked.right, gam, weights, prob, model, cluster, blocked, timer.timings,
+                     guards)
 
 
 def clusters_frame(run: DedupeRun) -> pd.DataFrame:
@@ -253,6 +282,7 @@ def dedupe_report(run: DedupeRun, clusters: pd.DataFrame, settings: Settings) ->
                             "size": int(sizes.max()) if len(sizes) else 0},
         "cluster_sizes": {str(int(k)): int(v) for k, v in hist.items()},
         "blocking": run.blocking.to_dict(),
+        "household_guards": run.household_guards,
         "model": run.model.to_dict(),
         "examples": examples,
     }

@@ -31,7 +31,8 @@ __all__ = [
     # person-level evidence (`linker.model_person`)
     "CONFLICTS", "CONTRADICTION_PRIOR", "DATE_VOUCHES", "IDENTIFIER_AGREES",
     "IDENTIFIER_CONFLICTS", "PERSON_LEVEL", "SURE", "SURE_PRIOR_PAIRS", "WITNESSES", "bound_person_level",
-    "conflict_share", "conflicting_household_share", "household_share", "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
+    "conflict_share", "conflicting_household_share", "household_share", "read_conflicting_household_share",
+    "identifier_conflict", "level_codes", "person_conflict", "sure_pair_bounds",
     # weights and scores (`linker.model_weights`)
     "ADDRESS_CAP", "GENERIC_CAP", "HOUSEHOLD_CAP", "TF_MAX_BOOST", "Patterns", "TermFrequencies",
     "comparison_weights", "field_weights", "generic_tf_adjustment", "household_cap", "is_address", "level_weights", "monotone",
@@ -41,7 +42,8 @@ __all__ = [
 from .model_person import (
     CONFLICTS, CONTRADICTION_PRIOR, DATE_VOUCHES, IDENTIFIER_AGREES, IDENTIFIER_CONFLICTS,
     PERSON_LEVEL, SURE, SURE_PRIOR_PAIRS, WITNESSES, bound_person_level, conflict_share, household_share,
-    conflicting_household_share, identifier_conflict, level_codes, person_conflict, sure_pair_bounds,
+    conflicting_household_share, identifier_conflict, level_codes, person_conflict, read_conflicting_household_share,
+    sure_pair_bounds,
 )
 from .model_weights import (
     ADDRESS_CAP, GENERIC_CAP, HOUSEHOLD_CAP, TF_MAX_BOOST, Patterns, TermFrequencies, comparison_weights,
@@ -77,6 +79,9 @@ class Model:
     conflict_share: float = 1.0
     #: share of the pairs agreeing on the address that are two people (`household_share`)
     household_share: float = 1.0
+    #: dedupe: of the pairs at one address whose given name disagrees without a date vouching, the share that
+    #: are two people (`conflicting_household_share`; None: not read, as in a match, or not readable)
+    conflicting_household_share: float | None = None
 
     def weight_table(self) -> dict[str, np.ndarray]:
         """log2(m/u) per comparison and level, made non-decreasing in the level (see `monotone`)."""
@@ -93,6 +98,8 @@ class Model:
             "term_frequency": self.tf,
             "identifier_conflict_share": self.conflict_share,
             "household_share": self.household_share,
+            **({} if self.conflicting_household_share is None
+               else {"conflicting_household_share": self.conflicting_household_share}),
             "comparisons": [
                 {"name": c.name, "field": c.field, "labels": list(c.labels),
                  "m": [float(x) for x in self.m[c.name]], "u": [float(x) for x in self.u[c.name]],
@@ -136,12 +143,15 @@ class Model:
             if not isinstance(v, (int, float)) or not 0 < v < 1:
                 raise bad(f"{key} is not a probability")
         conflicts, households = data.get("identifier_conflict_share", 1.0), data.get("household_share", 1.0)
-        for key, v in (("identifier_conflict_share", conflicts), ("household_share", households)):
+        conflicting = data.get("conflicting_household_share")
+        for key, v in (("identifier_conflict_share", conflicts), ("household_share", households),
+                       ("conflicting_household_share", 0.0 if conflicting is None else conflicting)):
             if not isinstance(v, (int, float)) or not 0 <= v <= 1:
                 raise bad(f"{key} is not a share")
         return cls(tuple(comps), m, u, float(data["pair_prior"]), float(data["genuine_share"]),
                    float(data["miss_rate"]), int(data.get("em_iterations", 0)), bool(data.get("term_frequency", True)),
-                   conflict_share=float(conflicts), household_share=float(households))
+                   conflict_share=float(conflicts), household_share=float(households),
+                   conflicting_household_share=None if conflicting is None else float(conflicting))
 
     @classmethod
     def load(cls, path: str | Path) -> Model:

@@ -268,11 +268,22 @@ def conflicting_household_share(frame: pd.DataFrame, counts: np.ndarray, comps: 
                                 bounds: dict[str, tuple[float, float]] | None = None) -> float:
     """Of the pairs at one address whose given name disagrees where the date of birth does not vouch (the
     witness of `household_share` fails), the share that are two people: h (1 - r0) / (1 - f), the household
-    pairs that fail it over all that do. 1 where it cannot be read. Where it is small the data hold no
-    households to keep apart: such pairs are one person's damaged records (`linker.deduplication`)."""
+    pairs that fail it over all that do. 1 where it cannot be read (`read_conflicting_household_share`).
+    Where it is small the data hold no households to keep apart: such pairs are one person's damaged records
+    (`linker.deduplication`)."""
+    share = read_conflicting_household_share(frame, counts, comps, u, bounds)
+    return 1.0 if share is None else share
+
+
+def read_conflicting_household_share(frame: pd.DataFrame, counts: np.ndarray, comps: tuple[Comparison, ...],
+                                     u: dict[str, np.ndarray] | None = None,
+                                     bounds: dict[str, tuple[float, float]] | None = None) -> float | None:
+    """`conflicting_household_share`, or None where the data cannot show it: fewer than two address-like
+    columns, no given name, no pair agreeing on the whole address, or a witness that does not tell one
+    person from two."""
     read = _household_witness(frame, counts, comps, u, bounds)
     if read is None or read[1] - read[2] < 0.5:
-        return 1.0
+        return None
     f, r1, r0 = read
     if f >= 1.0:
         return 0.0

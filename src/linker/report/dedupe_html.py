@@ -47,6 +47,7 @@ td,th{border-bottom:1px solid #e3e3e3;padding:.25rem .4rem;text-align:left;font-
 {% else %}<p>No duplicates found.</p>{% endfor %}
 <h2>Method</h2>
 <p>Pairs proposed by blocking: {{ r.blocking.total_pairs }}; threshold {{ r.threshold }}.</p>
+{% if r.get('household_guards') %}<p><strong>Households:</strong> {{ r.household_guards.note }}.</p>{% endif %}
 {% for note in r.get('warnings') or [] %}<p><strong>Ids:</strong> {{ note }}.</p>{% endfor %}
 <div class="scroll"><table><tr><th>comparison</th><th>level</th><th>m</th><th>u</th><th>weight</th></tr>
 {% for c in r.model.comparisons %}{% for label in c.labels %}
