@@ -107,6 +107,7 @@ def study(spec: dict, d: Path, diagnose: bool) -> dict:
            "high": eg["high"], "covered": eg["low"] <= true_n <= eg["high"],
            "err_pct": 100.0 * (eg["estimate"] - true_n) / max(true_n, 1) if true_n else None,
            "err_list_pct": 100.0 * (eg["estimate"] - true_n) / n, "half_pct": 100.0 * (eg["high"] - eg["low"]) / 2 / n}
+    row.update({k: eg.get(k) for k in ("sd_entries", "sd_fit", "sd_model", "sd_missed", "sd_systematic")})
     t = tune(out.matches, truth)
     at = next(r for r in t.rows if r["threshold"] == 0.9)
     row.update(est_p=at["est_precision"], p=at["precision"], est_r=at["est_recall"], r=at["recall"],
@@ -146,6 +147,8 @@ def main() -> None:
     ap.add_argument("--only", action="store_true", help="cycle over the --style styles only")
     ap.add_argument("--big", action="store_true", help="add one 10,000 x 50,000 roster")
     ap.add_argument("--diagnose", action="store_true", help="print where the error sits per roster")
+    ap.add_argument("--json", default=None, help="also write every roster's row (the interval's parts too) here, "
+                                                 "one JSON object per line")
     a = ap.parse_args()
     styles = tuple(a.style) if a.only and a.style else BASE_STYLES + tuple(a.style)
     tmp = None if a.work else tempfile.TemporaryDirectory()
@@ -200,6 +203,13 @@ def main() -> None:
         for r in rows:
             print(f"| {r['roster']} | {r['truth']} | {r['missed']} | {r['p_missed']:.1f} | {r['lost_caught']:.1f} | "
                   f"{r['p_false']:.1f} | {r['miss_rate']:.4f} |")
+    if a.json:
+        import json
+
+        with open(a.json, "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps({k: (bool(v) if isinstance(v, np.bool_) else v) for k, v in r.items()},
+                                    default=float) + "\n")
     if tmp is not None:
         tmp.cleanup()
 
