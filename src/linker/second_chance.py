@@ -1,0 +1,309 @@
+"""A second, approximate search for the entries blocking left without a likely record.
+
+Blocking proposes a pair only when some key agrees exactly (the surname stem with the given name, the
+date, the personal number...). An entry damaged in every key finds nobody: typos in both the surname and
+the given name with a number one digit off, names moved between the columns, one of two surnames written
+alone. Every entry left below the review threshold gets a second look here, on the keys the run already
+has (`linker.compare.Encoded`), whatever engine produced the first candidates:
+
+- names within one edit: each name of the entry, and each name of the registry's vocabularies, stands for
+  its one-letter deletions (a symmetric deletion neighbourhood: a substitution, an insertion, a deletion
+  or two neighbouring letters swapped keep one deletion in common); a surname that is the first or the
+  last part of the other side's double surname (Vargas / Vargas Perez) counts as near too. A registry
+  record is a candidate when its surname is near the entry's surname and its given name (full form) near
+  the entry's, or the same crosswise (the two written in each other's column);
+- the personal number one digit off or with two neighbouring digits swapped, beside a name that fits a
+  little (every such neighbour of the entry's number is looked up among the registry's numbers).
+
+The work is on the distinct names of the few entries looked at and on the registry's vocabularies, never
+on the registry's rows, and each entry keeps at most `PER_ENTRY` candidates (the nearest by name), so the
+cost is bounded whatever the registry's size. The new pairs are compared and scored by the run's model as
+the others are (`linker.pipeline.run_match`); the outputs are a function of the input alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import JaroWinkler
+
+from . import blocking, compare as cmp, model as fs
+from .compare import Encoded
+from .compare_strings import pair_similarity
+
+__all__ = ["search", "extend", "PER_ENTRY", "STAGE"]
+
+#: the name of the stage's pairs among the blocking rules' counts (report.json ``blocking``)
+STAGE = "second_chance"
+
+#: candidates kept per entry looked at (the nearest by name)
+PER_ENTRY = 8
+#: registry names kept near one name of an entry (the nearest first)
+NEAR_NAMES = 40
+#: a name this long or longer stands for its one-letter deletions (shorter ones only for themselves)
+MIN_DELETE = 3
+#: a name of the entry this long or longer stands for its two-letter deletions too
+MIN_DELETE_TWO = 6
+#: the part of a double surname that is written alone is at least this long, and so is the rest
+MIN_PART = 3
+#: a number one digit off counts beside a name part at least this similar (Jaro-Winkler)
+NUMBER_NAME_SIM = 0.8
+#: digits of a personal number looked at (longer numbers are left to the exact rules)
+MAX_DIGITS = 18
+
+
+def _deletions(values: np.ndarray, *, two: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(index into ``values``, key) of each value itself and, from `MIN_DELETE` letters, each one-letter
+    deletion of it; with ``two``, from `MIN_DELETE_TWO` letters each two-letter deletion too."""
+    idx, keys = [], []
+    for i, v in enumerate(values.tolist()):
+        forms = {v}
+        if len(v) >= MIN_DELETE:
+            forms.update(v[:k] + v[k + 1:] for k in range(len(v)))
+        if two and len(v) >= MIN_DELETE_TWO:
+            forms.update(v[:a] + v[a + 1:b] + v[b + 1:] for a in range(len(v)) for b in range(a + 1, len(v)))
+        idx.extend([i] * len(forms))
+        keys.extend(sorted(forms))
+    return np.asarray(idx, np.int64), np.asarray(keys, dtype=object)
+
+
+def _compound(queries: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(query index, target index) where one is the first or the last part of the other (keys of double
+    surnames are written without the space: vargasperez), both parts at least `MIN_PART` letters."""
+    qi, ti = [], []
+    for rev in (False, True):
+        q = np.array([s[::-1] if rev else s for s in queries.tolist()], dtype=object)
+        t = np.array([s[::-1] if rev else s for s in targets.tolist()], dtype=object)
+        order = np.argsort(t.astype(str), kind="stable")
+        ts = t[order].astype(str)
+        # the target longer: it starts with the query
+        lo = np.searchsorted(ts, q.astype(str), side="left")
+        hi = np.searchsorted(ts, np.char.add(q.astype(str), "\U0010ffff"), side="left")
+        for i in np.flatnonzero((hi > lo) & (np.fromiter(map(len, q), np.int64, len(q)) >= MIN_PART)):
+            span = order[lo[i]:hi[i]]
+            keep = span[np.fromiter((len(targets[j]) >= len(queries[i]) + MIN_PART for j in span), bool, len(span))]
+            qi.extend([i] * len(keep))
+            ti.extend(keep.tolist())
+        # the query longer: one of its heads is a target
+        where = pd.Series(np.arange(len(t)), index=pd.Index(t))
+        where = where[~where.index.duplicated()]
+        for i, s in enumerate(q.tolist()):
+            for cut in range(MIN_PART, len(s) - MIN_PART + 1):
+                j = where.get(s[:cut])
+                if j is not None:
+                    qi.append(i)
+                    ti.append(int(j))
+    return np.asarray(qi, np.int64), np.asarray(ti, np.int64)
+
+
+def _near(V: np.ndarray, query: np.ndarray, target: np.ndarray, *, compound: bool, workers: int
+          ) -> pd.DataFrame:
+    """Columns q, t (codes into ``V``), sim: the target names within one edit of each query name (itself
+    included; a long query name: one deletion of the target's against two of the query's), and for surnames the double-surname parts; at most `NEAR_NAMES` per query, the nearest."""
+    query, target = query[query > 0], target[target > 0]
+    if not len(query) or not len(target):
+        return pd.DataFrame({"q": np.zeros(0, np.int64), "t": np.zeros(0, np.int64), "sim": np.zeros(0)})
+    qi, qk = _deletions(V[query], two=True)
+    ti, tk = _deletions(V[target])
+    hit = pd.DataFrame({"q": query[qi], "k": qk}).merge(pd.DataFrame({"t": target[ti], "k": tk}), on="k")
+    q, t = hit["q"].to_numpy(np.int64), hit["t"].to_numpy(np.int64)
+    if compound:
+        cq, ct = _compound(V[query], V[target])
+        q, t = np.r_[q, query[cq]], np.r_[t, target[ct]]
+    pairs = np.unique(np.stack([q, t], axis=1), axis=0) if len(q) else np.zeros((0, 2), np.int64)
+    sim = pair_similarity(V, pairs[:, 0], pairs[:, 1], JaroWinkler.normalized_similarity, workers)
+    out = pd.DataFrame({"q": pairs[:, 0], "t": pairs[:, 1], "sim": sim.astype(float)})
+    out = out.sort_values(["q", "sim", "t"], ascending=[True, False, True], kind="stable")
+    return out[out.groupby("q").cumcount() < NEAR_NAMES].reset_index(drop=True)
+
+
+def _name_pairs(enc: Encoded, pool: np.ndarray, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """(entry, registry row) of the registry records whose surname and full given name are near the
+    entry's (straight or crosswise)."""
+    L, R, V = enc.left, enc.right, enc.vocab["name"]
+    sn_l, fn_l, fc_l = L["sn"][pool], L["fn"][pool], L["fn_canon"][pool]
+    given = ~L["fn_is_init"][pool] & (sn_l > 0) & (fc_l > 0)
+    pool, sn_l, fn_l, fc_l = pool[given], sn_l[given], fn_l[given], fc_l[given]
+    if not len(pool):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    sn_r, fn_r, fc_r = R["sn"], R["fn"], R["fn_canon"]
+    full_r = ~R["fn_is_init"] & (sn_r > 0) & (fc_r > 0)
+    vocab_sn, vocab_fc = np.unique(sn_r[full_r]), np.unique(np.r_[fc_r[full_r], fn_r[full_r]])
+    names_l = np.unique(np.r_[sn_l, fn_l, fc_l])
+    near_sn = _near(V, names_l, vocab_sn, compound=True, workers=workers)
+    near_fc = _near(V, names_l, vocab_fc, compound=False, workers=workers)
+    # the registry's (surname, given name) combinations, each with its rows: the given name as written
+    # and in its full form (Paul / Pavel)
+    nv = np.int64(len(V))
+    rows_r = np.flatnonzero(full_r)
+    combo_r = np.r_[sn_r[rows_r].astype(np.int64) * nv + fc_r[rows_r], sn_r[rows_r].astype(np.int64) * nv + fn_r[rows_r]]
+    rows_r = np.r_[rows_r, rows_r]
+    order = np.argsort(combo_r, kind="stable")
+    combo_s, rows_s = combo_r[order], rows_r[order]
+    outs_e, outs_r = [], []
+    entry = np.arange(len(pool))
+    for sn_from, fn_from in (((sn_l,), (fc_l, fn_l)), ((fc_l, fn_l), (sn_l,))):   # straight, crosswise
+        a = pd.concat([pd.DataFrame({"e": entry, "q": c}) for c in sn_from]).merge(near_sn, on="q")
+        b = pd.concat([pd.DataFrame({"e": entry, "q": c}) for c in fn_from]).merge(near_fc, on="q")
+        ab = a[["e", "t"]].drop_duplicates().merge(b[["e", "t"]].drop_duplicates(), on="e",
+                                                    suffixes=("_sn", "_fc"))
+        key = ab["t_sn"].to_numpy(np.int64) * nv + ab["t_fc"].to_numpy(np.int64)
+        lo, hi = np.searchsorted(combo_s, key, "left"), np.searchsorted(combo_s, key, "right")
+        n = hi - lo
+        at = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+        outs_e.append(np.repeat(ab["e"].to_numpy(np.int64), n))
+        outs_r.append(rows_s[at])
+    return pool[np.concatenate(outs_e)], np.concatenate(outs_r).astype(np.int64)
+
+
+def _digits_code(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(digit matrix, length) of digit strings of at most `MAX_DIGITS` (others length 0)."""
+    ok = np.array([v.isdigit() and len(v) <= MAX_DIGITS and v.isascii() for v in values.tolist()], bool)
+    width = max([len(v) for v, k in zip(values.tolist(), ok) if k] or [1])
+    mat = np.zeros((len(values), width), np.int64)
+    lens = np.zeros(len(values), np.int64)
+    if ok.any():
+        s = np.array([v for v, k in zip(values.tolist(), ok) if k], dtype=f"S{width}")
+        raw = s.view(np.uint8).reshape(len(s), width).astype(np.int64)
+        mat[ok] = np.where(raw > 0, raw - 47, 0)            # digit + 1, 0 = past the end
+        lens[ok] = np.fromiter((len(v) for v, k in zip(values.tolist(), ok) if k), np.int64)
+    return mat, lens
+
+
+def _hash(mat: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """A number for each digit row (exact: base 11 over at most 18 digits), apart per length."""
+    h = np.zeros(len(mat), np.int64)
+    for j in range(mat.shape[1]):
+        h = h * 11 + mat[:, j]
+    return h * 32 + lens
+
+
+def _number_pairs(enc: Encoded, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(entry, registry row) of the registry records whose personal number (its digits) is the entry's
+    with one digit changed or two neighbouring digits swapped."""
+    if "pnum_d" not in enc.left:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    V = enc.vocab["pnum_d"]
+    code_l, code_r = enc.left["pnum_d"][pool], enc.right["pnum_d"]
+    has = code_l > 0
+    pool, code_l = pool[has], code_l[has]
+    if not len(pool) or not (code_r > 0).any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    used = np.unique(np.r_[code_l, code_r[code_r > 0]])
+    mat, lens = _digits_code(V[used])
+    hashes = np.full(len(V), -1, np.int64)
+    hashes[used] = np.where(lens > 0, _hash(mat, lens), -1)
+    # every neighbour of each entry's number
+    q = np.searchsorted(used, code_l)
+    m, ln = mat[q], lens[q]
+    width = mat.shape[1]
+    owners, hs = [], []
+    for j in range(width):
+        real = ln > j
+        for d in range(1, 11):
+            alt = m.copy()
+            alt[:, j] = d
+            sel = real & (m[:, j] != d)
+            owners.append(np.flatnonzero(sel))
+            hs.append(_hash(alt[sel], ln[sel]))
+        if j + 1 < width:
+            sel = (ln > j + 1) & (m[:, j] != m[:, j + 1])
+            alt = m[sel].copy()
+            alt[:, [j, j + 1]] = alt[:, [j + 1, j]]
+            owners.append(np.flatnonzero(sel))
+            hs.append(_hash(alt, ln[sel]))
+    owner, h = np.concatenate(owners), np.concatenate(hs)
+    keep = lens[q][owner] > 0
+    owner, h = owner[keep], h[keep]
+    reg_rows = np.flatnonzero((code_r > 0) & (hashes[code_r] >= 0))
+    reg_h = hashes[code_r[reg_rows]]
+    order = np.argsort(reg_h, kind="stable")
+    reg_h, reg_rows = reg_h[order], reg_rows[order]
+    lo, hi = np.searchsorted(reg_h, h, "left"), np.searchsorted(reg_h, h, "right")
+    n = hi - lo
+    at = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    return pool[np.repeat(owner, n)], reg_rows[at]
+
+
+def _name_fit(enc: Encoded, el: np.ndarray, er: np.ndarray, workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """(how near the two names are, 0-1: the mean Jaro-Winkler similarity of the surnames and of the given
+    names, straight or crosswise, over the parts both give; the best single part)."""
+    L, R, V = enc.left, enc.right, enc.vocab["name"]
+    jw = JaroWinkler.normalized_similarity
+
+    def sim(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        s = pair_similarity(V, a, b, jw, workers).astype(float)
+        return np.where((a > 0) & (b > 0), s, np.nan)
+
+    sn_l, sn_r, fc_l, fc_r = L["sn"][el], R["sn"][er], L["fn_canon"][el], R["fn_canon"][er]
+    fn_l, fn_r = L["fn"][el], R["fn"][er]
+    given = np.fmax(sim(fc_l, fc_r), sim(fn_l, fn_r))
+    straight = np.stack([sim(sn_l, sn_r), given], axis=1)
+    cross = np.stack([sim(sn_l, fc_r), np.fmax(sim(fc_l, sn_r), sim(fn_l, sn_r))], axis=1)
+    with np.errstate(all="ignore"):
+        mean = np.fmax(np.nanmean(np.where(np.isnan(straight).all(1, keepdims=True), 0, straight), axis=1),
+                       np.nanmean(np.where(np.isnan(cross).all(1, keepdims=True), 0, cross), axis=1))
+        best = np.fmax(np.nanmax(np.where(np.isnan(straight), 0, straight), axis=1),
+                       np.nanmax(np.where(np.isnan(cross), 0, cross), axis=1))
+    return np.nan_to_num(mean), np.nan_to_num(best)
+
+
+def search(enc: Encoded, entries: pd.DataFrame, left: np.ndarray, right: np.ndarray, *, workers: int = 1
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """New (list row, registry row) pairs, sorted, for the entries whose ``decision`` is ``no_match``:
+    at most `PER_ENTRY` per entry, none of the pairs (``left``, ``right``) already had."""
+    empty = (np.zeros(0, np.int32), np.zeros(0, np.int32))
+    pool = np.flatnonzero(entries["decision"].to_numpy(object) == "no_match").astype(np.int64)
+    if not len(pool) or "sn" not in enc.left:
+        return empty
+    ne, nr = _name_pairs(enc, pool, workers)
+    pe, pr = _number_pairs(enc, pool)
+    n_r = np.int64(len(enc.right["sn"]))
+    by_name, by_number = ne * n_r + nr, pe * n_r + pr
+    code = np.unique(np.r_[by_name, by_number])
+    code = code[~np.isin(code, left.astype(np.int64) * n_r + right)]
+    if not len(code):
+        return empty
+    el, er = code // n_r, code % n_r
+    number = np.isin(code, by_number)
+    mean, best = _name_fit(enc, el, er, workers)
+    ok = ~number | (best >= NUMBER_NAME_SIM) | np.isin(code, by_name)
+    el, er, number, mean = el[ok], er[ok], number[ok], mean[ok]
+    # the nearest first: a number one digit off before names alone, then by name, then by registry row
+    order = np.lexsort((er, -mean, ~number, el))
+    el, er = el[order], er[order]
+    starts = np.r_[0, np.flatnonzero(el[1:] != el[:-1]) + 1]
+    rank = np.arange(len(el)) - np.repeat(starts, np.diff(np.r_[starts, len(el)]))
+    keep = rank < PER_ENTRY
+    code = np.sort(el[keep] * n_r + er[keep])
+    return (code // n_r).astype(np.int32), (code % n_r).astype(np.int32)
+
+
+def extend(cand, scored, model: fs.Model, enc: Encoded, tf: fs.TermFrequencies, lab, settings, *,
+           patterns: fs.Patterns, tf_adjust: np.ndarray):
+    """The run's candidates and scores with the second look's pairs added (`search`): the new pairs
+    compared and scored by ``model`` as the others (its genuine share refitted over all), in the pairs'
+    order (list row, then registry row). Returns (candidates, scored, patterns, tf_adjust), the inputs
+    themselves when nothing new is found."""
+    from .pipeline import Candidates, score_entries
+
+    el, er = search(enc, scored.entries, scored.left, scored.right, workers=settings.workers)
+    if not len(el):
+        return cand, scored, patterns, tf_adjust
+    n_l, n_r = len(scored.entries), len(enc.right["sn"])
+    gam = cmp.compare_in_chunks(enc, el, er, settings.chunk_pairs, settings.workers)
+    tf_new = fs.tf_adjustment(model.u, enc, gam, er, tf) if model.tf else np.zeros(len(el))
+    code = np.r_[cand.left.astype(np.int64) * n_r + cand.right, el.astype(np.int64) * n_r + er]
+    order = np.argsort(code, kind="stable")
+    left, right = (code[order] // n_r).astype(np.int32), (code[order] % n_r).astype(np.int32)
+    gammas = pd.concat([cand.gammas, gam], ignore_index=True).iloc[order].reset_index(drop=True)
+    tf_adjust = np.r_[tf_adjust, tf_new][order]
+    patterns = fs.Patterns.of(gammas, enc.comparisons)
+    b = cand.blocked
+    pcode = np.sort(np.r_[b.left.astype(np.int64) * n_r + b.right, el.astype(np.int64) * n_r + er])
+    blocked = blocking.BlockingResult((pcode // n_r).astype(np.int32), (pcode % n_r).astype(np.int32),
+                                      (*b.rule_pairs, (STAGE, int(len(el)))))
+    scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab,
+                           patterns=patterns, tf_adjust=tf_adjust)
+    model.genuine_share = scored.genuine_share
+    return Candidates(left, right, gammas, blocked), scored, patterns, tf_adjust
