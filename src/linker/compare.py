@@ -223,8 +223,11 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     swapped = np.zeros(len(il), bool)
     if cand.any():
         idx = np.flatnonzero(cand)
-        x1 = pair_similarity(V, sn_l[idx], fc_r[idx], jw, workers)
-        x2 = pair_similarity(V, fc_l[idx], sn_r[idx], jw, workers)
+        # each given name as written or in its full form (Katie in the surname cell is not Ekaterina)
+        x1 = np.maximum(pair_similarity(V, sn_l[idx], fc_r[idx], jw, workers),
+                        pair_similarity(V, sn_l[idx], R["fn"][ir[idx]], jw, workers))
+        x2 = np.maximum(pair_similarity(V, fc_l[idx], sn_r[idx], jw, workers),
+                        pair_similarity(V, L["fn"][il[idx]], sn_r[idx], jw, workers))
         swapped[idx] = (x1 >= 0.9) & (x2 >= 0.9) & (x1 + x2 > straight[idx] + straight_fn[idx] + 0.2)
     r_sn = np.where(swapped, R["fn"][ir], sn_r)
     r_stem = np.where(swapped, R["fn_canon"][ir], R["sn_stem"][ir])
