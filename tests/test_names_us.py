@@ -82,3 +82,19 @@ def test_swapped_cells_compare_crosswise_with_the_name_as_written():
     enc = cmp.encode(standardize(lst, m), standardize(reg, m))
     g = cmp.compare(enc, [0], [0], workers=1)
     assert g["gamma_surname"].iloc[0] == 4 and g["gamma_first_name"].iloc[0] >= 5
+
+
+@pytest.mark.parametrize("a,b,variant", [("Bill", "Robert", True), ("Bill", "William", True),
+                                         ("Liz", "Lisa", True), ("Harry", "Henry", True),
+                                         ("Henry", "Harold", False), ("Robert", "William", False)],
+                         ids=lambda v: str(v))
+def test_a_nickname_agrees_with_each_of_its_full_names(a, b, variant):
+    """An ambiguous nickname (Bill: William or Robert) is a variant of each name it may stand for; two full
+    names that only share a nickname are not variants of one another."""
+    from linker import compare as cmp
+
+    m = Mapping((("surname", "s"), ("first_name", "f")))
+    enc = cmp.encode(standardize(pd.DataFrame({"s": ["Byers"], "f": [a]}), m),
+                     standardize(pd.DataFrame({"s": ["Byers"], "f": [b]}), m))
+    level = cmp.compare(enc, [0], [0], workers=1)["gamma_first_name"].iloc[0]
+    assert bool(level == 5) is variant

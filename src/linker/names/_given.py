@@ -9,7 +9,7 @@ from importlib import resources
 from ._key import name_key
 
 __all__ = [
-    "canonical_given", "given_variants", "gender_of", "surname_stem", "phonetic",
+    "canonical_given", "given_variants", "nickname_pairs", "gender_of", "surname_stem", "phonetic",
     "known_given_keys", "known_surname_keys", "is_patronymic_key", "is_placeholder",
 ]
 
@@ -172,6 +172,32 @@ def _english_nicknames() -> dict[str, str]:
             full = nxt
         out[nick] = dims.get(full, full)    # Michael is a press form of Михаил: Mike goes there too
     return out
+
+
+@lru_cache(maxsize=1)
+def nickname_pairs() -> tuple[tuple[str, str], ...]:
+    """Every (key, key) pair of a nickname or diminutive and a full name it may stand for, both ways, sorted:
+    the ``nicknames`` table's links as they are (Harry: Harold and Henry; Liz: Elizabeth and Lisa) and the
+    rows of diminutives.csv and given_equivalents.csv. An ambiguous nickname agrees with each of its full
+    names, which one canonical form (`canonical_given`) cannot say; two full names that only share a
+    nickname are not a pair."""
+    out: set[tuple[str, str]] = set()
+    _, every, _ = _diminutives()
+    for dim, fulls in every.items():
+        out.update((dim, f) for f in fulls)
+    try:
+        from nicknames import with_names_csv_path
+
+        with with_names_csv_path() as path:
+            rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    except ImportError:
+        rows = []
+    for row in rows[1:]:
+        if len(row) == 3 and row[1] == "has_nickname":
+            full, nick = name_key(row[0]), name_key(row[2])
+            if full and nick and full != nick:
+                out.add((nick, full))
+    return tuple(sorted(out | {(b, a) for a, b in out}))
 
 
 @lru_cache(maxsize=1 << 16)
