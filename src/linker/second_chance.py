@@ -85,8 +85,9 @@ def _compound(queries: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.
             qi.extend([i] * len(keep))
             ti.extend(keep.tolist())
         # the query longer: one of its heads is a target
-        where = pd.Series(np.arange(len(t)), index=pd.Index(t))
-        where = where[~where.index.duplicated()]
+        where: dict[str, int] = {}
+        for j, w in enumerate(t.tolist()):
+            where.setdefault(w, j)
         for i, s in enumerate(q.tolist()):
             for cut in range(MIN_PART, len(s) - MIN_PART + 1):
                 j = where.get(s[:cut])
@@ -110,9 +111,11 @@ def _near(V: np.ndarray, query: np.ndarray, target: np.ndarray, *, compound: boo
     if compound:
         cq, ct = _compound(V[query], V[target])
         q, t = np.r_[q, query[cq]], np.r_[t, target[ct]]
-    pairs = np.unique(np.stack([q, t], axis=1), axis=0) if len(q) else np.zeros((0, 2), np.int64)
-    sim = pair_similarity(V, pairs[:, 0], pairs[:, 1], JaroWinkler.normalized_similarity, workers)
-    out = pd.DataFrame({"q": pairs[:, 0], "t": pairs[:, 1], "sim": sim.astype(float)})
+    nv = np.int64(len(V))
+    code = np.unique(q * nv + t)
+    pq, pt = code // nv, code % nv
+    sim = pair_similarity(V, pq, pt, JaroWinkler.normalized_similarity, workers)
+    out = pd.DataFrame({"q": pq, "t": pt, "sim": sim.astype(float)})
     out = out.sort_values(["q", "sim", "t"], ascending=[True, False, True], kind="stable")
     return out[out.groupby("q").cumcount() < NEAR_NAMES].reset_index(drop=True)
 
@@ -156,18 +159,19 @@ def _name_pairs(enc: Encoded, pool: np.ndarray, workers: int) -> tuple[np.ndarra
     return pool[np.concatenate(outs_e)], np.concatenate(outs_r).astype(np.int64)
 
 
-def _digits_code(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(digit matrix, length) of digit strings of at most `MAX_DIGITS` (others length 0)."""
-    ok = np.array([v.isdigit() and len(v) <= MAX_DIGITS and v.isascii() for v in values.tolist()], bool)
-    width = max([len(v) for v, k in zip(values.tolist(), ok) if k] or [1])
-    mat = np.zeros((len(values), width), np.int64)
-    lens = np.zeros(len(values), np.int64)
-    if ok.any():
-        s = np.array([v for v, k in zip(values.tolist(), ok) if k], dtype=f"S{width}")
-        raw = s.view(np.uint8).reshape(len(s), width).astype(np.int64)
-        mat[ok] = np.where(raw > 0, raw - 47, 0)            # digit + 1, 0 = past the end
-        lens[ok] = np.fromiter((len(v) for v, k in zip(values.tolist(), ok) if k), np.int64)
-    return mat, lens
+def _digits(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(matrix of digit + 1 per position, 0 past the end; length) of each value, length 0 for a value that
+    is not ASCII digits only or longer than `MAX_DIGITS`."""
+    short = np.fromiter(map(len, values), np.int64, len(values)) <= MAX_DIGITS
+    u = np.asarray(np.where(short, values, ""), dtype=str)       # a long cell cannot widen the matrix
+    width = max(int(u.dtype.itemsize // 4), 1)
+    codes = u.view(np.uint32).reshape(len(u), width).astype(np.int64)
+    lens = np.char.str_len(u).astype(np.int64)
+    inside = np.arange(width) < lens[:, None]
+    digit = (codes >= 48) & (codes <= 57)
+    ok = (lens > 0) & (lens <= MAX_DIGITS) & (digit | ~inside).all(axis=1)
+    mat = np.where(inside & ok[:, None], codes - 47, 0)[:, :MAX_DIGITS]
+    return mat, np.where(ok, lens, 0)
 
 
 def _hash(mat: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -180,49 +184,47 @@ def _hash(mat: np.ndarray, lens: np.ndarray) -> np.ndarray:
 
 def _number_pairs(enc: Encoded, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(entry, registry row) of the registry records whose personal number (its digits) is the entry's
-    with one digit changed or two neighbouring digits swapped."""
+    with one digit changed or two neighbouring digits swapped: each such neighbour of the entry's number is
+    looked up among the vocabulary's numbers, and the registry rows holding it found by their code."""
+    empty = (np.zeros(0, np.int64), np.zeros(0, np.int64))
     if "pnum_d" not in enc.left:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return empty
     V = enc.vocab["pnum_d"]
     code_l, code_r = enc.left["pnum_d"][pool], enc.right["pnum_d"]
     has = code_l > 0
     pool, code_l = pool[has], code_l[has]
-    if not len(pool) or not (code_r > 0).any():
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    used = np.unique(np.r_[code_l, code_r[code_r > 0]])
-    mat, lens = _digits_code(V[used])
-    hashes = np.full(len(V), -1, np.int64)
-    hashes[used] = np.where(lens > 0, _hash(mat, lens), -1)
+    if not len(pool) or len(V) < 2:
+        return empty
+    mat_v, len_v = _digits(V[1:])
+    hv = np.where(len_v > 0, _hash(mat_v, len_v), -1)
+    order_v = np.argsort(hv, kind="stable")
+    hv_sorted = hv[order_v]
     # every neighbour of each entry's number
-    q = np.searchsorted(used, code_l)
-    m, ln = mat[q], lens[q]
-    width = mat.shape[1]
+    m, ln = mat_v[code_l - 1], len_v[code_l - 1]
+    width = m.shape[1]
     owners, hs = [], []
     for j in range(width):
-        real = ln > j
         for d in range(1, 11):
-            alt = m.copy()
+            sel = np.flatnonzero((ln > j) & (m[:, j] != d))
+            alt = m[sel].copy()
             alt[:, j] = d
-            sel = real & (m[:, j] != d)
-            owners.append(np.flatnonzero(sel))
-            hs.append(_hash(alt[sel], ln[sel]))
+            owners.append(sel)
+            hs.append(_hash(alt, ln[sel]))
         if j + 1 < width:
-            sel = (ln > j + 1) & (m[:, j] != m[:, j + 1])
+            sel = np.flatnonzero((ln > j + 1) & (m[:, j] != m[:, j + 1]))
             alt = m[sel].copy()
             alt[:, [j, j + 1]] = alt[:, [j + 1, j]]
-            owners.append(np.flatnonzero(sel))
+            owners.append(sel)
             hs.append(_hash(alt, ln[sel]))
     owner, h = np.concatenate(owners), np.concatenate(hs)
-    keep = lens[q][owner] > 0
-    owner, h = owner[keep], h[keep]
-    reg_rows = np.flatnonzero((code_r > 0) & (hashes[code_r] >= 0))
-    reg_h = hashes[code_r[reg_rows]]
-    order = np.argsort(reg_h, kind="stable")
-    reg_h, reg_rows = reg_h[order], reg_rows[order]
-    lo, hi = np.searchsorted(reg_h, h, "left"), np.searchsorted(reg_h, h, "right")
-    n = hi - lo
-    at = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
-    return pool[np.repeat(owner, n)], reg_rows[at]
+    at = np.clip(np.searchsorted(hv_sorted, h), 0, len(hv_sorted) - 1)
+    found = hv_sorted[at] == h
+    owner, vcode = owner[found], order_v[at[found]] + 1        # vocabulary codes of the neighbours
+    if not len(owner):
+        return empty
+    rows = np.flatnonzero(np.isin(code_r, np.unique(vcode)))
+    got = pd.DataFrame({"e": pool[owner], "c": vcode}).merge(pd.DataFrame({"r": rows, "c": code_r[rows]}), on="c")
+    return got["e"].to_numpy(np.int64), got["r"].to_numpy(np.int64)
 
 
 def _name_fit(enc: Encoded, el: np.ndarray, er: np.ndarray, workers: int) -> tuple[np.ndarray, np.ndarray]:
@@ -248,6 +250,14 @@ def _name_fit(enc: Encoded, el: np.ndarray, er: np.ndarray, workers: int) -> tup
     return np.nan_to_num(mean), np.nan_to_num(best)
 
 
+def _within(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """Whether each value is in ``sorted_codes`` (ascending)."""
+    if not len(sorted_codes):
+        return np.zeros(len(values), bool)
+    at = np.clip(np.searchsorted(sorted_codes, values), 0, len(sorted_codes) - 1)
+    return sorted_codes[at] == values
+
+
 def search(enc: Encoded, entries: pd.DataFrame, left: np.ndarray, right: np.ndarray, *, workers: int = 1
            ) -> tuple[np.ndarray, np.ndarray]:
     """New (list row, registry row) pairs, sorted, for the entries whose ``decision`` is ``no_match``:
@@ -261,13 +271,19 @@ def search(enc: Encoded, entries: pd.DataFrame, left: np.ndarray, right: np.ndar
     n_r = np.int64(len(enc.right["sn"]))
     by_name, by_number = ne * n_r + nr, pe * n_r + pr
     code = np.unique(np.r_[by_name, by_number])
-    code = code[~np.isin(code, left.astype(np.int64) * n_r + right)]
+    in_pool = np.zeros(len(entries), bool)
+    in_pool[pool] = True
+    sel = in_pool[left]                 # the pairs the entries looked at already had (sorted: run order)
+    had = left[sel].astype(np.int64) * n_r + right[sel]
+    if len(had) > 1 and (had[1:] < had[:-1]).any():
+        had = np.sort(had)
+    code = code[~_within(code, had)]
     if not len(code):
         return empty
     el, er = code // n_r, code % n_r
-    number = np.isin(code, by_number)
+    number = _within(code, np.unique(by_number))
     mean, best = _name_fit(enc, el, er, workers)
-    ok = ~number | (best >= NUMBER_NAME_SIM) | np.isin(code, by_name)
+    ok = ~number | (best >= NUMBER_NAME_SIM) | _within(code, np.unique(by_name))
     el, er, number, mean = el[ok], er[ok], number[ok], mean[ok]
     # the nearest first: a number one digit off before names alone, then by name, then by registry row
     order = np.lexsort((er, -mean, ~number, el))
@@ -279,31 +295,47 @@ def search(enc: Encoded, entries: pd.DataFrame, left: np.ndarray, right: np.ndar
     return (code // n_r).astype(np.int32), (code % n_r).astype(np.int32)
 
 
+def _merged_patterns(old: fs.Patterns, new: fs.Patterns, at: np.ndarray) -> fs.Patterns:
+    """`Patterns.of` the union, from the two sides' patterns: ``new``'s pairs go in before the positions
+    ``at`` of ``old``'s (the distinct patterns are few; the pairs are only gathered)."""
+    cols = list(old.frame.columns)
+    both = np.vstack([old.frame[cols].to_numpy(np.int16), new.frame[cols].to_numpy(np.int16)])
+    uniq, inv = np.unique(both, axis=0, return_inverse=True)
+    inv = inv.ravel().astype(np.int32)
+    frame = pd.DataFrame({c: uniq[:, k].astype(np.int16) for k, c in enumerate(cols)})
+    return fs.Patterns(frame, np.insert(inv[:len(old.frame)][old.inv], at, inv[len(old.frame):][new.inv]))
+
+
 def extend(cand, scored, model: fs.Model, enc: Encoded, tf: fs.TermFrequencies, lab, settings, *,
            patterns: fs.Patterns, tf_adjust: np.ndarray):
-    """The run's candidates and scores with the second look's pairs added (`search`): the new pairs
-    compared and scored by ``model`` as the others (its genuine share refitted over all), in the pairs'
-    order (list row, then registry row). Returns (candidates, scored, patterns, tf_adjust), the inputs
-    themselves when nothing new is found."""
+    """The run's candidates and scores with the second look's pairs added (`search`; entries a person
+    labelled are left as they are): the new pairs compared and scored by ``model`` as the others (its
+    genuine share refitted over all), in the pairs' order (list row, then registry row). Returns
+    (candidates, scored, patterns, tf_adjust), the inputs themselves when nothing new is found."""
     from .pipeline import Candidates, score_entries
 
-    el, er = search(enc, scored.entries, scored.left, scored.right, workers=settings.workers)
+    entries = scored.entries
+    if lab is not None and len(lab[0]):
+        entries = entries.assign(decision=entries["decision"].where(~np.isin(np.arange(len(entries)), lab[0]),
+                                                                    "labelled"))
+    el, er = search(enc, entries, scored.left, scored.right, workers=settings.workers)
     if not len(el):
         return cand, scored, patterns, tf_adjust
-    n_l, n_r = len(scored.entries), len(enc.right["sn"])
+    n_l, n_r = len(scored.entries), np.int64(len(enc.right["sn"]))
     gam = cmp.compare_in_chunks(enc, el, er, settings.chunk_pairs, settings.workers)
     tf_new = fs.tf_adjustment(model.u, enc, gam, er, tf) if model.tf else np.zeros(len(el))
-    code = np.r_[cand.left.astype(np.int64) * n_r + cand.right, el.astype(np.int64) * n_r + er]
-    order = np.argsort(code, kind="stable")
-    left, right = (code[order] // n_r).astype(np.int32), (code[order] % n_r).astype(np.int32)
-    gammas = pd.concat([cand.gammas, gam], ignore_index=True).iloc[order].reset_index(drop=True)
-    tf_adjust = np.r_[tf_adjust, tf_new][order]
-    patterns = fs.Patterns.of(gammas, enc.comparisons)
+    # the new pairs go in where their (list row, registry row) order puts them (the run's pairs are sorted)
+    at = np.searchsorted(cand.left.astype(np.int64) * n_r + cand.right, el.astype(np.int64) * n_r + er)
+    left, right = np.insert(cand.left, at, el), np.insert(cand.right, at, er)
+    gammas = pd.DataFrame({c: np.insert(cand.gammas[c].to_numpy(), at, gam[c].to_numpy())
+                           for c in cand.gammas.columns})
+    tf_adjust = np.insert(np.asarray(tf_adjust, float), at, tf_new)
+    patterns = _merged_patterns(patterns, fs.Patterns.of(gam, enc.comparisons), at)
     b = cand.blocked
-    pcode = np.sort(np.r_[b.left.astype(np.int64) * n_r + b.right, el.astype(np.int64) * n_r + er])
-    blocked = blocking.BlockingResult((pcode // n_r).astype(np.int32), (pcode % n_r).astype(np.int32),
+    pat = np.searchsorted(b.left.astype(np.int64) * n_r + b.right, el.astype(np.int64) * n_r + er)
+    blocked = blocking.BlockingResult(np.insert(b.left, pat, el), np.insert(b.right, pat, er),
                                       (*b.rule_pairs, (STAGE, int(len(el)))))
-    scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab,
+    scored = score_entries(model, enc, tf, left, right, gammas, n_l, int(n_r), settings, fit_share=True, lab=lab,
                            patterns=patterns, tf_adjust=tf_adjust)
     model.genuine_share = scored.genuine_share
     return Candidates(left, right, gammas, blocked), scored, patterns, tf_adjust
