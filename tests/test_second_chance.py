@@ -63,7 +63,8 @@ def test_only_entries_below_review_and_only_new_pairs():
 
 
 def test_at_most_per_entry_candidates_sorted_and_repeatable():
-    n = 3 * sc.PER_ENTRY
+    n = sc.MAX_NAMESAKES
+    assert n > sc.PER_ENTRY
     reg = pd.DataFrame({"last_name": ["JOHNSON"] * n, "first_name": ["MARY"] * n,
                         "ssn": [f"{100000000 + k}" for k in range(n)]})
     lst = pd.DataFrame({"last": ["JOHNSNO", "JOHNSEN"], "first": ["MRAY", "MARI"], "ssn": ["", ""]})
@@ -101,3 +102,11 @@ def test_match_finds_the_unblocked_entry_and_reports_the_stage():
     assert any(r["name"] == sc.STAGE for r in res.report["blocking"]["rules"])
     again = match(lst, reg, quiet=True)
     pd.testing.assert_frame_equal(res.matches, again.matches)
+
+
+def test_a_name_too_many_people_hold_is_no_lead():
+    n = sc.MAX_NAMESAKES + 1
+    reg = pd.DataFrame({"last_name": ["JOHNSON"] * n, "first_name": ["MARY"] * n,
+                        "ssn": [f"{100000000 + k}" for k in range(n)]})
+    lst = pd.DataFrame({"last": ["JOHNSNO"], "first": ["MRAY"], "ssn": [""]})
+    assert len(_search(lst, reg)[0]) == 0

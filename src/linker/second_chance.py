@@ -48,8 +48,23 @@ MIN_DELETE_TWO = 6
 MIN_PART = 3
 #: a number one digit off counts beside a name part at least this similar (Jaro-Winkler)
 NUMBER_NAME_SIM = 0.8
+#: a near name (surname and given name) that more registry people hold than this is no lead by itself
+MAX_NAMESAKES = 20
 #: digits of a personal number looked at (longer numbers are left to the exact rules)
 MAX_DIGITS = 18
+
+
+def _codes_in(codes: np.ndarray, size: int) -> np.ndarray:
+    """The distinct codes (below ``size``) of ``codes``, ascending, without sorting them."""
+    seen = np.zeros(size, bool)
+    seen[codes] = True
+    return np.flatnonzero(seen)
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, ascending (a sort: no hash table of millions of pair codes)."""
+    v = np.sort(values)
+    return v[np.r_[True, v[1:] != v[:-1]]] if len(v) else v
 
 
 def _deletions(values: np.ndarray, *, two: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -112,7 +127,7 @@ def _near(V: np.ndarray, query: np.ndarray, target: np.ndarray, *, compound: boo
         cq, ct = _compound(V[query], V[target])
         q, t = np.r_[q, query[cq]], np.r_[t, target[ct]]
     nv = np.int64(len(V))
-    code = np.unique(q * nv + t)
+    code = _distinct(q * nv + t)
     pq, pt = code // nv, code % nv
     sim = pair_similarity(V, pq, pt, JaroWinkler.normalized_similarity, workers)
     out = pd.DataFrame({"q": pq, "t": pt, "sim": sim.astype(float)})
@@ -131,8 +146,9 @@ def _name_pairs(enc: Encoded, pool: np.ndarray, workers: int) -> tuple[np.ndarra
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     sn_r, fn_r, fc_r = R["sn"], R["fn"], R["fn_canon"]
     full_r = ~R["fn_is_init"] & (sn_r > 0) & (fc_r > 0)
-    vocab_sn, vocab_fc = np.unique(sn_r[full_r]), np.unique(np.r_[fc_r[full_r], fn_r[full_r]])
-    names_l = np.unique(np.r_[sn_l, fn_l, fc_l])
+    vocab_sn = _codes_in(sn_r[full_r], len(V))
+    vocab_fc = _codes_in(np.r_[fc_r[full_r], fn_r[full_r]], len(V))
+    names_l = _codes_in(np.r_[sn_l, fn_l, fc_l], len(V))
     near_sn = _near(V, names_l, vocab_sn, compound=True, workers=workers)
     near_fc = _near(V, names_l, vocab_fc, compound=False, workers=workers)
     # the registry's (surname, given name) combinations, each with its rows: the given name as written
@@ -148,13 +164,23 @@ def _name_pairs(enc: Encoded, pool: np.ndarray, workers: int) -> tuple[np.ndarra
     for sn_from, fn_from in (((sn_l,), (fc_l, fn_l)), ((fc_l, fn_l), (sn_l,))):   # straight, crosswise
         a = pd.concat([pd.DataFrame({"e": entry, "q": c}) for c in sn_from]).merge(near_sn, on="q")
         b = pd.concat([pd.DataFrame({"e": entry, "q": c}) for c in fn_from]).merge(near_fc, on="q")
-        ab = a[["e", "t"]].drop_duplicates().merge(b[["e", "t"]].drop_duplicates(), on="e",
-                                                    suffixes=("_sn", "_fc"))
+        a = a.groupby(["e", "t"], sort=True)["sim"].max().reset_index()
+        b = b.groupby(["e", "t"], sort=True)["sim"].max().reset_index()
+        ab = a.merge(b, on="e", suffixes=("_sn", "_fc"))
         key = ab["t_sn"].to_numpy(np.int64) * nv + ab["t_fc"].to_numpy(np.int64)
         lo, hi = np.searchsorted(combo_s, key, "left"), np.searchsorted(combo_s, key, "right")
         n = hi - lo
+        # a name many registry people hold is no lead by itself; of the others, each entry's nearest
+        e = ab["e"].to_numpy(np.int64)
+        score = ab["sim_sn"].to_numpy() + ab["sim_fc"].to_numpy()
+        ok = np.flatnonzero((n > 0) & (n <= MAX_NAMESAKES))
+        ok = ok[np.lexsort((key[ok], -score[ok], e[ok]))]
+        starts = np.r_[0, np.flatnonzero(e[ok][1:] != e[ok][:-1]) + 1] if len(ok) else np.zeros(0, np.int64)
+        rank = np.arange(len(ok)) - np.repeat(starts, np.diff(np.r_[starts, len(ok)]))
+        ok = ok[rank < PER_ENTRY]
+        lo, n = lo[ok], n[ok]
         at = np.repeat(lo, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
-        outs_e.append(np.repeat(ab["e"].to_numpy(np.int64), n))
+        outs_e.append(np.repeat(e[ok], n))
         outs_r.append(rows_s[at])
     return pool[np.concatenate(outs_e)], np.concatenate(outs_r).astype(np.int64)
 
@@ -222,7 +248,9 @@ def _number_pairs(enc: Encoded, pool: np.ndarray) -> tuple[np.ndarray, np.ndarra
     owner, vcode = owner[found], order_v[at[found]] + 1        # vocabulary codes of the neighbours
     if not len(owner):
         return empty
-    rows = np.flatnonzero(np.isin(code_r, np.unique(vcode)))
+    wanted = np.zeros(len(V), bool)
+    wanted[vcode] = True
+    rows = np.flatnonzero(wanted[code_r])
     got = pd.DataFrame({"e": pool[owner], "c": vcode}).merge(pd.DataFrame({"r": rows, "c": code_r[rows]}), on="c")
     return got["e"].to_numpy(np.int64), got["r"].to_numpy(np.int64)
 
@@ -270,7 +298,7 @@ def search(enc: Encoded, entries: pd.DataFrame, left: np.ndarray, right: np.ndar
     pe, pr = _number_pairs(enc, pool)
     n_r = np.int64(len(enc.right["sn"]))
     by_name, by_number = ne * n_r + nr, pe * n_r + pr
-    code = np.unique(np.r_[by_name, by_number])
+    code = _distinct(np.r_[by_name, by_number])
     in_pool = np.zeros(len(entries), bool)
     in_pool[pool] = True
     sel = in_pool[left]                 # the pairs the entries looked at already had (sorted: run order)
@@ -281,9 +309,9 @@ def search(enc: Encoded, entries: pd.DataFrame, left: np.ndarray, right: np.ndar
     if not len(code):
         return empty
     el, er = code // n_r, code % n_r
-    number = _within(code, np.unique(by_number))
+    number = _within(code, _distinct(by_number))
     mean, best = _name_fit(enc, el, er, workers)
-    ok = ~number | (best >= NUMBER_NAME_SIM) | _within(code, np.unique(by_name))
+    ok = ~number | (best >= NUMBER_NAME_SIM) | _within(code, _distinct(by_name))
     el, er, number, mean = el[ok], er[ok], number[ok], mean[ok]
     # the nearest first: a number one digit off before names alone, then by name, then by registry row
     order = np.lexsort((er, -mean, ~number, el))
