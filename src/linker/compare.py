@@ -289,8 +289,10 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     if len(rel):        # a nickname of the other's name (Bill: Robert as well as William)
         nick, n = _nickname_codes(V), np.int64(len(V))
         hit = np.zeros(len(rel), bool)
-        for a, b in ((fn_l, r_fn), (fc_l, r_fn), (fn_l, r_fc)):
-            hit |= np.isin(a[rel].astype(np.int64) * n + b[rel], nick)
+        if len(nick):
+            for a, b in ((fn_l, r_fn), (fc_l, r_fn), (fn_l, r_fc)):
+                code = a[rel].astype(np.int64) * n + b[rel]        # membership by binary search (sorted)
+                hit |= nick[np.clip(np.searchsorted(nick, code), 0, len(nick) - 1)] == code
         lev[rel[hit]] = 5
     lev[full & (fc_l == r_fc)] = 5
     lev[full & (fn_l == r_fn)] = 6
