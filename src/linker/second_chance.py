@@ -339,9 +339,12 @@ def extend(cand, scored, model: fs.Model, enc: Encoded, tf: fs.TermFrequencies, 
     """The run's candidates and scores with the second look's pairs added (`search`; entries a person
     labelled are left as they are): the new pairs compared and scored by ``model`` as the others (its
     genuine share refitted over all), in the pairs' order (list row, then registry row). Returns
-    (candidates, scored, patterns, tf_adjust), the inputs themselves when nothing new is found."""
+    (candidates, scored, patterns, tf_adjust), the inputs themselves when nothing new is found or
+    ``settings.second_chance`` is off (``[blocking] second_chance = false``)."""
     from .pipeline import Candidates, score_entries
 
+    if not settings.second_chance:
+        return cand, scored, patterns, tf_adjust
     entries = scored.entries
     if lab is not None and len(lab[0]):
         entries = entries.assign(decision=entries["decision"].where(~np.isin(np.arange(len(entries)), lab[0]),
