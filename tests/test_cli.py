@@ -159,16 +159,7 @@ def test_config_file_sets_mapping_rules_and_thresholds(tmp_path):
     assert res.exit_code == 0, res.output
     rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert rep["thresholds"] == {"match": 0.95, "review": 0.2}
-    # the user's rules, then the second look's pairs for the entries they left below review
-    assert [r["name"] for r in rep["blocking"]["rules"]] == ["sn_stem+fn_canon", "pnum_d", "dob+sn_init",
-                                                            "second_chance"]
-    off = tmp_path / "off.toml"
-    off.write_text(cfg.read_text(encoding="utf-8") + "second_chance = false\n", encoding="utf-8")
-    res = CliRunner().invoke(main, ["match", str(FIX / "ru" / "list.csv"), str(FIX / "ru" / "registry.csv"),
-                                    "--out", str(tmp_path / "o2"), "-q", "--config", str(off)])
-    assert res.exit_code == 0, res.output
-    rep2 = json.loads((tmp_path / "o2" / "report.json").read_text(encoding="utf-8"))
-    assert [r["name"] for r in rep2["blocking"]["rules"]] == ["sn_stem+fn_canon", "pnum_d", "dob+sn_init"]
+    assert [r["name"] for r in rep["blocking"]["rules"]] == ["sn_stem+fn_canon", "pnum_d", "dob+sn_init"]
     assert rep["mapping"]["list"]["full_name"] == "Ф.И.О."
     bad = tmp_path / "bad.toml"
     bad.write_text("[blocking]\nrules = [[\"surname\"]]\n", encoding="utf-8")

@@ -76,7 +76,7 @@ def test_at_most_per_entry_candidates_sorted_and_repeatable():
     assert np.array_equal(el, el2) and np.array_equal(er, er2)
 
 
-def test_match_finds_the_unblocked_entry_and_reports_the_stage():
+def test_match_finds_the_unblocked_entry_and_can_be_turned_off():
     from linker import match
 
     rng = np.random.default_rng(5)
@@ -99,9 +99,12 @@ def test_match_finds_the_unblocked_entry_and_reports_the_stage():
     res = match(lst, reg, quiet=True)
     m = res.matches.set_index("list_id")
     assert m.loc["L5", "registry_id"] == "R5"
-    assert any(r["name"] == sc.STAGE for r in res.report["blocking"]["rules"])
+    # blocking's own record is left as its rules made it
+    assert all(r["name"] != "second_chance" for r in res.report["blocking"]["rules"])
     again = match(lst, reg, quiet=True)
     pd.testing.assert_frame_equal(res.matches, again.matches)
+    off = match(lst, reg, quiet=True, second_chance=False).matches.set_index("list_id")
+    assert off.loc["L5", "registry_id"] != "R5"
 
 
 def test_a_name_too_many_people_hold_is_no_lead():

@@ -27,14 +27,11 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
-from . import blocking, compare as cmp, model as fs
+from . import compare as cmp, model as fs
 from .compare import Encoded
 from .compare_strings import pair_similarity
 
-__all__ = ["search", "extend", "PER_ENTRY", "STAGE"]
-
-#: the name of the stage's pairs among the blocking rules' counts (report.json ``blocking``)
-STAGE = "second_chance"
+__all__ = ["search", "extend", "PER_ENTRY"]
 
 #: candidates kept per entry looked at (the nearest by name)
 PER_ENTRY = 8
@@ -362,11 +359,9 @@ def extend(cand, scored, model: fs.Model, enc: Encoded, tf: fs.TermFrequencies, 
                            for c in cand.gammas.columns})
     tf_adjust = np.insert(np.asarray(tf_adjust, float), at, tf_new)
     patterns = _merged_patterns(patterns, fs.Patterns.of(gam, enc.comparisons), at)
-    b = cand.blocked
-    pat = np.searchsorted(b.left.astype(np.int64) * n_r + b.right, el.astype(np.int64) * n_r + er)
-    blocked = blocking.BlockingResult(np.insert(b.left, pat, el), np.insert(b.right, pat, er),
-                                      (*b.rule_pairs, (STAGE, int(len(el)))))
     scored = score_entries(model, enc, tf, left, right, gammas, n_l, int(n_r), settings, fit_share=True, lab=lab,
                            patterns=patterns, tf_adjust=tf_adjust)
     model.genuine_share = scored.genuine_share
-    return Candidates(left, right, gammas, blocked), scored, patterns, tf_adjust
+    # what blocking proposed stays as it was (its rules' counts, the chance test's rules): the new pairs are
+    # candidates as labelled matches are, not a rule's proposals
+    return Candidates(left, right, gammas, cand.blocked), scored, patterns, tf_adjust
