@@ -211,6 +211,25 @@ def _given_similarity(V: np.ndarray, fn_l: np.ndarray, fc_l: np.ndarray, fn_r: n
     return sim
 
 
+def _nickname_codes(V: np.ndarray) -> np.ndarray:
+    """Sorted ``code_a * len(V) + code_b`` of the pairs of ``V`` (a sorted vocabulary, code 0 the empty
+    string) where one is a nickname or diminutive of the other (`linker.names.nickname_pairs`)."""
+    from .names import nickname_pairs
+
+    pairs = np.array(nickname_pairs(), dtype=object).reshape(-1, 2)
+    if not len(pairs) or len(V) < 2:
+        return np.zeros(0, np.int64)
+    words = V[1:]
+
+    def codes(keys: np.ndarray) -> np.ndarray:
+        at = np.clip(np.searchsorted(words, keys), 0, len(words) - 1)
+        return np.where(words[at] == keys, at + 1, -1)
+
+    ca, cb = codes(pairs[:, 0]), codes(pairs[:, 1])
+    known = (ca > 0) & (cb > 0)
+    return np.unique(ca[known].astype(np.int64) * np.int64(len(V)) + cb[known])
+
+
 def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> dict[str, np.ndarray]:
     L, R, V = enc.left, enc.right, enc.vocab["name"]
     jw = JaroWinkler.normalized_similarity
@@ -223,8 +242,11 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     swapped = np.zeros(len(il), bool)
     if cand.any():
         idx = np.flatnonzero(cand)
-        x1 = pair_similarity(V, sn_l[idx], fc_r[idx], jw, workers)
-        x2 = pair_similarity(V, fc_l[idx], sn_r[idx], jw, workers)
+        # each given name as written or in its full form (Katie in the surname cell is not Ekaterina)
+        x1 = np.maximum(pair_similarity(V, sn_l[idx], fc_r[idx], jw, workers),
+                        pair_similarity(V, sn_l[idx], R["fn"][ir[idx]], jw, workers))
+        x2 = np.maximum(pair_similarity(V, fc_l[idx], sn_r[idx], jw, workers),
+                        pair_similarity(V, L["fn"][il[idx]], sn_r[idx], jw, workers))
         swapped[idx] = (x1 >= 0.9) & (x2 >= 0.9) & (x1 + x2 > straight[idx] + straight_fn[idx] + 0.2)
     r_sn = np.where(swapped, R["fn"][ir], sn_r)
     r_stem = np.where(swapped, R["fn_canon"][ir], R["sn_stem"][ir])
@@ -263,6 +285,15 @@ def _name_levels(enc: Encoded, il: np.ndarray, ir: np.ndarray, workers: int) -> 
     lev[shifted & (lev < 2)] = 2
     lev[(fi_l | fi_r) & (first_l == first_r)] = 3
     lev[full & (sim_fn >= 0.93)] = 4
+    rel = np.flatnonzero(full & (lev < 5) & (fn_l > 0) & (r_fn > 0))
+    if len(rel):        # a nickname of the other's name (Bill: Robert as well as William)
+        nick, n = _nickname_codes(V), np.int64(len(V))
+        hit = np.zeros(len(rel), bool)
+        if len(nick):
+            for a, b in ((fn_l, r_fn), (fc_l, r_fn), (fn_l, r_fc)):
+                code = a[rel].astype(np.int64) * n + b[rel]        # membership by binary search (sorted)
+                hit |= nick[np.clip(np.searchsorted(nick, code), 0, len(nick) - 1)] == code
+        lev[rel[hit]] = 5
     lev[full & (fc_l == r_fc)] = 5
     lev[full & (fn_l == r_fn)] = 6
     lev[(fn_l == 0) | (r_fn == 0)] = -1

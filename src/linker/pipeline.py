@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Protocol, Union
 import numpy as np
 import pandas as pd
 
-from . import assign, blocking, compare as cmp, model as fs, prepared
+from . import assign, blocking, compare as cmp, model as fs, prepared, second_chance
 from .columns import Mapping, ids_of, map_columns
 from .errors import InputError
 from .io import frame_table, read_table
@@ -392,6 +392,9 @@ def run_match(list_src: Source, registry_src: Source, settings: Settings, engine
         scored = score_entries(model, enc, tf, left, right, gammas, n_l, n_r, settings, fit_share=True, lab=lab,
                                patterns=patterns, tf_adjust=tf_adj)
         model.genuine_share = scored.genuine_share
+    with timer.stage("second_chance"):      # entries below review looked for again, approximately
+        cand, scored, patterns, tf_adj = second_chance.extend(cand, scored, model, enc, tf, lab, settings,
+                                                              patterns=patterns, tf_adjust=tf_adj)
     with timer.stage("interval"):
         kept = [r for r in rules if r.name in dict(cand.blocked.rule_pairs)]
         model, scored, count = count_genuine(model, scored, enc, tf, (side_l, side_r), kept, lab, settings,

@@ -16,6 +16,7 @@ A config file (``--config linker.toml``) may hold::
     [blocking]
     rules = [["sn_stem", "fn_canon"], ["pnum"]]   # keys of linker.blocking.KEYS
     max_pairs = 50000000
+    second_chance = false      # no second look for the entries left below review (linker.second_chance)
 
 Command-line options override the file.
 """
@@ -49,6 +50,7 @@ class Settings:
     blocking_rules: tuple[tuple[str, ...], ...] | None = None
     max_pairs: int = 50_000_000
     max_block: int = 500
+    second_chance: bool = True      # entries left below review searched again (`linker.second_chance`)
     chunk_pairs: int = 2_000_000
     u_sample_pairs: int = 1_000_000
     decoys: int = 2000
@@ -125,6 +127,10 @@ def load_config(path: str | Path) -> dict[str, Any]:
         kwargs["max_pairs"] = int(blocking["max_pairs"])
     if "max_block" in blocking:
         kwargs["max_block"] = int(blocking["max_block"])
+    if "second_chance" in blocking:
+        if not isinstance(blocking["second_chance"], bool):
+            raise ConfigError(f"{path}: [blocking] second_chance must be true or false")
+        kwargs["second_chance"] = blocking["second_chance"]
     for key, value in data.items():
         if key not in known:
             raise ConfigError(f"{path}: unknown option {key!r}; known options: {', '.join(sorted(known))}")

@@ -9,7 +9,7 @@ from importlib import resources
 from ._key import name_key
 
 __all__ = [
-    "canonical_given", "given_variants", "gender_of", "surname_stem", "phonetic",
+    "canonical_given", "given_variants", "nickname_pairs", "gender_of", "surname_stem", "phonetic",
     "known_given_keys", "known_surname_keys", "is_patronymic_key", "is_placeholder",
 ]
 
@@ -88,15 +88,37 @@ def is_placeholder(text: str, *, given: bool = False) -> bool:
     return raw in table or squeezed in table or (squeezed.isalpha() and name_key(text).replace(" ", "") in table)
 
 
+#: a name at least this share as frequent (1990 census) as the full name it would shorten is a name of its
+#: own, not a nickname of it (genuine nicknames are rarer by an order of magnitude: Bob is 0.5% of Robert)
+OWN_NAME_SHARE = 0.5
+
+
+@lru_cache(maxsize=1)
+def english_names() -> frozenset[str]:
+    """Lower-case names of the 1990 US census files (``names`` package: 88,799 surnames, 5,494 given
+    names), empty without the package: words that are names as written, in Latin letters."""
+    out: set[str] = set()
+    try:
+        for fname in ("dist.all.last", "dist.male.first", "dist.female.first"):
+            for line in resources.files("names").joinpath(fname).read_text().splitlines():
+                parts = line.split()
+                if parts:
+                    out.add(parts[0].lower())
+    except (ModuleNotFoundError, FileNotFoundError):
+        pass
+    return frozenset(out)
+
+
 @lru_cache(maxsize=1)
 def _english_nicknames() -> dict[str, str]:
     """English nickname key -> key of its full name (Bob -> robert, Peggy -> margaret), from the
     hand-curated table of the ``nicknames`` package. A nickname of several names (Bill: William, Robert)
     goes to the most frequent bearer in the 1990 US census name files (``names`` package), weighed by the
     letters the two share (Bill: William, not Robert), as an ambiguous
-    Russian diminutive goes to its first row (a nickname of a nickname, Bobby -> Bob, on to Robert). A
-    name more frequent than every full name it may shorten stays itself, and so do Russian given names
-    and diminutives (Ivan stays Ivan)."""
+    Russian diminutive goes to its first row (a nickname of a nickname, Bobby -> Bob, on to Robert). The
+    table links names both ways and through shared nicknames (Henry and Harold share Harry): a name
+    that is not far rarer than every full name it may shorten is a name of its own and stays itself
+    (see ``shortens``), and so do Russian given names and diminutives (Ivan stays Ivan)."""
     try:
         from nicknames import with_names_csv_path
     except ImportError:                     # the table is optional: without it nicknames stay as written
@@ -122,17 +144,60 @@ def _english_nicknames() -> dict[str, str]:
     dims = _diminutives()[0]
     russian = set(_given_table()) | set(dims)
 
+    def shortens(nick: str, full: str) -> bool:
+        """Whether ``nick`` may stand for ``full``: a nickname is far rarer than the name it shortens (a
+        name at least `OWN_NAME_SHARE` as frequent is a name of its own: Henry beside Harold, Derrick
+        beside Frederick, Peter beside Patrick), and a name is not a nickname of its own first letters
+        (Bradford of Brad)."""
+        if len(nick) > len(full) and nick.startswith(full):
+            return False
+        return freq.get(nick, 0.0) < OWN_NAME_SHARE * freq.get(full, 0.0)
+
     def score(nick: str, full: str) -> float:   # frequency, times the letters the two share (Bill: William)
         common = sum(min(nick.count(ch), full.count(ch)) for ch in set(nick))
         return freq.get(full, 0.0) * (1 + common)
 
-    best = {nick: max(sorted(cands), key=lambda f: score(nick, f)) for nick, cands in pairs.items()}
+    best = {}
+    for nick, cands in pairs.items():
+        fits = [f for f in sorted(cands) if shortens(nick, f)]
+        if fits and nick not in russian:
+            best[nick] = max(fits, key=lambda f: score(nick, f))
     out = {}
     for nick, full in best.items():
-        full = best.get(full, full) if freq.get(best.get(full, full), 0.0) > freq.get(full, 0.0) else full
-        if nick not in russian and full != nick and freq.get(nick, 0.0) < freq.get(full, 0.0):
-            out[nick] = dims.get(full, full)    # Michael is a press form of Михаил: Mike goes there too
+        # a nickname of a nickname (Bobby -> Bob -> Robert) goes on to the full name, one step, and only
+        # where that step is a nickname too: a chain through shared nicknames (Henry -> Harry -> Harold)
+        # would make two different full names one
+        nxt = best.get(full)
+        if nxt is not None and nxt != nick and shortens(nick, nxt):
+            full = nxt
+        out[nick] = dims.get(full, full)    # Michael is a press form of Михаил: Mike goes there too
     return out
+
+
+@lru_cache(maxsize=1)
+def nickname_pairs() -> tuple[tuple[str, str], ...]:
+    """Every (key, key) pair of a nickname or diminutive and a full name it may stand for, both ways, sorted:
+    the ``nicknames`` table's links as they are (Harry: Harold and Henry; Liz: Elizabeth and Lisa) and the
+    rows of diminutives.csv and given_equivalents.csv. An ambiguous nickname agrees with each of its full
+    names, which one canonical form (`canonical_given`) cannot say; two full names that only share a
+    nickname are not a pair."""
+    out: set[tuple[str, str]] = set()
+    _, every, _ = _diminutives()
+    for dim, fulls in every.items():
+        out.update((dim, f) for f in fulls)
+    try:
+        from nicknames import with_names_csv_path
+
+        with with_names_csv_path() as path:
+            rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    except ImportError:
+        rows = []
+    for row in rows[1:]:
+        if len(row) == 3 and row[1] == "has_nickname":
+            full, nick = name_key(row[0]), name_key(row[2])
+            if full and nick and full != nick:
+                out.add((nick, full))
+    return tuple(sorted(out | {(b, a) for a, b in out}))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -2,7 +2,7 @@
 
 A word is swapped to the other layout only when its letter pairs are implausible in its own script
 (as a Russian name, or as a Latin transliteration of one) and the swapped word is plausible in the other
-one.  Both letter-pair models are trained at import on the shipped name lists: Cyrillic names, and their
+one, and never a Latin word that is a placeholder or a name of the US census name files as written.  Both letter-pair models are trained at import on the shipped name lists: Cyrillic names, and their
 transliterations in the common schemes.  The margin is wide on purpose: a false repair destroys a good
 name, a missed one only leaves a bad name bad.
 """
@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from ._given import _rows
+from ._given import _rows, english_names, is_placeholder
 from ._key import _CYR_BASE
 
 __all__ = ["repair_layout", "layout_scores"]
@@ -137,9 +137,17 @@ def _swap_if_plausible(word: str) -> str:
     own, other = layout_scores(word)
     inner_punct = any(c in _PUNCT_KEYS for c in word.rstrip(".,"))
     margin = MARGIN - (1.0 if inner_punct else 0.0)
-    if other > FLOOR and other - own > margin:
+    if other > FLOOR and other - own > margin and not _latin_as_written(word, swapped):
         return swapped
     return word
+
+
+def _latin_as_written(word: str, swapped: str) -> bool:
+    """A Latin word that is right as typed although its letter pairs are rare in Russian names: a
+    placeholder (NFN, "no first name", is not ТАТ) or a name of the US census files (Huff, Leahy, Huynh)."""
+    if word.isascii() is False or swapped == word:
+        return False
+    return is_placeholder(word, given=True) or word.lower() in english_names()
 
 
 @lru_cache(maxsize=1 << 16)
