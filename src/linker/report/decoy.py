@@ -178,6 +178,23 @@ def _block_decoys(decoys: pd.DataFrame, reg: pd.DataFrame, rules: list, enc: cmp
     return res.left, res.right
 
 
+def _second_look(enc: cmp.Encoded, scored, left: np.ndarray, right: np.ndarray, gam: pd.DataFrame, settings
+                 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """The decoys' pairs with those `linker.second_chance.search` adds for the decoys left below review, in
+    (decoy, registry row) order, compared: a fabricated entry is looked for as hard as a listed one."""
+    from ..compare import compare_in_chunks
+    from ..second_chance import search
+
+    el, er = search(enc, scored.entries, left, right, workers=settings.workers)
+    if not len(el):
+        return left, right, gam
+    n_r = np.int64(max(len(enc.right["sn"]), 1))
+    at = np.searchsorted(left.astype(np.int64) * n_r + right, el.astype(np.int64) * n_r + er)
+    new = compare_in_chunks(enc, el, er, settings.chunk_pairs, settings.workers)
+    gam = pd.DataFrame({c: np.insert(gam[c].to_numpy(), at, new[c].to_numpy()) for c in gam.columns})
+    return np.insert(left, at, el), np.insert(right, at, er), gam
+
+
 def run_rules(run, settings) -> list:
     """The blocking rules of the run (as `blocking.choose_rules` makes them, loose ones marked), those it
     kept."""
@@ -205,6 +222,9 @@ def chance_test(run, settings, observed_matches: int, n_list: int) -> ChanceTest
     from ..model import TermFrequencies
     tf = TermFrequencies.from_encoded(enc)
     scored = score_entries(run.model, enc, tf, left, right, gam, n, n_r, settings, fit_share=False)
+    if settings.second_chance:      # the decoys get the second look the list's entries got
+        left, right, gam = _second_look(enc, scored, left, right, gam, settings)
+        scored = score_entries(run.model, enc, tf, left, right, gam, n, n_r, settings, fit_share=False)
     k = int((scored.entries["decision"] == "match").sum())
     lo, hi = wilson(k, n)
     obs = observed_matches / n_list if n_list else 0.0
