@@ -67,3 +67,18 @@ def test_bench_report_times_a_report_in_chromium(tmp_path):
     assert set(this) >= {"open_s", "filter_ms", "search_ms", "sort_ms", "open_entry_ms", "heap_mb", "html_mb"}
     assert this["other_requests"] == [] and this["heap_mb"] > 0
     assert "filtered from 300" in this["shown_after_search"]      # the search found the first entry's surname
+
+
+def test_coverage_share_recomputes_the_interval_from_its_parts(tmp_path):
+    """A roster missed with no systematic part is covered once the share makes the interval wide enough:
+    sd = sqrt(1 + 4 + (a * 4)^2), so the truth 8 off the estimate is outside at a = 0 (1.96 * 2.24 = 4.4)
+    and inside at a = 1 (1.96 * 4.58 = 9.0)."""
+    row = {"style": "us", "n": 1000, "truth": 908, "estimate": 900.0, "sd_entries": 1.0, "sd_fit": 0.0,
+           "sd_model": 2.0, "sd_missed": 0.0}
+    f = tmp_path / "rows.jsonl"
+    f.write_text(json.dumps(row) + "\n")
+    got = _run(str(ROOT / "scripts/coverage_share.py"), str(f), "--shares", "0,1", cwd=ROOT)
+    assert got.returncode == 0, got.stderr[-2000:]
+    lines = got.stdout.splitlines()
+    assert lines[0].startswith("share 0.00: 0/1 covered") and "us 0/1" in lines[0]
+    assert lines[1].startswith("share 1.00: 1/1 covered") and "us 1/1" in lines[1]
