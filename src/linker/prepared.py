@@ -133,8 +133,8 @@ class _Reader:
             self._vocab = values.astype(object, copy=False)
         return self._vocab
 
-    def read(self, part: str, *, codes: bool = False) -> dict[str, np.ndarray]:
-        """The columns of a part; ``codes``: text columns as their codes into `vocab` (not gathered)."""
+    def read(self, part: str) -> dict[str, np.ndarray]:
+        """The columns of a part, text columns gathered from `vocab`."""
         import pyarrow.parquet as pq
 
         tables = self._tables
@@ -145,7 +145,7 @@ class _Reader:
         out = {}
         for name in table.column_names:
             values = table.column(name).to_numpy()
-            out[name] = self.vocab()[values] if name in text and not codes else values
+            out[name] = self.vocab()[values] if name in text else values
         return out
 
 
